@@ -1,0 +1,63 @@
+//! Database connection: one pool, SQLite tuned for a server, a statement counter for tests.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+
+/// Counts every SQL statement the service sends, so tests can assert what a query costs.
+#[derive(Clone, Default, Debug)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    pub fn reset(&self) {
+        self.0.store(0, Ordering::SeqCst);
+    }
+}
+
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+    counter: Option<StatementCounter>,
+) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // sqlx does not turn on WAL; foreign keys must be on for every connection; writers wait
+        // for each other instead of failing at once.
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    }
+    let mut db = Database::connect(options).await?;
+    if let Some(counter) = counter {
+        db.set_metric_callback(move |_| {
+            counter.0.fetch_add(1, Ordering::SeqCst);
+        });
+    }
+    Ok(db)
+}
+
+pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
+    db.get_database_backend() == DatabaseBackend::Postgres
+}

@@ -1,0 +1,293 @@
+//! Accounts and sessions: sign-up, sign-in with a failure limit, refresh-token rotation with
+//! reuse detection, sign-out.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{login_failure, person, refresh_token};
+use sea_orm::TransactionSession as _;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::values::{Email, Password, TimeZone, locale, text};
+use crate::{
+    auth::{JwtKeys, PasswordHasher, tokens},
+    config::Config,
+    error::{AppError, AppResult},
+};
+
+pub struct Session {
+    pub access_token: String,
+    pub access_token_expires_at: DateTime<Utc>,
+    pub refresh_token: String,
+    pub person: person::Model,
+}
+
+pub struct SignUp {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub timezone: Option<String>,
+    pub locale: Option<String>,
+}
+
+/// Everything sign-in needs besides the database.
+pub struct Credentials<'a> {
+    pub config: &'a Config,
+    pub hasher: &'a PasswordHasher,
+    pub keys: &'a JwtKeys,
+}
+
+const FAILURE_WINDOW_SECS: i64 = 60;
+
+pub async fn sign_up(
+    db: &impl TransactionTrait,
+    creds: &Credentials<'_>,
+    input: SignUp,
+) -> AppResult<Session> {
+    let email = Email::parse("email", &input.email)?;
+    let password = Password::parse("password", &input.password)?;
+    let display_name = text("displayName", &input.display_name, 80)?;
+    let timezone = match input.timezone.as_deref() {
+        Some(tz) => TimeZone::parse("timezone", tz)?.into_inner(),
+        None => "UTC".to_owned(),
+    };
+    let locale = match input.locale.as_deref() {
+        Some(l) => locale("locale", l)?,
+        None => "en".to_owned(),
+    };
+    let hash = creds.hasher.hash(password.into_inner()).await?;
+    let txn = super::begin(db).await?;
+    if person::Entity::find()
+        .filter(person::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(
+            "an account with this email already exists",
+        ));
+    }
+    let person = insert_person(&txn, email, display_name, hash, timezone, locale).await?;
+    let session = issue_session(&txn, creds, person, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+pub async fn insert_person(
+    db: &impl ConnectionTrait,
+    email: Email,
+    display_name: String,
+    password_hash: String,
+    timezone: String,
+    locale: String,
+) -> AppResult<person::Model> {
+    let now = Utc::now();
+    Ok(person::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email.into_inner()),
+        display_name: Set(display_name),
+        password_hash: Set(password_hash),
+        timezone: Set(timezone),
+        locale: Set(locale),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn log_in(
+    db: &impl TransactionTrait,
+    creds: &Credentials<'_>,
+    email: &str,
+    password: String,
+    client_addr: &str,
+) -> AppResult<Session> {
+    let email = Email::parse("email", email)?;
+    let now = Utc::now();
+    let since = now - Duration::seconds(FAILURE_WINDOW_SECS);
+    let txn = super::begin(db).await?;
+    for condition in [
+        login_failure::Column::Email.eq(email.as_str()),
+        login_failure::Column::ClientAddr.eq(client_addr),
+    ] {
+        let recent = login_failure::Entity::find()
+            .filter(condition)
+            .filter(login_failure::Column::AttemptedAt.gt(since))
+            .order_by_asc(login_failure::Column::AttemptedAt);
+        if recent.clone().count(&txn).await? >= u64::from(creds.config.login_max_failures) {
+            let oldest = recent
+                .one(&txn)
+                .await?
+                .map(|f| f.attempted_at)
+                .unwrap_or(now);
+            let wait = (oldest + Duration::seconds(FAILURE_WINDOW_SECS) - now).num_seconds();
+            return Err(AppError::RateLimited {
+                retry_after_secs: wait.clamp(1, 60) as u64,
+            });
+        }
+    }
+    let found = person::Entity::find()
+        .filter(person::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?;
+    let stored = found.as_ref().map(|p| p.password_hash.clone());
+    if !creds.hasher.verify(password, stored).await? {
+        login_failure::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            email: Set(email.into_inner()),
+            client_addr: Set(client_addr.chars().take(64).collect()),
+            attempted_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        // Old rows have no further use; clearing them here needs no background job.
+        login_failure::Entity::delete_many()
+            .filter(login_failure::Column::AttemptedAt.lt(now - Duration::hours(1)))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        return Err(AppError::Unauthenticated(
+            "the email or password is wrong".to_owned(),
+        ));
+    }
+    let Some(person) = found else {
+        return Err(AppError::Unauthenticated(
+            "the email or password is wrong".to_owned(),
+        ));
+    };
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Email.eq(person.email.as_str()))
+        .exec(&txn)
+        .await?;
+    let session = issue_session(&txn, creds, person, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Rotates a refresh token. Presenting an already-used token means it was copied: the whole
+/// family (every token descended from that sign-in) is revoked.
+pub async fn refresh_session(
+    db: &impl TransactionTrait,
+    creds: &Credentials<'_>,
+    refresh_token: &str,
+) -> AppResult<Session> {
+    let invalid =
+        || AppError::Unauthenticated("the refresh token is invalid or expired".to_owned());
+    let now = Utc::now();
+    let txn = super::begin(db).await?;
+    let Some(token) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(tokens::token_hash(refresh_token)))
+        .one(&txn)
+        .await?
+    else {
+        return Err(invalid());
+    };
+    if token.revoked_at.is_some() || token.expires_at <= now {
+        return Err(invalid());
+    }
+    // Claim the token atomically: of two concurrent uses, only one can succeed.
+    let claimed = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+        .filter(refresh_token::Column::Id.eq(token.id))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        revoke_family(&txn, token.family_id, now).await?;
+        txn.commit().await?;
+        tracing::warn!(family = %token.family_id, "refresh token reused; family revoked");
+        return Err(AppError::Unauthenticated(
+            "this refresh token was already used; the session has been ended for safety".to_owned(),
+        ));
+    }
+    let person = person::Entity::find_by_id(token.person_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(invalid)?;
+    let session = issue_session(&txn, creds, person, Some(token.family_id)).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Ends the session the refresh token belongs to, or every session of the person.
+pub async fn log_out(
+    db: &impl ConnectionTrait,
+    person_id: Uuid,
+    refresh_token: Option<&str>,
+    all_sessions: bool,
+) -> AppResult<()> {
+    let now = Utc::now();
+    if all_sessions {
+        refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+            .filter(refresh_token::Column::PersonId.eq(person_id))
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .exec(db)
+            .await?;
+        return Ok(());
+    }
+    let Some(raw) = refresh_token else {
+        return Err(AppError::bad_input(
+            "refreshToken",
+            "give the refresh token of the session to end, or set allSessions",
+        ));
+    };
+    let token = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(tokens::token_hash(raw)))
+        .filter(refresh_token::Column::PersonId.eq(person_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("session"))?;
+    revoke_family(db, token.family_id, now).await
+}
+
+async fn revoke_family(
+    db: &impl ConnectionTrait,
+    family_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(
+            Condition::all()
+                .add(refresh_token::Column::FamilyId.eq(family_id))
+                .add(refresh_token::Column::RevokedAt.is_null()),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn issue_session(
+    db: &impl ConnectionTrait,
+    creds: &Credentials<'_>,
+    person: person::Model,
+    family: Option<Uuid>,
+) -> AppResult<Session> {
+    let (access_token, access_token_expires_at) = creds.keys.issue(person.id)?;
+    let refresh = tokens::random_token()?;
+    let now = Utc::now();
+    let ttl = Duration::from_std(creds.config.refresh_token_ttl).map_err(AppError::internal)?;
+    refresh_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(person.id),
+        family_id: Set(family.unwrap_or_else(Uuid::now_v7)),
+        token_hash: Set(tokens::token_hash(&refresh)),
+        expires_at: Set(now + ttl),
+        used_at: Set(None),
+        revoked_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(Session {
+        access_token,
+        access_token_expires_at,
+        refresh_token: refresh,
+        person,
+    })
+}

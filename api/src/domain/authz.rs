@@ -1,0 +1,146 @@
+//! Who may see and do what with organisations, clusters, groups and memberships.
+//! Every path that reaches one of these objects (typed fields, `node(id:)`, mutations) asks here.
+
+use entity::{MembershipStatus, Role, Visibility, group, membership};
+use sea_orm::ExprTrait as _;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseBackend,
+    sea_query::{Expr, Query},
+};
+use uuid::Uuid;
+
+use super::{access::Access, in_ids};
+use crate::error::{AppError, AppResult};
+
+const MANAGERS: &[Role] = &[Role::Admin, Role::Coordinator];
+
+pub fn require_person(access: &Access) -> AppResult<Uuid> {
+    access.person_id.ok_or_else(AppError::unauthenticated)
+}
+
+/// Managers of a place: ADMIN of the organisation, or a COORDINATOR whose cluster contains it.
+/// `cluster_path: None` is the organisation's root, which only admins manage.
+pub fn manages_place(access: &Access, organisation_id: Uuid, cluster_path: Option<&str>) -> bool {
+    access.has_role_covering(MANAGERS, organisation_id, cluster_path)
+}
+
+pub fn manages_group(access: &Access, group: &group::Model, cluster_path: &str) -> bool {
+    manages_place(access, group.organisation_id, Some(cluster_path))
+}
+
+pub fn can_see_group(access: &Access, group: &group::Model, cluster_path: &str) -> bool {
+    match group.visibility {
+        Visibility::Public => true,
+        Visibility::Network => {
+            access.organisations().contains(&group.organisation_id)
+                || access.membership(group.id).is_some()
+        }
+        Visibility::Private => {
+            access.membership(group.id).is_some()
+                || access.has_any_grant_covering(group.organisation_id, cluster_path)
+        }
+    }
+}
+
+/// Sees what only the group itself should: the conference link, an exact address when the
+/// venue is approximate, the member list. Active members and the group's managers.
+pub fn is_insider(access: &Access, group: &group::Model, cluster_path: &str) -> bool {
+    access.is_active_member(group.id) || manages_group(access, group, cluster_path)
+}
+
+/// Facilitators run their group's settings; managers may too.
+pub fn can_run_group(access: &Access, group: &group::Model, cluster_path: &str) -> bool {
+    access.runs_group(group.id) || manages_group(access, group, cluster_path)
+}
+
+/// Choosing facilitators is for the group's lead facilitator and its managers.
+pub fn can_assign_roles(access: &Access, group: &group::Model, cluster_path: &str) -> bool {
+    access.is_facilitator(group.id) || manages_group(access, group, cluster_path)
+}
+
+pub fn can_see_membership(
+    access: &Access,
+    membership: &membership::Model,
+    group: &group::Model,
+    cluster_path: &str,
+) -> bool {
+    if access.person_id == Some(membership.person_id) {
+        return true;
+    }
+    if can_run_group(access, group, cluster_path) {
+        return true;
+    }
+    membership.status == MembershipStatus::Active
+        && (access.is_active_member(group.id)
+            || (membership.role.runs_group() && can_see_group(access, group, cluster_path)))
+}
+
+/// Not found unless visible; forbidden unless also allowed.
+pub fn check(visible: bool, allowed: bool, what: &str, action: &str) -> AppResult<()> {
+    if !visible {
+        return Err(AppError::not_found(what));
+    }
+    if !allowed {
+        return Err(AppError::forbidden(format!("you may not {action}")));
+    }
+    Ok(())
+}
+
+/// The SQL form of `can_see_group`, for lists.
+pub fn visible_groups(access: &Access, backend: DatabaseBackend) -> Condition {
+    let mut any = Condition::any().add(group::Column::Visibility.eq(Visibility::Public));
+    if !access.is_signed_in() {
+        return any;
+    }
+    let orgs: Vec<Uuid> = access.organisations().into_iter().collect();
+    if !orgs.is_empty() {
+        any = any.add(
+            Condition::all()
+                .add(group::Column::Visibility.eq(Visibility::Network))
+                .add(in_ids(
+                    backend,
+                    Expr::col((group::Entity, group::Column::OrganisationId)),
+                    &orgs,
+                )),
+        );
+    }
+    let own: Vec<Uuid> = access.memberships.iter().map(|m| m.group_id).collect();
+    if !own.is_empty() {
+        any = any.add(in_ids(
+            backend,
+            Expr::col((group::Entity, group::Column::Id)),
+            &own,
+        ));
+    }
+    let org_wide: Vec<Uuid> = access
+        .grants
+        .iter()
+        .filter(|g| g.cluster_id.is_none())
+        .map(|g| g.organisation_id)
+        .collect();
+    if !org_wide.is_empty() {
+        any = any.add(in_ids(
+            backend,
+            Expr::col((group::Entity, group::Column::OrganisationId)),
+            &org_wide,
+        ));
+    }
+    let paths: Vec<&str> = access
+        .grants
+        .iter()
+        .filter_map(|g| g.cluster_path.as_deref())
+        .collect();
+    if !paths.is_empty() {
+        let mut under = Condition::any();
+        for path in paths {
+            under = under.add(Expr::col(entity::cluster::Column::Path).like(format!("{path}%")));
+        }
+        let subtree = Query::select()
+            .column(entity::cluster::Column::Id)
+            .from(entity::cluster::Entity)
+            .cond_where(under)
+            .to_owned();
+        any = any.add(Expr::col((group::Entity, group::Column::ClusterId)).in_subquery(subtree));
+    }
+    any
+}

@@ -1,0 +1,331 @@
+//! Joining and leaving groups, roles within a group, removal, and the waitlist.
+
+use chrono::Utc;
+use entity::{Admission, GroupStatus, MembershipRole, MembershipStatus, group, membership};
+use sea_orm::ExprTrait as _;
+use sea_orm::TransactionSession as _;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::{
+    access::Access,
+    authz::{self, can_assign_roles, can_run_group, can_see_group, require_person},
+    groups::find_group,
+    umbrella::find_cluster,
+    values::optional_text,
+};
+use crate::error::{AppError, AppResult};
+
+/// The group row, locked for the rest of the transaction on PostgreSQL so seat counts cannot
+/// race (SQLite transactions here already hold the write lock).
+async fn lock_group(db: &impl ConnectionTrait, id: Uuid) -> AppResult<group::Model> {
+    group::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("group"))
+}
+
+async fn adjust_active_count(
+    db: &impl ConnectionTrait,
+    group_id: Uuid,
+    delta: i32,
+) -> AppResult<()> {
+    group::Entity::update_many()
+        .col_expr(
+            group::Column::ActiveMemberCount,
+            Expr::col(group::Column::ActiveMemberCount).add(delta),
+        )
+        .filter(group::Column::Id.eq(group_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// OPEN groups admit at once (or waitlist when full); BY_CONSENT groups record a PENDING
+/// application for the members to decide; CLOSED groups admit nobody.
+pub async fn join_group(
+    db: &impl TransactionTrait,
+    access: &Access,
+    group_id: Uuid,
+    statement: Option<String>,
+) -> AppResult<membership::Model> {
+    let person_id = require_person(access)?;
+    let statement = optional_text("statement", statement.as_deref(), 2000)?;
+    let txn = super::begin(db).await?;
+    let g = lock_group(&txn, group_id).await?;
+    let cluster = find_cluster(&txn, g.cluster_id).await?;
+    if !can_see_group(access, &g, &cluster.path) {
+        return Err(AppError::not_found("group"));
+    }
+    if g.admission == Admission::Closed || g.status == GroupStatus::Closed {
+        return Err(AppError::forbidden("this group is not taking new members"));
+    }
+    let existing = membership::Entity::find()
+        .filter(membership::Column::PersonId.eq(person_id))
+        .filter(membership::Column::GroupId.eq(group_id))
+        .one(&txn)
+        .await?;
+    if let Some(m) = &existing {
+        match m.status {
+            MembershipStatus::Left => {}
+            MembershipStatus::Removed => {
+                return Err(AppError::forbidden(
+                    "you were removed from this group; ask its facilitators to talk it through",
+                ));
+            }
+            _ => {
+                return Err(AppError::conflict(
+                    "you already belong to or applied to this group",
+                ));
+            }
+        }
+    }
+    let now = Utc::now();
+    let status = if g.admission == Admission::ByConsent {
+        MembershipStatus::Pending
+    } else if g.active_member_count >= g.capacity_max {
+        MembershipStatus::Waitlisted
+    } else {
+        MembershipStatus::Active
+    };
+    let mut active = match existing {
+        Some(m) => m.into(),
+        None => membership::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            person_id: Set(person_id),
+            group_id: Set(group_id),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    active.role = Set(MembershipRole::Member);
+    active.status = Set(status);
+    active.statement = Set(statement);
+    active.joined_at = Set((status == MembershipStatus::Active).then_some(now));
+    active.left_at = Set(None);
+    active.waitlisted_at = Set((status == MembershipStatus::Waitlisted).then_some(now));
+    active.updated_at = Set(now);
+    let saved = active.save(&txn).await?;
+    let saved = sea_orm::TryIntoModel::try_into_model(saved)?;
+    if status == MembershipStatus::Active {
+        adjust_active_count(&txn, group_id, 1).await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Stores an ACTIVE membership directly (demo data and set-up; no admission rules).
+pub async fn insert_active(
+    db: &impl ConnectionTrait,
+    group_id: Uuid,
+    person_id: Uuid,
+    role: MembershipRole,
+    joined_at: chrono::DateTime<Utc>,
+) -> AppResult<membership::Model> {
+    let m = membership::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(person_id),
+        group_id: Set(group_id),
+        role: Set(role),
+        status: Set(MembershipStatus::Active),
+        statement: Set(None),
+        joined_at: Set(Some(joined_at)),
+        left_at: Set(None),
+        waitlisted_at: Set(None),
+        created_at: Set(joined_at),
+        updated_at: Set(joined_at),
+    }
+    .insert(db)
+    .await?;
+    adjust_active_count(db, group_id, 1).await?;
+    Ok(m)
+}
+
+/// Leaving frees a seat, which goes to the longest-waiting person on the waitlist.
+pub async fn leave_group(
+    db: &impl TransactionTrait,
+    access: &Access,
+    group_id: Uuid,
+) -> AppResult<membership::Model> {
+    let person_id = require_person(access)?;
+    let txn = super::begin(db).await?;
+    let g = lock_group(&txn, group_id).await?;
+    let mine = membership::Entity::find()
+        .filter(membership::Column::PersonId.eq(person_id))
+        .filter(membership::Column::GroupId.eq(group_id))
+        .one(&txn)
+        .await?
+        .filter(|m| m.status.is_current())
+        .ok_or_else(|| AppError::not_found("membership"))?;
+    let left = end_membership(&txn, &g, mine, MembershipStatus::Left).await?;
+    txn.commit().await?;
+    Ok(left)
+}
+
+async fn end_membership(
+    db: &impl ConnectionTrait,
+    g: &group::Model,
+    m: membership::Model,
+    status: MembershipStatus,
+) -> AppResult<membership::Model> {
+    let was_active = m.status == MembershipStatus::Active;
+    let now = Utc::now();
+    let mut active: membership::ActiveModel = m.into();
+    active.status = Set(status);
+    active.left_at = Set(Some(now));
+    active.waitlisted_at = Set(None);
+    active.updated_at = Set(now);
+    let ended = active.update(db).await?;
+    if was_active {
+        adjust_active_count(db, g.id, -1).await?;
+        promote_waitlist(db, g.id, g.capacity_max, g.active_member_count - 1).await?;
+    }
+    Ok(ended)
+}
+
+/// Fills free seats from the waitlist, oldest first.
+pub async fn promote_waitlist(
+    db: &impl ConnectionTrait,
+    group_id: Uuid,
+    capacity_max: i32,
+    active_count: i32,
+) -> AppResult<()> {
+    let free = capacity_max - active_count;
+    if free <= 0 {
+        return Ok(());
+    }
+    let waiting = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Waitlisted))
+        .order_by_asc(membership::Column::WaitlistedAt)
+        .order_by_asc(membership::Column::Id)
+        .limit(free as u64)
+        .all(db)
+        .await?;
+    let promoted = waiting.len() as i32;
+    let now = Utc::now();
+    for m in waiting {
+        let mut active: membership::ActiveModel = m.into();
+        active.status = Set(MembershipStatus::Active);
+        active.joined_at = Set(Some(now));
+        active.waitlisted_at = Set(None);
+        active.updated_at = Set(now);
+        active.update(db).await?;
+    }
+    if promoted > 0 {
+        adjust_active_count(db, group_id, promoted).await?;
+    }
+    Ok(())
+}
+
+/// Loads a membership and its group, answering NOT_FOUND when the viewer may not see it.
+async fn visible_membership(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    membership_id: Uuid,
+) -> AppResult<(membership::Model, group::Model, String)> {
+    let m = membership::Entity::find_by_id(membership_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("membership"))?;
+    let g = find_group(db, m.group_id).await?;
+    let path = find_cluster(db, g.cluster_id).await?.path;
+    if !authz::can_see_membership(access, &m, &g, &path) {
+        return Err(AppError::not_found("membership"));
+    }
+    Ok((m, g, path))
+}
+
+/// The group's FACILITATOR or its managers choose facilitators; only ACTIVE members can hold
+/// a facilitating role.
+pub async fn set_membership_role(
+    db: &impl TransactionTrait,
+    access: &Access,
+    membership_id: Uuid,
+    role: MembershipRole,
+) -> AppResult<membership::Model> {
+    require_person(access)?;
+    let txn = super::begin(db).await?;
+    let (m, g, path) = visible_membership(&txn, access, membership_id).await?;
+    authz::check(
+        true,
+        can_assign_roles(access, &g, &path),
+        "membership",
+        "change roles in this group",
+    )?;
+    if role.runs_group() && m.status != MembershipStatus::Active {
+        return Err(AppError::bad_input(
+            "role",
+            "only an ACTIVE member can facilitate",
+        ));
+    }
+    if m.role == role {
+        return Ok(m);
+    }
+    let mut active: membership::ActiveModel = m.into();
+    active.role = Set(role);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Facilitators and managers may remove a member; their seat goes to the waitlist.
+pub async fn remove_member(
+    db: &impl TransactionTrait,
+    access: &Access,
+    membership_id: Uuid,
+) -> AppResult<membership::Model> {
+    let me = require_person(access)?;
+    let txn = super::begin(db).await?;
+    let (m, g, path) = visible_membership(&txn, access, membership_id).await?;
+    authz::check(
+        true,
+        can_run_group(access, &g, &path),
+        "membership",
+        "remove members of this group",
+    )?;
+    if m.person_id == me {
+        return Err(AppError::bad_input(
+            "membershipId",
+            "to leave a group yourself, use leaveGroup",
+        ));
+    }
+    if !m.status.is_current() {
+        return Err(AppError::conflict("this person is no longer in the group"));
+    }
+    let g = lock_group(&txn, g.id).await?;
+    let removed = end_membership(&txn, &g, m, MembershipStatus::Removed).await?;
+    txn.commit().await?;
+    Ok(removed)
+}
+
+/// Someone is visible to the viewer when the viewer could meet them through a group: fellow
+/// active members, the facilitators of groups the viewer can see, members of groups the
+/// viewer runs or manages. Everyone sees themself.
+pub async fn person_visible(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    person_id: Uuid,
+) -> AppResult<bool> {
+    if access.person_id == Some(person_id) {
+        return Ok(true);
+    }
+    let theirs = membership::Entity::find()
+        .filter(membership::Column::PersonId.eq(person_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .all(db)
+        .await?;
+    for m in theirs {
+        let g = find_group(db, m.group_id).await?;
+        let path = find_cluster(db, g.cluster_id).await?.path;
+        if authz::can_see_membership(access, &m, &g, &path) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

@@ -1,0 +1,310 @@
+//! Keyset pagination: one page of a list, or one page per parent for a batch of parents in a
+//! single statement (ROW_NUMBER() over a partition, which SQLite and PostgreSQL both run).
+
+use sea_orm::ExprTrait as _;
+use std::collections::HashMap;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, ModelTrait, Order,
+    QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    sea_query::{Alias, Asterisk, Expr, IntoColumnRef, Query, SelectStatement, WindowStatement},
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+pub const MAX_PAGE_SIZE: i32 = 100;
+
+/// Position after/before which a page starts: the sort key (when sorting by more than id)
+/// and the id that breaks ties. Opaque to clients.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Cursor {
+    #[serde(rename = "k", skip_serializing_if = "Option::is_none", default)]
+    pub key: Option<String>,
+    #[serde(rename = "i")]
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    pub fn decode(field: &str, raw: &str) -> AppResult<Self> {
+        URL_SAFE_NO_PAD
+            .decode(raw)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| AppError::bad_input(field, "this cursor is not valid here"))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PageArgs {
+    pub limit: u64,
+    pub backward: bool,
+    pub cursor: Option<Cursor>,
+}
+
+impl Default for PageArgs {
+    fn default() -> Self {
+        Self {
+            limit: DEFAULT_PAGE_SIZE as u64,
+            backward: false,
+            cursor: None,
+        }
+    }
+}
+
+impl PageArgs {
+    /// Relay arguments: `first`/`after` page forward, `last`/`before` backward; sizes 1–100.
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Self> {
+        let size = |field: &str, n: i32| {
+            if (1..=MAX_PAGE_SIZE).contains(&n) {
+                Ok(n as u64)
+            } else {
+                Err(AppError::bad_input(
+                    field,
+                    format!("{field} must be between 1 and {MAX_PAGE_SIZE}"),
+                ))
+            }
+        };
+        match (first, after, last, before) {
+            (_, _, Some(_), _) | (_, _, _, Some(_)) if first.is_some() => Err(AppError::bad_input(
+                "last",
+                "use first/after to page forward or last/before to page backward, not both",
+            )),
+            (_, Some(_), _, Some(_)) => Err(AppError::bad_input(
+                "before",
+                "after and before cannot be combined",
+            )),
+            (first, after, None, None) => Ok(Self {
+                limit: size("first", first.unwrap_or(DEFAULT_PAGE_SIZE))?,
+                backward: false,
+                cursor: after.map(|a| Cursor::decode("after", &a)).transpose()?,
+            }),
+            (None, None, last, before) => Ok(Self {
+                limit: size("last", last.unwrap_or(DEFAULT_PAGE_SIZE))?,
+                backward: true,
+                cursor: before.map(|b| Cursor::decode("before", &b)).transpose()?,
+            }),
+            _ => Err(AppError::bad_input(
+                "after",
+                "after cannot be combined with last",
+            )),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Page<M> {
+    pub items: Vec<(Cursor, M)>,
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+}
+
+impl<M> Default for Page<M> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            has_next_page: false,
+            has_previous_page: false,
+        }
+    }
+}
+
+impl<M> Page<M> {
+    pub fn map<N>(self, f: impl Fn(M) -> N) -> Page<N> {
+        Page {
+            items: self.items.into_iter().map(|(c, m)| (c, f(m))).collect(),
+            has_next_page: self.has_next_page,
+            has_previous_page: self.has_previous_page,
+        }
+    }
+}
+
+/// Sort order of a list: an optional text key (e.g. name), then the id. UUIDv7 ids sort by
+/// creation time, so "by id" is "oldest first".
+pub struct Sort<E: EntityTrait> {
+    pub key: Option<E::Column>,
+    pub id: E::Column,
+    pub descending: bool,
+}
+
+impl<E: EntityTrait> Sort<E> {
+    fn direction(&self, backward: bool) -> Order {
+        if self.descending ^ backward {
+            Order::Desc
+        } else {
+            Order::Asc
+        }
+    }
+
+    fn keyset(&self, args: &PageArgs) -> Option<Condition> {
+        let cursor = args.cursor.as_ref()?;
+        let after = matches!(self.direction(args.backward), Order::Asc);
+        let beyond_id = if after {
+            self.id.gt(cursor.id)
+        } else {
+            self.id.lt(cursor.id)
+        };
+        Some(match (self.key, &cursor.key) {
+            (Some(key), Some(k)) => Condition::any()
+                .add(if after {
+                    key.gt(k.clone())
+                } else {
+                    key.lt(k.clone())
+                })
+                .add(Condition::all().add(key.eq(k.clone())).add(beyond_id)),
+            _ => Condition::all().add(beyond_id),
+        })
+    }
+
+    fn cursor_of(&self, model: &E::Model) -> Cursor
+    where
+        E::Model: ModelTrait<Entity = E>,
+    {
+        let text = |v: Value| match v {
+            Value::String(Some(s)) => Some(s.to_string()),
+            _ => None,
+        };
+        let id = match model.get(self.id) {
+            Value::Uuid(Some(id)) => id,
+            _ => Uuid::nil(),
+        };
+        Cursor {
+            key: self.key.and_then(|k| text(model.get(k))),
+            id,
+        }
+    }
+}
+
+fn finish<M>(mut rows: Vec<(Cursor, M)>, args: &PageArgs) -> Page<M> {
+    let has_more = rows.len() as u64 > args.limit;
+    rows.truncate(args.limit as usize);
+    if args.backward {
+        rows.reverse();
+    }
+    let (has_next_page, has_previous_page) = if args.backward {
+        (args.cursor.is_some(), has_more)
+    } else {
+        (has_more, args.cursor.is_some())
+    };
+    Page {
+        items: rows,
+        has_next_page,
+        has_previous_page,
+    }
+}
+
+/// One page of `select`.
+pub async fn page<E>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    sort: &Sort<E>,
+    args: &PageArgs,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+{
+    let dir = sort.direction(args.backward);
+    let mut select = select;
+    if let Some(cond) = sort.keyset(args) {
+        select = select.filter(cond);
+    }
+    if let Some(key) = sort.key {
+        select = select.order_by(key, dir.clone());
+    }
+    let rows = select
+        .order_by(sort.id, dir)
+        .limit(args.limit + 1)
+        .all(db)
+        .await?;
+    let rows = rows.into_iter().map(|m| (sort.cursor_of(&m), m)).collect();
+    Ok(finish(rows, args))
+}
+
+/// One page per parent, for many parents, in one statement. `select` yields rows of `E`
+/// (it may join other tables) already restricted to the wanted parents; `parent` is the column
+/// that names each row's parent.
+pub async fn pages_by_parent<E, P>(
+    db: &impl ConnectionTrait,
+    select: SelectStatement,
+    parent: P,
+    sort: &Sort<E>,
+    args: &PageArgs,
+) -> AppResult<HashMap<Uuid, Page<E::Model>>>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+    P: IntoColumnRef + Clone,
+{
+    let dir = sort.direction(args.backward);
+    let mut inner = select;
+    if let Some(cond) = sort.keyset(args) {
+        inner.cond_where(cond);
+    }
+    let mut window = WindowStatement::partition_by(parent.clone());
+    if let Some(key) = sort.key {
+        window.order_by((E::default(), key), dir.clone());
+    }
+    window.order_by((E::default(), sort.id), dir);
+    inner
+        .expr_as(Expr::col(parent), Alias::new("page_parent"))
+        .expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_row"));
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, Alias::new("paged"))
+        .and_where(Expr::col(Alias::new("page_row")).lte(args.limit + 1))
+        .order_by(Alias::new("page_parent"), Order::Asc)
+        .order_by(Alias::new("page_row"), Order::Asc)
+        .to_owned();
+    let statement = db.get_database_backend().build(&outer);
+    let rows = db.query_all_raw(statement).await?;
+    let mut grouped: HashMap<Uuid, Vec<(Cursor, E::Model)>> = HashMap::new();
+    for row in rows {
+        let parent: Uuid = row.try_get("", "page_parent")?;
+        let model = E::Model::from_query_result(&row, "")?;
+        grouped
+            .entry(parent)
+            .or_default()
+            .push((sort.cursor_of(&model), model));
+    }
+    Ok(grouped
+        .into_iter()
+        .map(|(parent, rows)| (parent, finish(rows, args)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let c = Cursor {
+            key: Some("Name".into()),
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(Cursor::decode("after", &c.encode()).unwrap(), c);
+        assert!(Cursor::decode("after", "not-a-cursor").is_err());
+    }
+
+    #[test]
+    fn page_sizes_are_bounded() {
+        assert!(PageArgs::new(Some(0), None, None, None).is_err());
+        assert!(PageArgs::new(Some(101), None, None, None).is_err());
+        assert!(PageArgs::new(Some(1), None, Some(1), None).is_err());
+        assert_eq!(PageArgs::new(None, None, None, None).unwrap().limit, 20);
+        assert!(PageArgs::new(None, None, Some(5), None).unwrap().backward);
+    }
+}

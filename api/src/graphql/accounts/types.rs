@@ -1,0 +1,156 @@
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{membership, person};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::{
+    domain::{
+        accounts::Session,
+        pagination::{PageArgs, Sort, page},
+    },
+    graphql::{
+        connection::Total,
+        context::{ContextExt, access},
+        groups::types::MembershipConnection,
+        ids::{self, Kind},
+        umbrella::types::RoleGrant,
+    },
+};
+
+/// A person with an account. Only the display name (a first name or pseudonym) is shown to
+/// others; email, time zone and locale are the person's own.
+#[derive(Clone)]
+pub struct Person(pub person::Model);
+
+#[Object]
+impl Person {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Person, self.0.id)
+    }
+
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    /// Only for the person themself.
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self.is_viewer(ctx)?.then_some(self.0.email.as_str()))
+    }
+
+    /// Only for the person themself.
+    async fn timezone(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self.is_viewer(ctx)?.then_some(self.0.timezone.as_str()))
+    }
+
+    /// Only for the person themself.
+    async fn locale(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(self.is_viewer(ctx)?.then_some(self.0.locale.as_str()))
+    }
+}
+
+impl Person {
+    fn is_viewer(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(ctx.viewer()?.person_id == Some(self.0.id))
+    }
+}
+
+/// Whoever is asking. Works anonymously: `person` is then null and the lists are empty.
+pub struct ViewerInfo;
+
+#[Object(name = "Viewer")]
+impl ViewerInfo {
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        let Some(id) = ctx.viewer()?.person_id else {
+            return Ok(None);
+        };
+        Ok(ctx.loaders()?.people.load_one(id).await?.map(Person))
+    }
+
+    /// The viewer's role grants, across all organisations.
+    async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrant>> {
+        let Some(id) = ctx.viewer()?.person_id else {
+            return Ok(Vec::new());
+        };
+        let grants = entity::role_grant::Entity::find()
+            .filter(entity::role_grant::Column::PersonId.eq(id))
+            .all(ctx.db()?)
+            .await
+            .map_err(crate::error::AppError::from)?;
+        Ok(grants.into_iter().map(RoleGrant).collect())
+    }
+
+    /// The viewer's own memberships, oldest first, in every state.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<MembershipConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let Some(id) = ctx.viewer()?.person_id else {
+            return Ok(MembershipConnection::new(
+                Default::default(),
+                Total::Known(0),
+            ));
+        };
+        let _ = access(ctx).await?;
+        let select = membership::Entity::find().filter(membership::Column::PersonId.eq(id));
+        let sort = Sort {
+            key: None,
+            id: membership::Column::Id,
+            descending: false,
+        };
+        let result = page(ctx.db()?, select.clone(), &sort, &args).await?;
+        let total = sea_orm::PaginatorTrait::count(select, ctx.db()?)
+            .await
+            .map_err(crate::error::AppError::from)?;
+        Ok(MembershipConnection::new(
+            result.map(crate::graphql::groups::types::Membership),
+            Total::Known(total),
+        ))
+    }
+}
+
+macro_rules! session_payload {
+    ($name:ident, $doc:literal) => {
+        #[doc = $doc]
+        pub struct $name(pub Session);
+
+        #[Object]
+        impl $name {
+            /// Send as `Authorization: Bearer <token>`.
+            async fn access_token(&self) -> &str {
+                &self.0.access_token
+            }
+
+            async fn access_token_expires_at(&self) -> DateTime<Utc> {
+                self.0.access_token_expires_at
+            }
+
+            /// Single use: exchange it with `refreshSession` for a new pair.
+            async fn refresh_token(&self) -> &str {
+                &self.0.refresh_token
+            }
+
+            async fn person(&self) -> Person {
+                Person(self.0.person.clone())
+            }
+        }
+    };
+}
+
+session_payload!(SignUpPayload, "A new account, signed in.");
+session_payload!(LogInPayload, "A new session.");
+session_payload!(
+    RefreshSessionPayload,
+    "A fresh access token and the next refresh token."
+);
+
+#[derive(async_graphql::SimpleObject)]
+pub struct LogOutPayload {
+    /// True when the session (or sessions) ended.
+    pub ok: bool,
+}

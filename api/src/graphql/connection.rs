@@ -1,0 +1,118 @@
+//! Relay connections. Each node type gets a concrete `<Type>Connection` and `<Type>Edge`;
+//! `totalCount` is computed only when asked for.
+
+use async_graphql::SimpleObject;
+
+use crate::domain::pagination::Page;
+
+#[derive(SimpleObject, Clone, Debug, Default)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    pub fn of<M>(page: &Page<M>) -> Self {
+        Self {
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+            start_cursor: page.items.first().map(|(c, _)| c.encode()),
+            end_cursor: page.items.last().map(|(c, _)| c.encode()),
+        }
+    }
+}
+
+/// Declares `$conn` and `$edge` for node type `$node`. `$total` is the type that knows how
+/// to count the whole list (it implements `TotalCount`).
+#[macro_export]
+macro_rules! connection {
+    ($conn:ident, $edge:ident, $node:ty, $doc:literal) => {
+        #[doc = $doc]
+        pub struct $conn {
+            pub page: $crate::domain::pagination::Page<$node>,
+            pub total: $crate::graphql::connection::Total,
+        }
+
+        pub struct $edge {
+            pub cursor: String,
+            pub node: $node,
+        }
+
+        #[async_graphql::Object]
+        impl $edge {
+            async fn cursor(&self) -> &str {
+                &self.cursor
+            }
+
+            async fn node(&self) -> &$node {
+                &self.node
+            }
+        }
+
+        #[async_graphql::Object]
+        impl $conn {
+            async fn edges(&self) -> Vec<$edge> {
+                self.page
+                    .items
+                    .iter()
+                    .map(|(c, n)| $edge {
+                        cursor: c.encode(),
+                        node: n.clone(),
+                    })
+                    .collect()
+            }
+
+            async fn page_info(&self) -> $crate::graphql::connection::PageInfo {
+                $crate::graphql::connection::PageInfo::of(&self.page)
+            }
+
+            /// How many items the whole list holds (all pages).
+            async fn total_count(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+            ) -> async_graphql::Result<i64> {
+                Ok(self.total.count(ctx).await?)
+            }
+        }
+
+        impl $conn {
+            pub fn new(
+                page: $crate::domain::pagination::Page<$node>,
+                total: $crate::graphql::connection::Total,
+            ) -> Self {
+                Self { page, total }
+            }
+        }
+    };
+}
+
+/// How a connection's `totalCount` is obtained.
+pub enum Total {
+    Known(u64),
+    /// Batched through the per-request count loader.
+    Batched(super::loaders::CountKey),
+    /// The directory with a filter (one statement, only when asked).
+    Directory(crate::domain::groups::GroupFilter),
+}
+
+impl Total {
+    pub async fn count(&self, ctx: &async_graphql::Context<'_>) -> crate::error::AppResult<i64> {
+        use super::context::ContextExt;
+        let n = match self {
+            Self::Known(n) => *n,
+            Self::Batched(key) => ctx
+                .loaders()?
+                .counts
+                .load_one(key.clone())
+                .await?
+                .unwrap_or(0),
+            Self::Directory(filter) => {
+                let access = super::context::access(ctx).await?;
+                crate::domain::groups::directory_count(ctx.db()?, &access, filter).await?
+            }
+        };
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}

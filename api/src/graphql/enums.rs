@@ -1,0 +1,36 @@
+//! GraphQL mirrors of the stored enums (same names, same values).
+
+use async_graphql::Enum;
+
+macro_rules! remote_enum {
+    ($(#[$doc:meta])* $name:ident => $remote:literal { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+        #[graphql(remote = $remote)]
+        pub enum $name {
+            $($variant,)+
+        }
+    };
+}
+
+remote_enum!(
+    /// An umbrella runs groups; a partner organisation may host some of them.
+    OrganisationKind => "entity::OrganisationKind" { Umbrella, Partner }
+);
+remote_enum!(Role => "entity::Role" { Admin, Coordinator, Trainer, Curator, Analyst });
+remote_enum!(GroupFormat => "entity::GroupFormat" { TopicCircle, SkillPod, LifeStageCohort, HybridCommunity });
+remote_enum!(Modality => "entity::Modality" { InPerson, Online, Hybrid });
+remote_enum!(CadenceFrequency => "entity::CadenceFrequency" { Weekly, Biweekly, Monthly, AdHoc });
+remote_enum!(Weekday => "entity::Weekday" { Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday });
+remote_enum!(GroupStatus => "entity::GroupStatus" { Forming, Active, Paused, Closed });
+remote_enum!(
+    /// How people get in: at once, by the members' consent, or not at all.
+    Admission => "entity::Admission" { Open, ByConsent, Closed }
+);
+remote_enum!(
+    /// PUBLIC: anyone; NETWORK: people of the umbrella; PRIVATE: members and those in charge.
+    Visibility => "entity::Visibility" { Public, Network, Private }
+);
+remote_enum!(MembershipSource => "entity::MembershipSource" { IntraAgency, InterAgency, Community });
+remote_enum!(MembershipRole => "entity::MembershipRole" { Member, Facilitator, CoFacilitator });
+remote_enum!(MembershipStatus => "entity::MembershipStatus" { Pending, Waitlisted, Active, Paused, Left, Removed });

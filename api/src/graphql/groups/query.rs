@@ -1,0 +1,60 @@
+use async_graphql::{Context, Object, Result};
+use entity::group;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{
+    inputs::{GroupFilter, GroupOrder},
+    types::{Group, GroupConnection},
+};
+use crate::{
+    domain::{authz, groups, pagination::PageArgs},
+    error::AppError,
+    graphql::{
+        connection::Total,
+        context::{ContextExt, access},
+    },
+};
+
+#[derive(Default)]
+pub struct GroupQuery;
+
+#[Object]
+impl GroupQuery {
+    /// A group by slug; null when it does not exist or the viewer may not see it.
+    async fn group(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Group>> {
+        let db = ctx.db()?;
+        let found = group::Entity::find()
+            .filter(group::Column::Slug.eq(slug.trim().to_lowercase()))
+            .one(db)
+            .await
+            .map_err(AppError::from)?;
+        let Some(g) = found else { return Ok(None) };
+        let access = access(ctx).await?;
+        let cluster = ctx.loaders()?.clusters.load_one(g.cluster_id).await?;
+        let visible = cluster.is_some_and(|c| authz::can_see_group(&access, &g, &c.path));
+        Ok(visible.then_some(Group(g)))
+    }
+
+    /// The group directory: every group the viewer may see (anonymous callers: PUBLIC ones).
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn groups(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<GroupFilter>,
+        order_by: Option<GroupOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<GroupConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let order = order_by.unwrap_or_default().into_domain();
+        let access = access(ctx).await?;
+        let page = groups::directory(ctx.db()?, &access, &filter, order, &args).await?;
+        Ok(GroupConnection::new(
+            page.map(Group),
+            Total::Directory(filter),
+        ))
+    }
+}

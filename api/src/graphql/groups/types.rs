@@ -1,0 +1,351 @@
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{group, membership};
+
+use crate::{
+    connection,
+    domain::{authz, pagination::PageArgs},
+    error::{AppError, AppResult},
+    graphql::{
+        accounts::types::Person,
+        connection::Total,
+        context::{ContextExt, access},
+        enums::{
+            Admission, CadenceFrequency, GroupFormat, GroupStatus, MembershipRole,
+            MembershipSource, MembershipStatus, Modality, Visibility, Weekday,
+        },
+        ids::{self, Kind},
+        loaders::{CountKey, MemberPageKey},
+        umbrella::types::{Cluster, Organisation},
+    },
+};
+
+/// A peer support group.
+#[derive(Clone)]
+pub struct Group(pub group::Model);
+
+/// When a group meets.
+#[derive(SimpleObject)]
+pub struct Cadence {
+    pub frequency: CadenceFrequency,
+    pub weekday: Option<Weekday>,
+    /// For MONTHLY: 1–4, or -1 for the last such weekday of the month.
+    pub week_of_month: Option<i32>,
+    /// "HH:MM" in `timezone`.
+    pub local_start_time: Option<String>,
+    pub duration_minutes: i32,
+    /// IANA name.
+    pub timezone: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Capacity {
+    pub min: i32,
+    pub max: i32,
+}
+
+/// Where an in-person group meets. When `approximate`, only the group's own members and
+/// managers see `address` and `locationNotes`; everyone else sees `name` and `area`.
+#[derive(SimpleObject)]
+pub struct Venue {
+    pub name: Option<String>,
+    /// A neighbourhood or town: the approximate location shown to everyone.
+    pub area: Option<String>,
+    pub address: Option<String>,
+    pub location_notes: Option<String>,
+    pub approximate: bool,
+}
+
+impl Group {
+    async fn cluster_path(&self, ctx: &Context<'_>) -> AppResult<String> {
+        let cluster = ctx.loaders()?.clusters.load_one(self.0.cluster_id).await?;
+        Ok(cluster
+            .ok_or_else(|| AppError::internal("group without cluster"))?
+            .path)
+    }
+
+    /// Active member or manager: sees the conference link, exact address and member list.
+    async fn insider(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        let access = access(ctx).await?;
+        if !access.is_signed_in() {
+            return Ok(false);
+        }
+        let path = self.cluster_path(ctx).await?;
+        Ok(authz::is_insider(&access, &self.0, &path))
+    }
+}
+
+#[Object]
+impl Group {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Group, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The purpose statement.
+    async fn purpose(&self) -> &str {
+        &self.0.purpose
+    }
+
+    async fn focus(&self) -> Option<&str> {
+        self.0.focus.as_deref()
+    }
+
+    async fn format(&self) -> GroupFormat {
+        self.0.format.into()
+    }
+
+    async fn modality(&self) -> Modality {
+        self.0.modality.into()
+    }
+
+    async fn cadence(&self) -> Cadence {
+        let g = &self.0;
+        Cadence {
+            frequency: g.cadence_frequency.into(),
+            weekday: g.cadence_weekday.map(Into::into),
+            week_of_month: g.cadence_week_of_month,
+            local_start_time: g.cadence_local_start_time.clone(),
+            duration_minutes: g.cadence_duration_minutes,
+            timezone: g.timezone.clone(),
+        }
+    }
+
+    async fn capacity(&self) -> Capacity {
+        Capacity {
+            min: self.0.capacity_min,
+            max: self.0.capacity_max,
+        }
+    }
+
+    async fn venue(&self, ctx: &Context<'_>) -> Result<Option<Venue>> {
+        let g = &self.0;
+        if g.venue_name.is_none() && g.venue_area.is_none() && g.venue_address.is_none() {
+            return Ok(None);
+        }
+        let exact = !g.venue_approximate || self.insider(ctx).await?;
+        Ok(Some(Venue {
+            name: g.venue_name.clone(),
+            area: g.venue_area.clone(),
+            address: if exact { g.venue_address.clone() } else { None },
+            location_notes: if exact {
+                g.venue_location_notes.clone()
+            } else {
+                None
+            },
+            approximate: g.venue_approximate,
+        }))
+    }
+
+    /// Members only (and the group's managers); null for everyone else.
+    async fn conference_url(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if self.0.conference_url.is_none() || !self.insider(ctx).await? {
+            return Ok(None);
+        }
+        Ok(self.0.conference_url.clone())
+    }
+
+    async fn status(&self) -> GroupStatus {
+        self.0.status.into()
+    }
+
+    async fn admission(&self) -> Admission {
+        self.0.admission.into()
+    }
+
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility.into()
+    }
+
+    async fn membership_source(&self) -> MembershipSource {
+        self.0.membership_source.into()
+    }
+
+    async fn ground_rules(&self) -> Option<&str> {
+        self.0.ground_rules.as_deref()
+    }
+
+    /// The partner organisation that hosts the group, if any.
+    async fn host_partner(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        let Some(id) = self.0.host_partner_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loaders()?
+            .organisations
+            .load_one(id)
+            .await?
+            .map(Organisation))
+    }
+
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        let org = ctx
+            .loaders()?
+            .organisations
+            .load_one(self.0.organisation_id)
+            .await?;
+        Ok(Organisation(org.ok_or_else(|| {
+            AppError::internal("group without organisation")
+        })?))
+    }
+
+    async fn cluster(&self, ctx: &Context<'_>) -> Result<Cluster> {
+        let c = ctx.loaders()?.clusters.load_one(self.0.cluster_id).await?;
+        Ok(Cluster(c.ok_or_else(|| {
+            AppError::internal("group without cluster")
+        })?))
+    }
+
+    /// Pass as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Active members, in order of joining. For the group's members and managers only.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<MembershipConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        if !self.insider(ctx).await? {
+            let access = access(ctx).await?;
+            if !access.is_signed_in() {
+                return Err(AppError::unauthenticated().into());
+            }
+            return Err(
+                AppError::forbidden("only the group's members see who belongs to it").into(),
+            );
+        }
+        let key = MemberPageKey {
+            group: self.0.id,
+            args,
+        };
+        let page = ctx
+            .loaders()?
+            .pages
+            .load_one(key)
+            .await?
+            .unwrap_or_default();
+        Ok(MembershipConnection::new(
+            page.map(Membership),
+            Total::Batched(CountKey::GroupMembers(self.0.id)),
+        ))
+    }
+
+    /// Who facilitates: visible to everyone who can see the group (display names only).
+    async fn facilitators(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
+        let found = ctx.loaders()?.facilitators.load_one(self.0.id).await?;
+        Ok(found
+            .unwrap_or_default()
+            .into_iter()
+            .map(Membership)
+            .collect())
+    }
+
+    /// Active members.
+    async fn member_count(&self) -> i32 {
+        self.0.active_member_count
+    }
+
+    /// Free places before the group is full (new members are then waitlisted).
+    async fn seats_left(&self) -> i32 {
+        (self.0.capacity_max - self.0.active_member_count).max(0)
+    }
+
+    /// The viewer's own membership in this group, in any state; null if none.
+    async fn viewer_membership(&self, ctx: &Context<'_>) -> Result<Option<Membership>> {
+        if ctx.viewer()?.person_id.is_none() {
+            return Ok(None);
+        }
+        let found = ctx
+            .loaders()?
+            .viewer_memberships
+            .load_one(self.0.id)
+            .await?;
+        Ok(found.map(Membership))
+    }
+}
+
+connection!(GroupConnection, GroupEdge, Group, "A page of groups.");
+connection!(
+    MembershipConnection,
+    MembershipEdge,
+    Membership,
+    "A page of memberships."
+);
+
+/// A person's place in a group.
+#[derive(Clone)]
+pub struct Membership(pub membership::Model);
+
+#[Object]
+impl Membership {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Membership, self.0.id)
+    }
+
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        let p = ctx.loaders()?.people.load_one(self.0.person_id).await?;
+        Ok(Person(p.ok_or_else(|| {
+            AppError::internal("membership without person")
+        })?))
+    }
+
+    async fn group(&self, ctx: &Context<'_>) -> Result<Group> {
+        let g = ctx.loaders()?.groups.load_one(self.0.group_id).await?;
+        Ok(Group(g.ok_or_else(|| {
+            AppError::internal("membership without group")
+        })?))
+    }
+
+    async fn role(&self) -> MembershipRole {
+        self.0.role.into()
+    }
+
+    async fn status(&self) -> MembershipStatus {
+        self.0.status.into()
+    }
+
+    async fn joined_at(&self) -> Option<DateTime<Utc>> {
+        self.0.joined_at
+    }
+
+    async fn left_at(&self) -> Option<DateTime<Utc>> {
+        self.0.left_at
+    }
+
+    /// What the person wrote when asking to join: for them and the group's facilitators.
+    async fn statement(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let Some(text) = &self.0.statement else {
+            return Ok(None);
+        };
+        let access = access(ctx).await?;
+        let allowed =
+            access.person_id == Some(self.0.person_id) || access.runs_group(self.0.group_id);
+        Ok(allowed.then(|| text.clone()))
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

@@ -1,0 +1,519 @@
+//! Per-request DataLoaders: every relation and nested list is fetched in batches, so a nested
+//! query costs a statement per level, not per row.
+
+use sea_orm::ExprTrait as _;
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{MembershipRole, MembershipStatus, cluster, group, membership};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QueryTrait,
+    sea_query::{Alias, Expr, JoinType, SelectStatement},
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::Viewer,
+    domain::{
+        authz, in_ids,
+        pagination::{Page, PageArgs, Sort, pages_by_parent},
+    },
+    error::AppError,
+};
+
+/// Long enough for sibling fields to queue their keys, short enough not to be felt.
+const BATCH_DELAY: Duration = Duration::from_micros(500);
+
+macro_rules! by_id_loader {
+    ($loader:ident, $module:ident) => {
+        pub struct $loader {
+            db: DatabaseConnection,
+        }
+
+        impl Loader<Uuid> for $loader {
+            type Value = entity::$module::Model;
+            type Error = AppError;
+
+            async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+                let backend = self.db.get_database_backend();
+                let rows = entity::$module::Entity::find()
+                    .filter(in_ids(
+                        backend,
+                        Expr::col((entity::$module::Entity, entity::$module::Column::Id)),
+                        keys,
+                    ))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+            }
+        }
+    };
+}
+
+by_id_loader!(OrganisationLoader, organisation);
+by_id_loader!(ClusterLoader, cluster);
+by_id_loader!(GroupLoader, group);
+by_id_loader!(PersonLoader, person);
+by_id_loader!(MembershipLoader, membership);
+by_id_loader!(GrantLoader, role_grant);
+
+pub struct Loaders {
+    pub organisations: DataLoader<OrganisationLoader>,
+    pub clusters: DataLoader<ClusterLoader>,
+    pub groups: DataLoader<GroupLoader>,
+    pub people: DataLoader<PersonLoader>,
+    pub memberships: DataLoader<MembershipLoader>,
+    pub grants: DataLoader<GrantLoader>,
+    pub facilitators: DataLoader<FacilitatorLoader>,
+    /// The viewer's own membership per group.
+    pub viewer_memberships: DataLoader<ViewerMembershipLoader>,
+    pub pages: DataLoader<PageLoader>,
+    pub counts: DataLoader<CountLoader>,
+}
+
+impl Loaders {
+    pub fn new(db: DatabaseConnection, viewer: Arc<Viewer>) -> Self {
+        fn make<T: Send + Sync + 'static>(loader: T) -> DataLoader<T> {
+            DataLoader::new(loader, tokio::spawn)
+                .delay(BATCH_DELAY)
+                .max_batch_size(500)
+        }
+        Self {
+            organisations: make(OrganisationLoader { db: db.clone() }),
+            clusters: make(ClusterLoader { db: db.clone() }),
+            groups: make(GroupLoader { db: db.clone() }),
+            people: make(PersonLoader { db: db.clone() }),
+            memberships: make(MembershipLoader { db: db.clone() }),
+            grants: make(GrantLoader { db: db.clone() }),
+            facilitators: make(FacilitatorLoader { db: db.clone() }),
+            viewer_memberships: make(ViewerMembershipLoader {
+                db: db.clone(),
+                person: viewer.person_id,
+            }),
+            pages: make(PageLoader {
+                db: db.clone(),
+                viewer: viewer.clone(),
+            }),
+            counts: make(CountLoader { db, viewer }),
+        }
+    }
+}
+
+/// Active facilitators and co-facilitators of each group, lead facilitators first.
+pub struct FacilitatorLoader {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for FacilitatorLoader {
+    type Value = Vec<membership::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let backend = self.db.get_database_backend();
+        let rows = membership::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((membership::Entity, membership::Column::GroupId)),
+                keys,
+            ))
+            .filter(membership::Column::Status.eq(MembershipStatus::Active))
+            .filter(
+                membership::Column::Role
+                    .is_in([MembershipRole::Facilitator, MembershipRole::CoFacilitator]),
+            )
+            .order_by_desc(membership::Column::Role)
+            .order_by_asc(membership::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<Uuid, Vec<membership::Model>> = HashMap::new();
+        for m in rows {
+            out.entry(m.group_id).or_default().push(m);
+        }
+        Ok(out)
+    }
+}
+
+pub struct ViewerMembershipLoader {
+    db: DatabaseConnection,
+    person: Option<Uuid>,
+}
+
+impl Loader<Uuid> for ViewerMembershipLoader {
+    type Value = membership::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let Some(person) = self.person else {
+            return Ok(HashMap::new());
+        };
+        let backend = self.db.get_database_backend();
+        let rows = membership::Entity::find()
+            .filter(membership::Column::PersonId.eq(person))
+            .filter(in_ids(
+                backend,
+                Expr::col((membership::Entity, membership::Column::GroupId)),
+                keys,
+            ))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (m.group_id, m)).collect())
+    }
+}
+
+/// Whose clusters a cluster list shows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClusterParent {
+    Organisation { id: Uuid, top_level_only: bool },
+    Cluster(Uuid),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ClusterPageKey {
+    pub parent: ClusterParent,
+    pub args: PageArgs,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GroupPageKey {
+    pub cluster: Uuid,
+    pub include_descendants: bool,
+    pub args: PageArgs,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MemberPageKey {
+    pub group: Uuid,
+    pub args: PageArgs,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CountKey {
+    Clusters(ClusterParent),
+    ClusterGroups {
+        cluster: Uuid,
+        include_descendants: bool,
+    },
+    GroupMembers(Uuid),
+}
+
+pub struct PageLoader {
+    db: DatabaseConnection,
+    viewer: Arc<Viewer>,
+}
+
+/// Groups keys that can share one statement (same kind and page arguments).
+fn batches<K, B: Eq + std::hash::Hash>(
+    keys: &[K],
+    by: impl Fn(&K) -> (B, Uuid),
+) -> HashMap<B, Vec<Uuid>> {
+    let mut out: HashMap<B, Vec<Uuid>> = HashMap::new();
+    for k in keys {
+        let (batch, parent) = by(k);
+        out.entry(batch).or_default().push(parent);
+    }
+    out
+}
+
+fn cluster_sort() -> Sort<cluster::Entity> {
+    Sort {
+        key: Some(cluster::Column::Name),
+        id: cluster::Column::Id,
+        descending: false,
+    }
+}
+
+fn group_sort() -> Sort<group::Entity> {
+    Sort {
+        key: Some(group::Column::Name),
+        id: group::Column::Id,
+        descending: false,
+    }
+}
+
+fn member_sort() -> Sort<membership::Entity> {
+    Sort {
+        key: None,
+        id: membership::Column::Id,
+        descending: false,
+    }
+}
+
+/// Clusters under organisations (all, or top-level only) or under clusters.
+fn clusters_select(
+    db: &impl ConnectionTrait,
+    by_org: bool,
+    top_level_only: bool,
+    parents: &[Uuid],
+) -> (SelectStatement, (cluster::Entity, cluster::Column)) {
+    let backend = db.get_database_backend();
+    let parent = if by_org {
+        cluster::Column::OrganisationId
+    } else {
+        cluster::Column::ParentId
+    };
+    let mut q = cluster::Entity::find().filter(in_ids(
+        backend,
+        Expr::col((cluster::Entity, parent)),
+        parents,
+    ));
+    if by_org && top_level_only {
+        q = q.filter(cluster::Column::ParentId.is_null());
+    }
+    (q.into_query(), (cluster::Entity, parent))
+}
+
+/// Visible groups in clusters, directly or anywhere below them.
+fn cluster_groups_select(
+    db: &impl ConnectionTrait,
+    access: &crate::auth::Access,
+    include_descendants: bool,
+    parents: &[Uuid],
+) -> (SelectStatement, (Alias, Alias)) {
+    let backend = db.get_database_backend();
+    let mut q = group::Entity::find()
+        .filter(authz::visible_groups(access, backend))
+        .into_query();
+    if include_descendants {
+        q.join_as(
+            JoinType::InnerJoin,
+            cluster::Entity,
+            Alias::new("gc"),
+            Expr::col((Alias::new("gc"), cluster::Column::Id))
+                .equals((group::Entity, group::Column::ClusterId)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            cluster::Entity,
+            Alias::new("req"),
+            Expr::cust(r#""gc"."path" LIKE "req"."path" || '%'"#),
+        )
+        .and_where(in_ids(
+            backend,
+            Expr::col((Alias::new("req"), Alias::new("id"))),
+            parents,
+        ));
+        (q, (Alias::new("req"), Alias::new("id")))
+    } else {
+        q.and_where(in_ids(
+            backend,
+            Expr::col((group::Entity, group::Column::ClusterId)),
+            parents,
+        ));
+        (q, (Alias::new("groups"), Alias::new("cluster_id")))
+    }
+}
+
+fn members_select(db: &impl ConnectionTrait, parents: &[Uuid]) -> SelectStatement {
+    let backend = db.get_database_backend();
+    membership::Entity::find()
+        .filter(in_ids(
+            backend,
+            Expr::col((membership::Entity, membership::Column::GroupId)),
+            parents,
+        ))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .into_query()
+}
+
+impl Loader<ClusterPageKey> for PageLoader {
+    type Value = Page<cluster::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[ClusterPageKey],
+    ) -> Result<HashMap<ClusterPageKey, Self::Value>, AppError> {
+        let groups = batches(keys, |k| match &k.parent {
+            ClusterParent::Organisation { id, top_level_only } => {
+                ((true, *top_level_only, k.args.clone()), *id)
+            }
+            ClusterParent::Cluster(id) => ((false, false, k.args.clone()), *id),
+        });
+        let mut out = HashMap::new();
+        for ((by_org, top, args), parents) in groups {
+            let (select, parent) = clusters_select(&self.db, by_org, top, &parents);
+            let mut pages =
+                pages_by_parent(&self.db, select, parent, &cluster_sort(), &args).await?;
+            for id in parents {
+                let parent = if by_org {
+                    ClusterParent::Organisation {
+                        id,
+                        top_level_only: top,
+                    }
+                } else {
+                    ClusterParent::Cluster(id)
+                };
+                let page = pages.remove(&id).unwrap_or_default();
+                out.insert(
+                    ClusterPageKey {
+                        parent,
+                        args: args.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<GroupPageKey> for PageLoader {
+    type Value = Page<group::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[GroupPageKey],
+    ) -> Result<HashMap<GroupPageKey, Self::Value>, AppError> {
+        let access = self.viewer.access(&self.db).await?;
+        let groups = batches(keys, |k| {
+            ((k.include_descendants, k.args.clone()), k.cluster)
+        });
+        let mut out = HashMap::new();
+        for ((include_descendants, args), parents) in groups {
+            let (select, parent) =
+                cluster_groups_select(&self.db, &access, include_descendants, &parents);
+            let mut pages = pages_by_parent(&self.db, select, parent, &group_sort(), &args).await?;
+            for cluster in parents {
+                let page = pages.remove(&cluster).unwrap_or_default();
+                out.insert(
+                    GroupPageKey {
+                        cluster,
+                        include_descendants,
+                        args: args.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<MemberPageKey> for PageLoader {
+    type Value = Page<membership::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[MemberPageKey],
+    ) -> Result<HashMap<MemberPageKey, Self::Value>, AppError> {
+        let groups = batches(keys, |k| (k.args.clone(), k.group));
+        let mut out = HashMap::new();
+        for (args, parents) in groups {
+            let select = members_select(&self.db, &parents);
+            let parent = (membership::Entity, membership::Column::GroupId);
+            let mut pages =
+                pages_by_parent(&self.db, select, parent, &member_sort(), &args).await?;
+            for group in parents {
+                let page = pages.remove(&group).unwrap_or_default();
+                out.insert(
+                    MemberPageKey {
+                        group,
+                        args: args.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+pub struct CountLoader {
+    db: DatabaseConnection,
+    viewer: Arc<Viewer>,
+}
+
+/// `SELECT parent, COUNT(*) FROM (select) GROUP BY parent`.
+async fn count_by_parent(
+    db: &impl ConnectionTrait,
+    mut select: SelectStatement,
+    parent: impl sea_orm::sea_query::IntoColumnRef,
+) -> Result<HashMap<Uuid, u64>, AppError> {
+    select.clear_selects();
+    select
+        .expr_as(Expr::col(parent), Alias::new("parent"))
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .group_by_col(Alias::new("parent"));
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&select))
+        .await?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let parent: Uuid = row.try_get("", "parent")?;
+        let n: i64 = row.try_get("", "n")?;
+        out.insert(parent, u64::try_from(n).unwrap_or(0));
+    }
+    Ok(out)
+}
+
+impl Loader<CountKey> for CountLoader {
+    type Value = u64;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[CountKey]) -> Result<HashMap<CountKey, u64>, AppError> {
+        #[derive(PartialEq, Eq, Hash, Clone, Copy)]
+        enum Batch {
+            OrgClusters(bool),
+            ChildClusters,
+            Groups(bool),
+            Members,
+        }
+        let groups = batches(keys, |k| match k {
+            CountKey::Clusters(ClusterParent::Organisation { id, top_level_only }) => {
+                (Batch::OrgClusters(*top_level_only), *id)
+            }
+            CountKey::Clusters(ClusterParent::Cluster(id)) => (Batch::ChildClusters, *id),
+            CountKey::ClusterGroups {
+                cluster,
+                include_descendants,
+            } => (Batch::Groups(*include_descendants), *cluster),
+            CountKey::GroupMembers(id) => (Batch::Members, *id),
+        });
+        let mut out = HashMap::new();
+        for (batch, parents) in groups {
+            let counts = match batch {
+                Batch::OrgClusters(top) => {
+                    let (select, parent) = clusters_select(&self.db, true, top, &parents);
+                    count_by_parent(&self.db, select, parent).await?
+                }
+                Batch::ChildClusters => {
+                    let (select, parent) = clusters_select(&self.db, false, false, &parents);
+                    count_by_parent(&self.db, select, parent).await?
+                }
+                Batch::Groups(desc) => {
+                    let access = self.viewer.access(&self.db).await?;
+                    let (select, parent) = cluster_groups_select(&self.db, &access, desc, &parents);
+                    count_by_parent(&self.db, select, parent).await?
+                }
+                Batch::Members => {
+                    let select = members_select(&self.db, &parents);
+                    count_by_parent(
+                        &self.db,
+                        select,
+                        (membership::Entity, membership::Column::GroupId),
+                    )
+                    .await?
+                }
+            };
+            for parent in parents {
+                let key = match batch {
+                    Batch::OrgClusters(top) => CountKey::Clusters(ClusterParent::Organisation {
+                        id: parent,
+                        top_level_only: top,
+                    }),
+                    Batch::ChildClusters => CountKey::Clusters(ClusterParent::Cluster(parent)),
+                    Batch::Groups(desc) => CountKey::ClusterGroups {
+                        cluster: parent,
+                        include_descendants: desc,
+                    },
+                    Batch::Members => CountKey::GroupMembers(parent),
+                };
+                out.insert(key, counts.get(&parent).copied().unwrap_or(0));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,78 @@
+//! The GraphQL schema: built once at start, with every limit of the contract switched on.
+
+pub mod accounts;
+pub mod connection;
+pub mod context;
+pub mod enums;
+pub mod groups;
+pub mod ids;
+pub mod limits;
+pub mod loaders;
+pub mod node;
+pub mod scalars;
+pub mod umbrella;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+use crate::{auth::JwtKeys, auth::PasswordHasher, config::Config};
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    accounts::query::AccountQuery,
+    node::NodeQuery,
+    umbrella::query::UmbrellaQuery,
+    groups::query::GroupQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    accounts::mutation::AccountMutation,
+    umbrella::mutation::UmbrellaMutation,
+    groups::mutation::GroupMutation,
+    groups::mutation::MembershipMutation,
+);
+
+pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Shared, read-only services every resolver may use.
+#[derive(Clone)]
+pub struct Services {
+    pub db: sea_orm::DatabaseConnection,
+    pub config: std::sync::Arc<Config>,
+    pub hasher: PasswordHasher,
+    pub keys: JwtKeys,
+}
+
+fn builder(config: &Config) -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .register_output_type::<node::Node>()
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity)
+        .limit_directives(config.max_directives)
+        .limit_recursive_depth(64);
+    if !config.introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder
+}
+
+pub fn build_schema(services: Services) -> CanopySchema {
+    builder(&services.config).data(services).finish()
+}
+
+/// The SDL, as committed in `api/schema.graphql` (limits and switches do not change it).
+pub fn sdl() -> String {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .register_output_type::<node::Node>()
+        .finish()
+        .sdl()
+}
+
+/// Cost of a connection field: the page size times what each node costs.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    let n = first
+        .or(last)
+        .unwrap_or(crate::domain::pagination::DEFAULT_PAGE_SIZE)
+        .max(1) as usize;
+    n.saturating_mul(child.max(1))
+}

@@ -1,0 +1,123 @@
+//! `node(id:)` and `nodes(ids:)`: every object by global ID, through the same checks as the
+//! typed fields. An object the viewer may not see is null, as if it did not exist.
+
+use async_graphql::{Context, ID, Interface, Object, Result};
+use futures_util::future::try_join_all;
+
+use crate::{
+    domain::{authz, memberships::person_visible},
+    error::{AppError, AppResult},
+    graphql::{
+        accounts::types::Person,
+        context::{ContextExt, access},
+        groups::types::{Group, Membership},
+        ids::{self, Kind},
+        umbrella::types::{Cluster, Organisation, RoleGrant},
+    },
+};
+
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Organisation(Organisation),
+    Cluster(Cluster),
+    Group(Group),
+    Person(Person),
+    Membership(Membership),
+    RoleGrant(RoleGrant),
+}
+
+pub const MAX_NODES: usize = 100;
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        Ok(resolve(ctx, &id).await?)
+    }
+
+    /// Up to 100 IDs; each entry is null when not found or not visible.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(
+                AppError::bad_input("ids", format!("at most {MAX_NODES} ids at once")).into(),
+            );
+        }
+        Ok(try_join_all(ids.iter().map(|id| resolve(ctx, id))).await?)
+    }
+}
+
+async fn cluster_path(ctx: &Context<'_>, cluster_id: uuid::Uuid) -> AppResult<Option<String>> {
+    Ok(ctx
+        .loaders()?
+        .clusters
+        .load_one(cluster_id)
+        .await?
+        .map(|c| c.path))
+}
+
+async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
+    let Some((kind, uuid)) = ids::decode_any(id) else {
+        return Ok(None);
+    };
+    let loaders = ctx.loaders()?;
+    let access = access(ctx).await?;
+    Ok(match kind {
+        Kind::Organisation => loaders
+            .organisations
+            .load_one(uuid)
+            .await?
+            .map(|o| Node::Organisation(Organisation(o))),
+        Kind::Cluster => loaders
+            .clusters
+            .load_one(uuid)
+            .await?
+            .map(|c| Node::Cluster(Cluster(c))),
+        Kind::Group => {
+            let Some(g) = loaders.groups.load_one(uuid).await? else {
+                return Ok(None);
+            };
+            let Some(path) = cluster_path(ctx, g.cluster_id).await? else {
+                return Ok(None);
+            };
+            authz::can_see_group(&access, &g, &path).then(|| Node::Group(Group(g)))
+        }
+        Kind::Membership => {
+            let Some(m) = loaders.memberships.load_one(uuid).await? else {
+                return Ok(None);
+            };
+            let Some(g) = loaders.groups.load_one(m.group_id).await? else {
+                return Ok(None);
+            };
+            let Some(path) = cluster_path(ctx, g.cluster_id).await? else {
+                return Ok(None);
+            };
+            authz::can_see_membership(&access, &m, &g, &path)
+                .then(|| Node::Membership(Membership(m)))
+        }
+        Kind::Person => {
+            if !person_visible(ctx.db()?, &access, uuid).await? {
+                return Ok(None);
+            }
+            loaders
+                .people
+                .load_one(uuid)
+                .await?
+                .map(|p| Node::Person(Person(p)))
+        }
+        Kind::RoleGrant => {
+            let Some(grant) = loaders.grants.load_one(uuid).await? else {
+                return Ok(None);
+            };
+            let path = match grant.cluster_id {
+                Some(c) => cluster_path(ctx, c).await?,
+                None => None,
+            };
+            let visible = access.person_id == Some(grant.person_id)
+                || authz::manages_place(&access, grant.organisation_id, path.as_deref());
+            visible.then(|| Node::RoleGrant(RoleGrant(grant)))
+        }
+    })
+}

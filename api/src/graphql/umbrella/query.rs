@@ -1,0 +1,63 @@
+use async_graphql::{Context, ID, Object, Result};
+use entity::organisation;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use super::types::{Cluster, Organisation, OrganisationConnection};
+use crate::{
+    domain::pagination::{PageArgs, Sort, page},
+    error::AppError,
+    graphql::{
+        connection::Total,
+        context::ContextExt,
+        ids::{self, Kind},
+    },
+};
+
+#[derive(Default)]
+pub struct UmbrellaQuery;
+
+#[Object]
+impl UmbrellaQuery {
+    /// Organisations and clusters are public.
+    async fn organisation(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Organisation>> {
+        let org = organisation::Entity::find()
+            .filter(organisation::Column::Slug.eq(slug.trim().to_lowercase()))
+            .one(ctx.db()?)
+            .await
+            .map_err(AppError::from)?;
+        Ok(org.map(Organisation))
+    }
+
+    /// All organisations, by name.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<OrganisationConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let db = ctx.db()?;
+        let sort = Sort {
+            key: Some(organisation::Column::Name),
+            id: organisation::Column::Id,
+            descending: false,
+        };
+        let result = page(db, organisation::Entity::find(), &sort, &args).await?;
+        let total = organisation::Entity::find()
+            .count(db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(OrganisationConnection::new(
+            result.map(Organisation),
+            Total::Known(total),
+        ))
+    }
+
+    async fn cluster(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Cluster>> {
+        let id = ids::decode(Kind::Cluster, "id", &id)?;
+        Ok(ctx.loaders()?.clusters.load_one(id).await?.map(Cluster))
+    }
+}

@@ -1,0 +1,270 @@
+use async_graphql::{Context, ID, Object, Result, Union};
+use chrono::{DateTime, Utc};
+use entity::{cluster, organisation, role_grant};
+
+use crate::{
+    connection,
+    domain::pagination::PageArgs,
+    error::AppError,
+    graphql::{
+        accounts::types::Person,
+        connection::Total,
+        context::ContextExt,
+        enums::{OrganisationKind, Role},
+        groups::types::{Group, GroupConnection},
+        ids::{self, Kind},
+        loaders::{ClusterPageKey, ClusterParent, CountKey, GroupPageKey},
+    },
+};
+
+/// An umbrella organisation, or a partner organisation that hosts groups.
+#[derive(Clone)]
+pub struct Organisation(pub organisation::Model);
+
+#[Object]
+impl Organisation {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Organisation, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn kind(&self) -> OrganisationKind {
+        self.0.kind.into()
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// The organisation's clusters by name: all of them, or only the top level.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn clusters(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] top_level_only: bool,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<ClusterConnection> {
+        let parent = ClusterParent::Organisation {
+            id: self.0.id,
+            top_level_only,
+        };
+        cluster_page(ctx, parent, PageArgs::new(first, after, last, before)?).await
+    }
+}
+
+async fn cluster_page(
+    ctx: &Context<'_>,
+    parent: ClusterParent,
+    args: PageArgs,
+) -> Result<ClusterConnection> {
+    let page = ctx
+        .loaders()?
+        .pages
+        .load_one(ClusterPageKey {
+            parent: parent.clone(),
+            args,
+        })
+        .await?
+        .unwrap_or_default();
+    Ok(ClusterConnection::new(
+        page.map(Cluster),
+        Total::Batched(CountKey::Clusters(parent)),
+    ))
+}
+
+connection!(
+    OrganisationConnection,
+    OrganisationEdge,
+    Organisation,
+    "A page of organisations."
+);
+connection!(
+    ClusterConnection,
+    ClusterEdge,
+    Cluster,
+    "A page of clusters."
+);
+
+/// A node of an organisation's tree; nests to any depth. Grants on a cluster cover
+/// everything below it.
+#[derive(Clone)]
+pub struct Cluster(pub cluster::Model);
+
+#[Object]
+impl Cluster {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Cluster, self.0.id)
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// 0 for a top-level cluster.
+    async fn depth(&self) -> i32 {
+        self.0.depth
+    }
+
+    /// Pass as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        let org = ctx
+            .loaders()?
+            .organisations
+            .load_one(self.0.organisation_id)
+            .await?;
+        Ok(Organisation(org.ok_or_else(|| {
+            AppError::internal("cluster without organisation")
+        })?))
+    }
+
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Cluster>> {
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(ctx.loaders()?.clusters.load_one(id).await?.map(Cluster))
+    }
+
+    /// From the top-level cluster down to this one's parent.
+    async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<Cluster>> {
+        let ids = self.0.ancestor_ids();
+        let found = ctx
+            .loaders()?
+            .clusters
+            .load_many(ids.iter().copied())
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned().map(Cluster))
+            .collect())
+    }
+
+    /// Direct sub-clusters, by name.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<ClusterConnection> {
+        cluster_page(
+            ctx,
+            ClusterParent::Cluster(self.0.id),
+            PageArgs::new(first, after, last, before)?,
+        )
+        .await
+    }
+
+    /// Groups in this cluster (or anywhere below it) that the viewer may see, by name.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] include_descendants: bool,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<GroupConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let key = GroupPageKey {
+            cluster: self.0.id,
+            include_descendants,
+            args,
+        };
+        let page = ctx
+            .loaders()?
+            .pages
+            .load_one(key)
+            .await?
+            .unwrap_or_default();
+        Ok(GroupConnection::new(
+            page.map(Group),
+            Total::Batched(CountKey::ClusterGroups {
+                cluster: self.0.id,
+                include_descendants,
+            }),
+        ))
+    }
+}
+
+/// What a role grant covers.
+#[derive(Union)]
+pub enum RoleScope {
+    Organisation(Organisation),
+    Cluster(Cluster),
+}
+
+/// A person's role in an organisation or a cluster (and everything below it).
+#[derive(Clone)]
+pub struct RoleGrant(pub role_grant::Model);
+
+#[Object]
+impl RoleGrant {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::RoleGrant, self.0.id)
+    }
+
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+
+    async fn scope(&self, ctx: &Context<'_>) -> Result<RoleScope> {
+        let loaders = ctx.loaders()?;
+        let missing = || AppError::internal("grant scope missing");
+        Ok(match self.0.cluster_id {
+            Some(id) => RoleScope::Cluster(Cluster(
+                loaders.clusters.load_one(id).await?.ok_or_else(missing)?,
+            )),
+            None => RoleScope::Organisation(Organisation(
+                loaders
+                    .organisations
+                    .load_one(self.0.organisation_id)
+                    .await?
+                    .ok_or_else(missing)?,
+            )),
+        })
+    }
+
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        let person = ctx.loaders()?.people.load_one(self.0.person_id).await?;
+        Ok(Person(person.ok_or_else(|| {
+            AppError::internal("grant without person")
+        })?))
+    }
+
+    async fn granted_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

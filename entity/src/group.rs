@@ -1,0 +1,52 @@
+use sea_orm::entity::prelude::*;
+
+use crate::{
+    Admission, CadenceFrequency, GroupFormat, GroupStatus, MembershipSource, Modality, Visibility,
+    Weekday,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "groups")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub cluster_id: Uuid,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    pub purpose: String,
+    pub focus: Option<String>,
+    pub format: GroupFormat,
+    pub modality: Modality,
+    pub cadence_frequency: CadenceFrequency,
+    pub cadence_weekday: Option<Weekday>,
+    pub cadence_week_of_month: Option<i32>,
+    /// "HH:MM" in `timezone`.
+    pub cadence_local_start_time: Option<String>,
+    pub cadence_duration_minutes: i32,
+    pub timezone: String,
+    pub capacity_min: i32,
+    pub capacity_max: i32,
+    pub venue_name: Option<String>,
+    pub venue_area: Option<String>,
+    pub venue_address: Option<String>,
+    pub venue_location_notes: Option<String>,
+    pub venue_approximate: bool,
+    pub conference_url: Option<String>,
+    pub status: GroupStatus,
+    pub admission: Admission,
+    pub visibility: Visibility,
+    pub membership_source: MembershipSource,
+    pub ground_rules: Option<String>,
+    pub host_partner_id: Option<Uuid>,
+    pub active_member_count: i32,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

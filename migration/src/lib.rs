@@ -1,0 +1,71 @@
+//! Schema migrations, one change per file. Landed files are never edited: add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_organisations;
+mod m20261123_000002_create_people;
+mod m20261123_000003_create_clusters;
+mod m20261123_000004_create_role_grants;
+mod m20261123_000005_create_groups;
+mod m20261123_000006_create_memberships;
+mod m20261123_000007_create_refresh_tokens;
+mod m20261123_000008_create_login_failures;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_organisations::Migration),
+            Box::new(m20261123_000002_create_people::Migration),
+            Box::new(m20261123_000003_create_clusters::Migration),
+            Box::new(m20261123_000004_create_role_grants::Migration),
+            Box::new(m20261123_000005_create_groups::Migration),
+            Box::new(m20261123_000006_create_memberships::Migration),
+            Box::new(m20261123_000007_create_refresh_tokens::Migration),
+            Box::new(m20261123_000008_create_login_failures::Migration),
+        ]
+    }
+}
+
+/// Identifiers shared by several migrations (tables referenced by foreign keys).
+#[derive(DeriveIden)]
+pub(crate) enum Organisations {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum People {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum Clusters {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum Groups {
+    Table,
+    Id,
+}
+
+/// A foreign key `from_table.from_col → to_table.id`.
+pub(crate) fn fk(
+    from_table: impl IntoIden,
+    from_col: impl IntoIden,
+    to_table: impl IntoIden,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from_tbl(from_table)
+        .from_col(from_col)
+        .to_tbl(to_table)
+        .to_col(Alias::new("id"))
+        .on_delete(on_delete)
+        .to_owned()
+}
