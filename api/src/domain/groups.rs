@@ -430,7 +430,8 @@ async fn save_versioned(
     expected_version: i32,
 ) -> AppResult<group::Model> {
     let id = next.id;
-    let mut active: group::ActiveModel = next.into();
+    // Every column is written (reset_all marks them changed), guarded by the version.
+    let mut active = group::ActiveModel::from(next).reset_all();
     // The member count is maintained by membership changes, never by settings updates.
     active.active_member_count = sea_orm::ActiveValue::NotSet;
     active.id = sea_orm::ActiveValue::NotSet;

@@ -92,7 +92,8 @@ pub async fn join_group(
     } else {
         MembershipStatus::Active
     };
-    let mut active = match existing {
+    let fresh = existing.is_none();
+    let mut active: membership::ActiveModel = match existing {
         Some(m) => m.into(),
         None => membership::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -109,8 +110,12 @@ pub async fn join_group(
     active.left_at = Set(None);
     active.waitlisted_at = Set((status == MembershipStatus::Waitlisted).then_some(now));
     active.updated_at = Set(now);
-    let saved = active.save(&txn).await?;
-    let saved = sea_orm::TryIntoModel::try_into_model(saved)?;
+    // A returning member reuses their row (one row per person and group).
+    let saved = if fresh {
+        active.insert(&txn).await?
+    } else {
+        active.update(&txn).await?
+    };
     if status == MembershipStatus::Active {
         adjust_active_count(&txn, group_id, 1).await?;
     }

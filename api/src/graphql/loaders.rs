@@ -77,7 +77,7 @@ impl Loaders {
         fn make<T: Send + Sync + 'static>(loader: T) -> DataLoader<T> {
             DataLoader::new(loader, tokio::spawn)
                 .delay(BATCH_DELAY)
-                .max_batch_size(500)
+                .max_batch_size(5000)
         }
         Self {
             organisations: make(OrganisationLoader { db: db.clone() }),

@@ -1,1 +1,13 @@
-fn main() {}
+//! The one integration test binary: every module below talks to a real server over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod accounts;
+mod groups;
+mod http_surface;
+mod limits;
+mod memberships;
+mod schema;
+mod statements;
+mod umbrella;

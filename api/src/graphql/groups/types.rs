@@ -16,6 +16,7 @@ use crate::{
         },
         ids::{self, Kind},
         loaders::{CountKey, MemberPageKey},
+        scalars::{LocalTime, TimeZone},
         umbrella::types::{Cluster, Organisation},
     },
 };
@@ -31,11 +32,10 @@ pub struct Cadence {
     pub weekday: Option<Weekday>,
     /// For MONTHLY: 1–4, or -1 for the last such weekday of the month.
     pub week_of_month: Option<i32>,
-    /// "HH:MM" in `timezone`.
-    pub local_start_time: Option<String>,
+    /// In `timezone`.
+    pub local_start_time: Option<LocalTime>,
     pub duration_minutes: i32,
-    /// IANA name.
-    pub timezone: String,
+    pub timezone: TimeZone,
 }
 
 #[derive(SimpleObject)]
@@ -112,9 +112,9 @@ impl Group {
             frequency: g.cadence_frequency.into(),
             weekday: g.cadence_weekday.map(Into::into),
             week_of_month: g.cadence_week_of_month,
-            local_start_time: g.cadence_local_start_time.clone(),
+            local_start_time: g.cadence_local_start_time.clone().map(LocalTime),
             duration_minutes: g.cadence_duration_minutes,
-            timezone: g.timezone.clone(),
+            timezone: TimeZone(g.timezone.clone()),
         }
     }
 

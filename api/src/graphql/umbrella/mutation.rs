@@ -14,7 +14,7 @@ use crate::{
     },
     error::AppError,
     graphql::{
-        context::{ContextExt, signed_in},
+        context::{ContextExt, access, signed_in},
         ids::{self, Kind},
     },
 };
