@@ -76,7 +76,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Serve { demo } => {
             if config.jwt_secret_generated {
                 tracing::warn!(
-                    "CANOPY_JWT_SECRET is not set: using a random secret; sessions end when the server restarts"
+                    "CANOPY_JWT_SECRET is not set: using a random secret; access tokens stop working when the server restarts"
                 );
             }
             let app = Application::build(

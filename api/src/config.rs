@@ -93,8 +93,21 @@ impl Config {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
 
+    /// For commands that never sign tokens (`migrate`): a missing secret is not an error even
+    /// in production; a short one still is.
+    pub fn from_env_without_secret() -> Result<Self, ConfigError> {
+        Self::read(|key| std::env::var(key).ok(), false)
+    }
+
     /// Reads settings through `lookup`, so tests can pass a map instead of the process env.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::read(lookup, true)
+    }
+
+    fn read(
+        lookup: impl Fn(&str) -> Option<String>,
+        needs_secret: bool,
+    ) -> Result<Self, ConfigError> {
         let get = |key: &str| {
             lookup(key)
                 .map(|v| v.trim().to_owned())
@@ -119,7 +132,7 @@ impl Config {
                     secret.len()
                 )));
             }
-            None if env == Environment::Production => {
+            None if env == Environment::Production && needs_secret => {
                 return Err(ConfigError(
                     "CANOPY_JWT_SECRET is required when CANOPY_ENV=production".to_owned(),
                 ));
@@ -269,9 +282,10 @@ fn duration(
         _ => 0,
     };
     let value: u64 = digits.parse().unwrap_or(0);
-    if factor == 0 || value == 0 {
+    const MAX_SECS: u64 = 400 * 86_400;
+    if factor == 0 || value == 0 || value.saturating_mul(factor) > MAX_SECS {
         return Err(ConfigError(format!(
-            "{key} must be a positive duration such as 900, 15m, 12h or 30d, not `{raw}`"
+            "{key} must be a duration from 1 s to 400 d such as 900, 15m, 12h or 30d, not `{raw}`"
         )));
     }
     Ok(Duration::from_secs(value * factor))

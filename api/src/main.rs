@@ -4,12 +4,25 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use canopy::{cli::Cli, config::Config, telemetry};
+use canopy::{
+    cli::{Cli, Command},
+    config::Config,
+    telemetry,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::from_env() {
+    if matches!(cli.command, Command::Schema) {
+        print!("{}", canopy::graphql::sdl());
+        return ExitCode::SUCCESS;
+    }
+    let config = if matches!(cli.command, Command::Migrate { .. }) {
+        Config::from_env_without_secret()
+    } else {
+        Config::from_env()
+    };
+    let config = match config {
         Ok(config) => config,
         Err(e) => {
             eprintln!("canopy: configuration error: {e}");

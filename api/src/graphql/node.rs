@@ -1,5 +1,6 @@
 //! `node(id:)` and `nodes(ids:)`: every object by global ID, through the same checks as the
-//! typed fields. An object the viewer may not see is null, as if it did not exist.
+//! typed fields. An object the viewer may not see is answered exactly like one that does not
+//! exist: NOT_FOUND from `node`, null in `nodes`.
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use futures_util::future::try_join_all;
@@ -18,6 +19,7 @@ use crate::{
 
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID"))]
+#[allow(clippy::large_enum_variant)] // built once per resolved node, never stored
 pub enum Node {
     Organisation(Organisation),
     Cluster(Cluster),
@@ -35,7 +37,10 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
-        Ok(resolve(ctx, &id).await?)
+        match resolve(ctx, &id).await? {
+            Some(node) => Ok(Some(node)),
+            None => Err(AppError::not_found("node").into()),
+        }
     }
 
     /// Up to 100 IDs; each entry is null when not found or not visible.
@@ -82,7 +87,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             let Some(path) = cluster_path(ctx, g.cluster_id).await? else {
                 return Ok(None);
             };
-            authz::can_see_group(&access, &g, &path).then(|| Node::Group(Group(g)))
+            authz::can_see_group(&access, &g, &path).then_some(Node::Group(Group(g)))
         }
         Kind::Membership => {
             let Some(m) = loaders.memberships.load_one(uuid).await? else {
@@ -95,7 +100,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                 return Ok(None);
             };
             authz::can_see_membership(&access, &m, &g, &path)
-                .then(|| Node::Membership(Membership(m)))
+                .then_some(Node::Membership(Membership(m)))
         }
         Kind::Person => {
             if !person_visible(ctx.db()?, &access, uuid).await? {
@@ -117,7 +122,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             };
             let visible = access.person_id == Some(grant.person_id)
                 || authz::manages_place(&access, grant.organisation_id, path.as_deref());
-            visible.then(|| Node::RoleGrant(RoleGrant(grant)))
+            visible.then_some(Node::RoleGrant(RoleGrant(grant)))
         }
     })
 }

@@ -310,10 +310,12 @@ async fn the_anonymous_directory_never_shows_private_groups_or_conference_links(
                 json!({}),
             )
             .await;
-        assert!(
-            ok(&one)["group"].is_null(),
+        assert_eq!(
+            code(&one),
+            "NOT_FOUND",
             "{slug} must be hidden from anonymous callers"
         );
+        assert!(one["data"]["group"].is_null());
     }
 }
 
@@ -468,13 +470,28 @@ async fn node_goes_through_the_same_checks() {
     assert!(
         app.gql(node, json!({ "id": public })).await["data"]["node"]["conferenceUrl"].is_null()
     );
-    assert!(ok(&app.gql(node, json!({ "id": network })).await)["node"].is_null());
-    assert!(
-        ok(&app
-            .gql_as(&w.coordinator_a, node, json!({ "id": private }))
-            .await)["node"]
-            .is_null()
+    // Hidden and missing answer alike.
+    let hidden = app.gql(node, json!({ "id": network })).await;
+    assert_eq!(code(&hidden), "NOT_FOUND");
+    let hidden_private = app
+        .gql_as(&w.coordinator_a, node, json!({ "id": private }))
+        .await;
+    assert_eq!(code(&hidden_private), "NOT_FOUND");
+    let missing = app
+        .gql(
+            node,
+            json!({ "id": "R3JvdXA6MDE5YTAwMDAtMDAwMC03MDAwLTgwMDAtMDAwMDAwMDAwMDAw" }),
+        )
+        .await;
+    assert_eq!(code(&missing), "NOT_FOUND");
+    assert_eq!(
+        missing["errors"][0]["message"],
+        hidden["errors"][0]["message"]
     );
+    let unknown_slug = app
+        .gql("{ group(slug: \"no-such-group\") { id } }", json!({}))
+        .await;
+    assert_eq!(code(&unknown_slug), "NOT_FOUND");
     assert_eq!(
         ok(&app
             .gql_as(&w.coordinator_b, node, json!({ "id": private }))
@@ -497,14 +514,33 @@ async fn node_goes_through_the_same_checks() {
     // People: only those one could meet through a group.
     let stranger = app.sign_up("Stranger").await;
     let person = "query($id: ID!) { node(id: $id) { ... on Person { displayName email } } }";
-    assert!(
-        ok(&app
-            .gql_as(&stranger, person, json!({ "id": w.admin.person_id }))
-            .await)["node"]
-            .is_null()
-    );
+    let hidden_person = app
+        .gql_as(&stranger, person, json!({ "id": w.admin.person_id }))
+        .await;
+    assert_eq!(code(&hidden_person), "NOT_FOUND");
     let me = app
         .gql_as(&stranger, person, json!({ "id": stranger.person_id }))
         .await;
     assert_eq!(ok(&me)["node"]["displayName"], "Stranger");
+}
+
+#[tokio::test]
+async fn a_failed_mutation_leaves_nothing_behind() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    // The group row is written before the partner link is refused: the transaction must undo it.
+    let res = app
+        .try_group(
+            &w.coordinator_a,
+            &w.a,
+            "half-made",
+            json!({ "hostPartnerId": w.org_id }),
+        )
+        .await;
+    assert_eq!(code(&res), "FORBIDDEN");
+    let lookup = app
+        .gql_as(&w.admin, "{ group(slug: \"half-made\") { id } }", json!({}))
+        .await;
+    assert_eq!(code(&lookup), "NOT_FOUND");
+    ok(&app.try_group(&w.admin, &w.a, "half-made", json!({})).await);
 }

@@ -279,3 +279,27 @@ async fn only_insiders_see_the_member_list() {
     ok(&app.gql_as(&ana, q, json!({})).await);
     ok(&app.gql_as(&w.coordinator_a, q, json!({})).await);
 }
+
+#[tokio::test]
+async fn leave_group_checks_the_caller_and_input() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let g = app.group(&w.admin, &w.a, "leavable", json!({})).await;
+    assert_eq!(
+        code(&app.gql(LEAVE, json!({ "id": g })).await),
+        "UNAUTHENTICATED"
+    );
+    let ana = app.sign_up("Ana").await;
+    assert_eq!(
+        code(&app.gql_as(&ana, LEAVE, json!({ "id": g })).await),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        code(&app.gql_as(&ana, LEAVE, json!({ "id": w.a })).await),
+        "BAD_USER_INPUT"
+    );
+    ok(&app.join(&ana, &g).await);
+    let res = app.gql_as(&ana, LEAVE, json!({ "id": g })).await;
+    assert_eq!(ok(&res)["leaveGroup"]["membership"]["status"], "LEFT");
+    assert!(res["data"]["leaveGroup"]["membership"]["leftAt"].is_string());
+}

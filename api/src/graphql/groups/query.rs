@@ -20,7 +20,8 @@ pub struct GroupQuery;
 
 #[Object]
 impl GroupQuery {
-    /// A group by slug; null when it does not exist or the viewer may not see it.
+    /// A group by slug. NOT_FOUND both when it does not exist and when the viewer may not see
+    /// it, so existence is never revealed.
     async fn group(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Group>> {
         let db = ctx.db()?;
         let found = group::Entity::find()
@@ -28,15 +29,20 @@ impl GroupQuery {
             .one(db)
             .await
             .map_err(AppError::from)?;
-        let Some(g) = found else { return Ok(None) };
+        let Some(g) = found else {
+            return Err(AppError::not_found("group").into());
+        };
         let access = access(ctx).await?;
         let cluster = ctx.loaders()?.clusters.load_one(g.cluster_id).await?;
-        let visible = cluster.is_some_and(|c| authz::can_see_group(&access, &g, &c.path));
-        Ok(visible.then_some(Group(g)))
+        if !cluster.is_some_and(|c| authz::can_see_group(&access, &g, &c.path)) {
+            return Err(AppError::not_found("group").into());
+        }
+        Ok(Some(Group(g)))
     }
 
     /// The group directory: every group the viewer may see (anonymous callers: PUBLIC ones).
     #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
     async fn groups(
         &self,
         ctx: &Context<'_>,

@@ -18,14 +18,16 @@ pub struct UmbrellaQuery;
 
 #[Object]
 impl UmbrellaQuery {
-    /// Organisations and clusters are public.
+    /// Organisations and clusters are public; an unknown slug is NOT_FOUND.
     async fn organisation(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Organisation>> {
         let org = organisation::Entity::find()
             .filter(organisation::Column::Slug.eq(slug.trim().to_lowercase()))
             .one(ctx.db()?)
             .await
             .map_err(AppError::from)?;
-        Ok(org.map(Organisation))
+        Ok(Some(Organisation(
+            org.ok_or_else(|| AppError::not_found("organisation"))?,
+        )))
     }
 
     /// All organisations, by name.
@@ -58,6 +60,9 @@ impl UmbrellaQuery {
 
     async fn cluster(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Cluster>> {
         let id = ids::decode(Kind::Cluster, "id", &id)?;
-        Ok(ctx.loaders()?.clusters.load_one(id).await?.map(Cluster))
+        let cluster = ctx.loaders()?.clusters.load_one(id).await?;
+        Ok(Some(Cluster(
+            cluster.ok_or_else(|| AppError::not_found("cluster"))?,
+        )))
     }
 }
