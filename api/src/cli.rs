@@ -2,7 +2,7 @@
 
 use std::io::BufRead;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
@@ -10,11 +10,7 @@ use crate::{
     auth::PasswordHasher,
     config::Config,
     db,
-    domain::{
-        accounts::insert_person,
-        umbrella::{NewOrganisation, insert_grant, insert_organisation},
-        values::{Email, Password, text},
-    },
+    domain::umbrella::{self, NewAdmin},
     startup::{Application, Options},
 };
 
@@ -146,9 +142,6 @@ async fn create_admin(
     display_name: &str,
     password: String,
 ) -> anyhow::Result<()> {
-    let email = Email::parse("email", email)?;
-    let password = Password::parse("password", &password)?;
-    let display_name = text("display-name", display_name, 80)?;
     let db = db::connect(&config.database_url, 1, None)
         .await
         .context("cannot connect to the database")?;
@@ -156,32 +149,21 @@ async fn create_admin(
         Migrator::up(&db, None).await?;
     }
     let hasher = PasswordHasher::new(config.argon2)?;
-    let hash = hasher.hash(password.into_inner()).await?;
-    let txn = crate::domain::begin(&db).await?;
-    let org = insert_organisation(
-        &txn,
-        NewOrganisation {
-            slug: org_slug.to_owned(),
-            name: org_name.to_owned(),
-            kind: entity::OrganisationKind::Umbrella,
-            description: None,
+    let (org, admin) = umbrella::create_umbrella_with_admin(
+        &db,
+        &hasher,
+        NewAdmin {
+            org_slug: org_slug.to_owned(),
+            org_name: org_name.to_owned(),
+            email: email.to_owned(),
+            display_name: display_name.to_owned(),
+            password,
         },
     )
     .await?;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let existing = entity::person::Entity::find()
-        .filter(entity::person::Column::Email.eq(email.as_str()))
-        .one(&txn)
-        .await?;
-    if existing.is_some() {
-        bail!("an account with this email already exists; grant it ADMIN with grantRole instead");
-    }
-    let person = insert_person(&txn, email, display_name, hash, "UTC".into(), "en".into()).await?;
-    insert_grant(&txn, person.id, entity::Role::Admin, org.id, None, None).await?;
-    txn.commit().await?;
     println!(
         "Created organisation `{}` with ADMIN {}",
-        org.slug, person.email
+        org.slug, admin.email
     );
     Ok(())
 }

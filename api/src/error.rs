@@ -131,6 +131,12 @@ impl From<DbErr> for AppError {
         if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
             return Self::Conflict("this already exists".to_owned());
         }
+        if matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) {
+            tracing::error!(error = %err, "database unavailable");
+            return Self::ServiceUnavailable(
+                "the service cannot reach its database; try again shortly".to_owned(),
+            );
+        }
         Self::Internal(err.to_string().into())
     }
 }

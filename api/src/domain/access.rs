@@ -105,12 +105,23 @@ impl Access {
         self.person_id.is_some()
     }
 
-    /// Organisations the person is part of: through a grant or a current membership.
+    /// Organisations the person is part of: through a grant, or as an active (or paused)
+    /// member of one of its groups. Someone still waiting or applying is not in yet.
     pub fn organisations(&self) -> HashSet<Uuid> {
         self.grants
             .iter()
             .map(|g| g.organisation_id)
-            .chain(self.memberships.iter().map(|m| m.organisation_id))
+            .chain(
+                self.memberships
+                    .iter()
+                    .filter(|m| {
+                        matches!(
+                            m.status,
+                            MembershipStatus::Active | MembershipStatus::Paused
+                        )
+                    })
+                    .map(|m| m.organisation_id),
+            )
             .collect()
     }
 

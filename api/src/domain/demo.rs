@@ -395,7 +395,7 @@ pub async fn load(
                 Patch::Keep
             } else {
                 Patch::Set(VenueFields {
-                    name: Some(format!("Room {} , Riverside Community Centre", n + 1)),
+                    name: Some(format!("Room {}, Riverside Community Centre", n + 1)),
                     area: Some("Riverside".into()),
                     address: Some("12 Mill Lane, Riverside".into()),
                     location_notes: Some("Side entrance, first floor; step-free access.".into()),

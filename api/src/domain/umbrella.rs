@@ -1,7 +1,7 @@
 //! Organisations and their cluster tree.
 
 use chrono::Utc;
-use entity::{OrganisationKind, Role, cluster, organisation, role_grant};
+use entity::{OrganisationKind, Role, cluster, organisation, person, role_grant};
 use sea_orm::TransactionSession as _;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
@@ -11,10 +11,14 @@ use uuid::Uuid;
 
 use super::{
     access::Access,
+    accounts::insert_person,
     authz::{self, manages_place, require_person},
-    values::{Slug, optional_text, text},
+    values::{Email, Password, Slug, optional_text, text},
 };
-use crate::error::{AppError, AppResult};
+use crate::{
+    auth::PasswordHasher,
+    error::{AppError, AppResult},
+};
 
 /// Clusters nest to any practical depth; the cap keeps paths bounded.
 pub const MAX_CLUSTER_DEPTH: i32 = 32;
@@ -38,6 +42,52 @@ pub async fn create_organisation(
     insert_grant(&txn, person_id, Role::Admin, org.id, None, Some(person_id)).await?;
     txn.commit().await?;
     Ok(org)
+}
+
+pub struct NewAdmin {
+    pub org_slug: String,
+    pub org_name: String,
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+/// Bootstraps an umbrella and its first ADMIN (the `create-admin` command). The email must
+/// not belong to an account yet: existing people are made admins with `grantRole`.
+pub async fn create_umbrella_with_admin(
+    db: &impl TransactionTrait,
+    hasher: &PasswordHasher,
+    input: NewAdmin,
+) -> AppResult<(organisation::Model, person::Model)> {
+    let email = Email::parse("email", &input.email)?;
+    let password = Password::parse("password", &input.password)?;
+    let display_name = text("displayName", &input.display_name, 80)?;
+    let hash = hasher.hash(password.into_inner()).await?;
+    let txn = super::begin(db).await?;
+    let taken = person::Entity::find()
+        .filter(person::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::conflict(
+            "an account with this email already exists; grant it ADMIN with grantRole instead",
+        ));
+    }
+    let org = insert_organisation(
+        &txn,
+        NewOrganisation {
+            slug: input.org_slug,
+            name: input.org_name,
+            kind: OrganisationKind::Umbrella,
+            description: None,
+        },
+    )
+    .await?;
+    let admin = insert_person(&txn, email, display_name, hash, "UTC".into(), "en".into()).await?;
+    insert_grant(&txn, admin.id, Role::Admin, org.id, None, None).await?;
+    txn.commit().await?;
+    Ok((org, admin))
 }
 
 pub async fn insert_organisation(

@@ -96,6 +96,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    spawn(overrides, false).await
+}
+
+/// With the demo network loaded, as `canopy serve --demo` does.
+pub async fn spawn_demo_app() -> TestApp {
+    spawn(&[], true).await
+}
+
+async fn spawn(overrides: &[(&str, &str)], demo: bool) -> TestApp {
     let (database_url, guard) = fresh_database().await;
     let config = test_config(&database_url, overrides);
     let statements = StatementCounter::default();
@@ -104,7 +113,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         Options {
             statement_counter: Some(statements.clone()),
             workers: Some(1),
-            ..Options::default()
+            demo,
         },
     )
     .await
@@ -166,6 +175,22 @@ pub struct Session {
 }
 
 impl TestApp {
+    /// PostgreSQL only: drops the database under the running server (terminating its
+    /// connections). Returns false on SQLite, where that cannot be done.
+    pub async fn drop_database_now(&self) -> bool {
+        let Some(Cleanup::Postgres { admin_url, name }) = &self._guard.0 else {
+            return false;
+        };
+        let admin = Database::connect(admin_url)
+            .await
+            .expect("connect to TEST_DATABASE_URL");
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .expect("drop the test database");
+        true
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

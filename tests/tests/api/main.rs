@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod demo;
 mod groups;
 mod http_surface;
 mod limits;

@@ -331,3 +331,61 @@ async fn the_last_admin_cannot_be_revoked() {
         "CONFLICT"
     );
 }
+
+#[tokio::test]
+async fn create_admin_bootstraps_an_umbrella_whose_admin_can_sign_in() {
+    use canopy::domain::umbrella::{NewAdmin, create_umbrella_with_admin};
+    let app = spawn_app().await;
+    let hasher = canopy::auth::PasswordHasher::new(
+        crate::helpers::test_config("sqlite::memory:", &[]).argon2,
+    )
+    .unwrap();
+    let input = |email: &str, password: &str| NewAdmin {
+        org_slug: "new-umbrella".into(),
+        org_name: "New Umbrella".into(),
+        email: email.into(),
+        display_name: "Founder".into(),
+        password: password.into(),
+    };
+    let short = create_umbrella_with_admin(&app.db, &hasher, input("f@example.org", "short")).await;
+    assert!(matches!(
+        short,
+        Err(canopy::error::AppError::BadInput { .. })
+    ));
+    create_umbrella_with_admin(
+        &app.db,
+        &hasher,
+        input("Founder@Example.org", crate::helpers::PASSWORD),
+    )
+    .await
+    .unwrap();
+    let again = create_umbrella_with_admin(
+        &app.db,
+        &hasher,
+        input("founder@example.org", crate::helpers::PASSWORD),
+    )
+    .await;
+    assert!(matches!(again, Err(canopy::error::AppError::Conflict(_))));
+    let login = app
+        .gql(
+            "mutation($p: String!) { logIn(input: {email: \"founder@example.org\", password: $p}) { accessToken } }",
+            json!({ "p": crate::helpers::PASSWORD }),
+        )
+        .await;
+    let token = ok(&login)["logIn"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let roles = app
+        .post(
+            Some(&token),
+            "{ viewer { roles { role scope { ... on Organisation { slug kind } } } } }",
+            json!({}),
+        )
+        .await
+        .1;
+    assert_eq!(
+        ok(&roles)["viewer"]["roles"],
+        json!([{ "role": "ADMIN", "scope": { "slug": "new-umbrella", "kind": "UMBRELLA" } }])
+    );
+}

@@ -10,7 +10,7 @@ use crate::{
     },
     graphql::{
         connection::Total,
-        context::{ContextExt, access},
+        context::ContextExt,
         groups::types::MembershipConnection,
         ids::{self, Kind},
         umbrella::types::RoleGrant,
@@ -96,7 +96,6 @@ impl ViewerInfo {
                 Total::Known(0),
             ));
         };
-        let _ = access(ctx).await?;
         let select = membership::Entity::find().filter(membership::Column::PersonId.eq(id));
         let sort = Sort {
             key: None,
