@@ -5,7 +5,7 @@ use sea_orm::ExprTrait as _;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{MembershipRole, MembershipStatus, cluster, group, membership};
+use entity::{MembershipRole, MembershipStatus, cluster, group, membership, role_grant};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QueryTrait,
@@ -184,6 +184,21 @@ pub struct GroupPageKey {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MemberPageKey {
     pub group: Uuid,
+    /// Sorted and without duplicates, so equal requests share a key.
+    pub statuses: Vec<MembershipStatus>,
+    pub args: PageArgs,
+}
+
+/// Whose role grants a list shows: every grant inside an organisation, or those on a cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GrantParent {
+    Organisation(Uuid),
+    Cluster(Uuid),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GrantPageKey {
+    pub parent: GrantParent,
     pub args: PageArgs,
 }
 
@@ -194,7 +209,11 @@ pub enum CountKey {
         cluster: Uuid,
         include_descendants: bool,
     },
-    GroupMembers(Uuid),
+    GroupMembers {
+        group: Uuid,
+        statuses: Vec<MembershipStatus>,
+    },
+    Grants(GrantParent),
 }
 
 pub struct PageLoader {
@@ -304,7 +323,11 @@ fn cluster_groups_select(
     }
 }
 
-fn members_select(db: &impl ConnectionTrait, parents: &[Uuid]) -> SelectStatement {
+fn members_select(
+    db: &impl ConnectionTrait,
+    statuses: &[MembershipStatus],
+    parents: &[Uuid],
+) -> SelectStatement {
     let backend = db.get_database_backend();
     membership::Entity::find()
         .filter(in_ids(
@@ -312,8 +335,38 @@ fn members_select(db: &impl ConnectionTrait, parents: &[Uuid]) -> SelectStatemen
             Expr::col((membership::Entity, membership::Column::GroupId)),
             parents,
         ))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .filter(membership::Column::Status.is_in(statuses.iter().copied()))
         .into_query()
+}
+
+/// Grants inside organisations (all scopes) or on clusters.
+fn grants_select(
+    db: &impl ConnectionTrait,
+    by_org: bool,
+    parents: &[Uuid],
+) -> (SelectStatement, (role_grant::Entity, role_grant::Column)) {
+    let backend = db.get_database_backend();
+    let parent = if by_org {
+        role_grant::Column::OrganisationId
+    } else {
+        role_grant::Column::ScopeId
+    };
+    let q = role_grant::Entity::find()
+        .filter(in_ids(
+            backend,
+            Expr::col((role_grant::Entity, parent)),
+            parents,
+        ))
+        .into_query();
+    (q, (role_grant::Entity, parent))
+}
+
+fn grant_sort() -> Sort<role_grant::Entity> {
+    Sort {
+        key: None,
+        id: role_grant::Column::Id,
+        descending: false,
+    }
 }
 
 impl Loader<ClusterPageKey> for PageLoader {
@@ -399,18 +452,53 @@ impl Loader<MemberPageKey> for PageLoader {
         &self,
         keys: &[MemberPageKey],
     ) -> Result<HashMap<MemberPageKey, Self::Value>, AppError> {
-        let groups = batches(keys, |k| (k.args.clone(), k.group));
+        let groups = batches(keys, |k| ((k.statuses.clone(), k.args.clone()), k.group));
         let mut out = HashMap::new();
-        for (args, parents) in groups {
-            let select = members_select(&self.db, &parents);
+        for ((statuses, args), parents) in groups {
+            let select = members_select(&self.db, &statuses, &parents);
             let parent = (membership::Entity, membership::Column::GroupId);
             let mut pages =
                 pages_by_parent(&self.db, select, parent, &member_sort(), &args).await?;
             for group in parents {
                 let page = pages.remove(&group).unwrap_or_default();
+                let key = MemberPageKey {
+                    group,
+                    statuses: statuses.clone(),
+                    args: args.clone(),
+                };
+                out.insert(key, page);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<GrantPageKey> for PageLoader {
+    type Value = Page<role_grant::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[GrantPageKey],
+    ) -> Result<HashMap<GrantPageKey, Self::Value>, AppError> {
+        let groups = batches(keys, |k| match k.parent {
+            GrantParent::Organisation(id) => ((true, k.args.clone()), id),
+            GrantParent::Cluster(id) => ((false, k.args.clone()), id),
+        });
+        let mut out = HashMap::new();
+        for ((by_org, args), parents) in groups {
+            let (select, parent) = grants_select(&self.db, by_org, &parents);
+            let mut pages = pages_by_parent(&self.db, select, parent, &grant_sort(), &args).await?;
+            for id in parents {
+                let parent = if by_org {
+                    GrantParent::Organisation(id)
+                } else {
+                    GrantParent::Cluster(id)
+                };
+                let page = pages.remove(&id).unwrap_or_default();
                 out.insert(
-                    MemberPageKey {
-                        group,
+                    GrantPageKey {
+                        parent,
                         args: args.clone(),
                     },
                     page,
@@ -454,12 +542,14 @@ impl Loader<CountKey> for CountLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[CountKey]) -> Result<HashMap<CountKey, u64>, AppError> {
-        #[derive(PartialEq, Eq, Hash, Clone, Copy)]
+        #[derive(PartialEq, Eq, Hash, Clone)]
         enum Batch {
             OrgClusters(bool),
             ChildClusters,
             Groups(bool),
-            Members,
+            Members(Vec<MembershipStatus>),
+            OrgGrants,
+            ClusterGrants,
         }
         let groups = batches(keys, |k| match k {
             CountKey::Clusters(ClusterParent::Organisation { id, top_level_only }) => {
@@ -470,13 +560,17 @@ impl Loader<CountKey> for CountLoader {
                 cluster,
                 include_descendants,
             } => (Batch::Groups(*include_descendants), *cluster),
-            CountKey::GroupMembers(id) => (Batch::Members, *id),
+            CountKey::GroupMembers { group, statuses } => {
+                (Batch::Members(statuses.clone()), *group)
+            }
+            CountKey::Grants(GrantParent::Organisation(id)) => (Batch::OrgGrants, *id),
+            CountKey::Grants(GrantParent::Cluster(id)) => (Batch::ClusterGrants, *id),
         });
         let mut out = HashMap::new();
         for (batch, parents) in groups {
-            let counts = match batch {
+            let counts = match &batch {
                 Batch::OrgClusters(top) => {
-                    let (select, parent) = clusters_select(&self.db, true, top, &parents);
+                    let (select, parent) = clusters_select(&self.db, true, *top, &parents);
                     count_by_parent(&self.db, select, parent).await?
                 }
                 Batch::ChildClusters => {
@@ -485,31 +579,38 @@ impl Loader<CountKey> for CountLoader {
                 }
                 Batch::Groups(desc) => {
                     let access = self.viewer.access(&self.db).await?;
-                    let (select, parent) = cluster_groups_select(&self.db, &access, desc, &parents);
+                    let (select, parent) =
+                        cluster_groups_select(&self.db, &access, *desc, &parents);
                     count_by_parent(&self.db, select, parent).await?
                 }
-                Batch::Members => {
-                    let select = members_select(&self.db, &parents);
-                    count_by_parent(
-                        &self.db,
-                        select,
-                        (membership::Entity, membership::Column::GroupId),
-                    )
-                    .await?
+                Batch::Members(statuses) => {
+                    let select = members_select(&self.db, statuses, &parents);
+                    let parent = (membership::Entity, membership::Column::GroupId);
+                    count_by_parent(&self.db, select, parent).await?
+                }
+                Batch::OrgGrants | Batch::ClusterGrants => {
+                    let by_org = batch == Batch::OrgGrants;
+                    let (select, parent) = grants_select(&self.db, by_org, &parents);
+                    count_by_parent(&self.db, select, parent).await?
                 }
             };
             for parent in parents {
-                let key = match batch {
+                let key = match &batch {
                     Batch::OrgClusters(top) => CountKey::Clusters(ClusterParent::Organisation {
                         id: parent,
-                        top_level_only: top,
+                        top_level_only: *top,
                     }),
                     Batch::ChildClusters => CountKey::Clusters(ClusterParent::Cluster(parent)),
                     Batch::Groups(desc) => CountKey::ClusterGroups {
                         cluster: parent,
-                        include_descendants: desc,
+                        include_descendants: *desc,
                     },
-                    Batch::Members => CountKey::GroupMembers(parent),
+                    Batch::Members(statuses) => CountKey::GroupMembers {
+                        group: parent,
+                        statuses: statuses.clone(),
+                    },
+                    Batch::OrgGrants => CountKey::Grants(GrantParent::Organisation(parent)),
+                    Batch::ClusterGrants => CountKey::Grants(GrantParent::Cluster(parent)),
                 };
                 out.insert(key, counts.get(&parent).copied().unwrap_or(0));
             }

@@ -303,3 +303,50 @@ async fn leave_group_checks_the_caller_and_input() {
     assert_eq!(ok(&res)["leaveGroup"]["membership"]["status"], "LEFT");
     assert!(res["data"]["leaveGroup"]["membership"]["leftAt"].is_string());
 }
+
+#[tokio::test]
+async fn the_waitlist_is_for_facilitators_and_managers() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let g = app
+        .group(
+            &w.admin,
+            &w.a,
+            "waiting-room",
+            json!({ "capacity": { "min": 1, "max": 1 } }),
+        )
+        .await;
+    let fay = app.sign_up("Fay").await;
+    let wai = app.sign_up("Wai").await;
+    let fay_m = membership_id(&app.join(&fay, &g).await);
+    assert_eq!(status(&app.join(&wai, &g).await), "WAITLISTED");
+    let q = "{ group(slug: \"waiting-room\") { members(statuses: [WAITLISTED]) { totalCount edges { node { status person { displayName } } } } } }";
+    assert_eq!(
+        code(&app.gql_as(&fay, q, json!({})).await),
+        "FORBIDDEN",
+        "a plain member does not see the waitlist"
+    );
+    assert_eq!(code(&app.gql_as(&wai, q, json!({})).await), "FORBIDDEN");
+    ok(&app
+        .gql_as(
+            &w.admin,
+            SET_ROLE,
+            json!({ "id": fay_m, "role": "FACILITATOR" }),
+        )
+        .await);
+    let res = app.gql_as(&fay, q, json!({})).await;
+    assert_eq!(
+        ok(&res)["group"]["members"],
+        json!({ "totalCount": 1, "edges": [{ "node": { "status": "WAITLISTED", "person": { "displayName": "Wai" } } }] })
+    );
+    let both = "{ group(slug: \"waiting-room\") { members(statuses: [ACTIVE, WAITLISTED, ACTIVE]) { totalCount } } }";
+    assert_eq!(
+        ok(&app.gql_as(&w.coordinator_a, both, json!({})).await)["group"]["members"]["totalCount"],
+        2
+    );
+    let none = "{ group(slug: \"waiting-room\") { members(statuses: []) { totalCount } } }";
+    assert_eq!(
+        code(&app.gql_as(&fay, none, json!({})).await),
+        "BAD_USER_INPUT"
+    );
+}

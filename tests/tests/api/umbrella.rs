@@ -389,3 +389,48 @@ async fn create_admin_bootstraps_an_umbrella_whose_admin_can_sign_in() {
         json!([{ "role": "ADMIN", "scope": { "slug": "new-umbrella", "kind": "UMBRELLA" } }])
     );
 }
+
+#[tokio::test]
+async fn role_grants_are_listed_for_those_who_manage_the_place() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let kim = app.sign_up("Kim").await;
+    app.grant(&w.coordinator_a, &kim, "ANALYST", &w.org_id, Some(&w.a1))
+        .await;
+    let org_q = "query($id: ID!) { node(id: $id) { ... on Organisation { roleGrants { totalCount edges { node { role person { displayName } scope { ... on Cluster { name } } } } } } } }";
+    let res = app.gql_as(&w.admin, org_q, json!({ "id": w.org_id })).await;
+    let grants = &ok(&res)["node"]["roleGrants"];
+    // The creator's ADMIN, two coordinators, and the analyst.
+    assert_eq!(grants["totalCount"], 4);
+    assert_eq!(grants["edges"][3]["node"]["scope"]["name"], "A1");
+    assert_eq!(
+        code(
+            &app.gql_as(&w.coordinator_a, org_q, json!({ "id": w.org_id }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        code(&app.gql(org_q, json!({ "id": w.org_id })).await),
+        "UNAUTHENTICATED"
+    );
+    let cluster_q = "query($id: ID!) { cluster(id: $id) { roleGrants { totalCount edges { node { role } } } } }";
+    let res = app
+        .gql_as(&w.coordinator_a, cluster_q, json!({ "id": w.a1 }))
+        .await;
+    assert_eq!(
+        ok(&res)["cluster"]["roleGrants"]["edges"],
+        json!([{ "node": { "role": "ANALYST" } }])
+    );
+    assert_eq!(
+        code(
+            &app.gql_as(&w.coordinator_b, cluster_q, json!({ "id": w.a1 }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        code(&app.gql_as(&kim, cluster_q, json!({ "id": w.a1 })).await),
+        "FORBIDDEN"
+    );
+}

@@ -216,28 +216,51 @@ impl Group {
         self.0.updated_at
     }
 
-    /// Active members, in order of joining. For the group's members and managers only.
+    /// Members in order of joining, ACTIVE ones unless `statuses` says otherwise. Active
+    /// members see the active list; the waitlist, applicants and former members are for the
+    /// group's facilitators and managers.
     #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
     async fn members(
         &self,
         ctx: &Context<'_>,
+        #[graphql(default_with = "vec![MembershipStatus::Active]")] statuses: Vec<MembershipStatus>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<MembershipConnection> {
         let args = PageArgs::new(first, after, last, before)?;
-        if !self.insider(ctx).await? {
-            let access = access(ctx).await?;
-            if !access.is_signed_in() {
-                return Err(AppError::unauthenticated().into());
-            }
+        let mut statuses: Vec<entity::MembershipStatus> =
+            statuses.into_iter().map(Into::into).collect();
+        statuses.sort_by_key(|s| s.as_str());
+        statuses.dedup();
+        if statuses.is_empty() {
+            return Err(AppError::bad_input("statuses", "name at least one status").into());
+        }
+        let access = access(ctx).await?;
+        if !access.is_signed_in() {
+            return Err(AppError::unauthenticated().into());
+        }
+        let path = self.cluster_path(ctx).await?;
+        let only_active = statuses == [entity::MembershipStatus::Active];
+        let allowed = if only_active {
+            authz::is_insider(&access, &self.0, &path)
+        } else {
+            authz::can_run_group(&access, &self.0, &path)
+        };
+        if !allowed {
             return Err(
                 AppError::forbidden("only the group's members see who belongs to it").into(),
             );
         }
+        let total = Total::Batched(CountKey::GroupMembers {
+            group: self.0.id,
+            statuses: statuses.clone(),
+        });
         let key = MemberPageKey {
             group: self.0.id,
+            statuses,
             args,
         };
         let page = ctx
@@ -246,10 +269,7 @@ impl Group {
             .load_one(key)
             .await?
             .unwrap_or_default();
-        Ok(MembershipConnection::new(
-            page.map(Membership),
-            Total::Batched(CountKey::GroupMembers(self.0.id)),
-        ))
+        Ok(MembershipConnection::new(page.map(Membership), total))
     }
 
     /// Who facilitates: visible to everyone who can see the group (display names only).

@@ -4,16 +4,18 @@ use entity::{cluster, organisation, role_grant};
 
 use crate::{
     connection,
-    domain::pagination::PageArgs,
+    domain::{authz, pagination::PageArgs},
     error::AppError,
     graphql::{
         accounts::types::Person,
         connection::Total,
-        context::ContextExt,
+        context::{ContextExt, access},
         enums::{OrganisationKind, Role},
         groups::types::{Group, GroupConnection},
         ids::{self, Kind},
-        loaders::{ClusterPageKey, ClusterParent, CountKey, GroupPageKey},
+        loaders::{
+            ClusterPageKey, ClusterParent, CountKey, GrantPageKey, GrantParent, GroupPageKey,
+        },
     },
 };
 
@@ -64,6 +66,56 @@ impl Organisation {
         };
         cluster_page(ctx, parent, PageArgs::new(first, after, last, before)?).await
     }
+
+    /// Every role grant in the organisation (on it and on its clusters), oldest first.
+    /// For its ADMINs.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn role_grants(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<RoleGrantConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let org = self.0.id;
+        grant_page(
+            ctx,
+            GrantParent::Organisation(org),
+            |a| a.is_admin_of(org),
+            args,
+        )
+        .await
+    }
+}
+
+/// Role grants under a place, for those who manage it.
+async fn grant_page(
+    ctx: &Context<'_>,
+    parent: GrantParent,
+    allowed: impl FnOnce(&crate::auth::Access) -> bool,
+    args: PageArgs,
+) -> Result<RoleGrantConnection> {
+    let access = access(ctx).await?;
+    if !access.is_signed_in() {
+        return Err(AppError::unauthenticated().into());
+    }
+    if !allowed(&access) {
+        return Err(
+            AppError::forbidden("only those who manage this place see its role grants").into(),
+        );
+    }
+    let page = ctx
+        .loaders()?
+        .pages
+        .load_one(GrantPageKey { parent, args })
+        .await?
+        .unwrap_or_default();
+    Ok(RoleGrantConnection::new(
+        page.map(RoleGrant),
+        Total::Batched(CountKey::Grants(parent)),
+    ))
 }
 
 async fn cluster_page(
@@ -86,6 +138,12 @@ async fn cluster_page(
     ))
 }
 
+connection!(
+    RoleGrantConnection,
+    RoleGrantEdge,
+    RoleGrant,
+    "A page of role grants."
+);
 connection!(
     OrganisationConnection,
     OrganisationEdge,
@@ -184,6 +242,22 @@ impl Cluster {
             PageArgs::new(first, after, last, before)?,
         )
         .await
+    }
+
+    /// Role grants on this cluster itself, oldest first. For those who manage the cluster.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn role_grants(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<RoleGrantConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let (org, path) = (self.0.organisation_id, self.0.path.clone());
+        let allowed = move |a: &crate::auth::Access| authz::manages_place(a, org, Some(&path));
+        grant_page(ctx, GrantParent::Cluster(self.0.id), allowed, args).await
     }
 
     /// Groups in this cluster (or anywhere below it) that the viewer may see, by name.
