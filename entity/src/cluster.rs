@@ -8,6 +8,8 @@ pub struct Model {
     pub organisation_id: Uuid,
     pub parent_id: Option<Uuid>,
     pub name: String,
+    /// `name` lower-cased; the order of lists (byte-wise on both databases).
+    pub sort_name: String,
     pub description: Option<String>,
     /// "/<root id>/…/<own id>/": every ancestor's id, root first, then this cluster's.
     pub path: String,

@@ -15,6 +15,10 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub name: String,
+    /// `name` lower-cased; the order of lists (byte-wise on both databases).
+    pub sort_name: String,
+    /// Name, purpose and focus lower-cased: what the directory's text filter searches.
+    pub search_text: String,
     pub purpose: String,
     pub focus: Option<String>,
     pub format: GroupFormat,

@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub name: String,
+    /// `name` lower-cased; the order of lists (byte-wise on both databases).
+    pub sort_name: String,
     pub kind: OrganisationKind,
     pub description: Option<String>,
     pub version: i32,

@@ -54,6 +54,18 @@ pub(crate) enum Groups {
     Id,
 }
 
+/// A sort key: the name lower-cased by the service, compared byte-wise on both databases
+/// (PostgreSQL would otherwise order by its locale and SQLite by bytes, and pages and cursors
+/// would differ between them).
+pub(crate) fn sort_key(manager: &SchemaManager, col: impl IntoIden) -> ColumnDef {
+    let mut column = ColumnDef::new(col);
+    column.string_len(200).not_null();
+    if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
+        column.extra("COLLATE \"C\"");
+    }
+    column
+}
+
 /// A foreign key `from_table.from_col → to_table.id`.
 pub(crate) fn fk(
     from_table: impl IntoIden,

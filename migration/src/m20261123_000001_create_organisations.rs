@@ -1,11 +1,12 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::Organisations;
+use crate::{Organisations, sort_key};
 
 #[derive(DeriveIden)]
 enum Col {
     Slug,
     Name,
+    SortName,
     Kind,
     Description,
     Version,
@@ -26,6 +27,7 @@ impl MigrationTrait for Migration {
                     .col(pk_uuid(Organisations::Id))
                     .col(string_len_uniq(Col::Slug, 64))
                     .col(string_len(Col::Name, 200))
+                    .col(sort_key(manager, Col::SortName))
                     .col(string_len(Col::Kind, 16))
                     .col(text_null(Col::Description))
                     .col(integer(Col::Version).default(1))

@@ -1,12 +1,13 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::{Clusters, Organisations, fk};
+use crate::{Clusters, Organisations, fk, sort_key};
 
 #[derive(DeriveIden)]
 enum Col {
     OrganisationId,
     ParentId,
     Name,
+    SortName,
     Description,
     /// Materialised path "/<root id>/…/<own id>/": subtree queries are one prefix match.
     Path,
@@ -30,6 +31,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(Col::OrganisationId))
                     .col(uuid_null(Col::ParentId))
                     .col(string_len(Col::Name, 200))
+                    .col(sort_key(manager, Col::SortName))
                     .col(text_null(Col::Description))
                     .col(text(Col::Path))
                     .col(integer(Col::Depth))

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::{Clusters, Groups, Organisations, fk};
+use crate::{Clusters, Groups, Organisations, fk, sort_key};
 
 #[derive(DeriveIden)]
 enum Col {
@@ -8,6 +8,10 @@ enum Col {
     ClusterId,
     Slug,
     Name,
+    SortName,
+    /// Name, purpose and focus lower-cased by the service, for the directory's text filter
+    /// (SQLite's LOWER() folds only ASCII).
+    SearchText,
     Purpose,
     Focus,
     Format,
@@ -55,6 +59,8 @@ impl MigrationTrait for Migration {
                     .col(uuid(Col::ClusterId))
                     .col(string_len_uniq(Col::Slug, 64))
                     .col(string_len(Col::Name, 200))
+                    .col(sort_key(manager, Col::SortName))
+                    .col(text(Col::SearchText))
                     .col(text(Col::Purpose))
                     .col(string_len_null(Col::Focus, 200))
                     .col(string_len(Col::Format, 32))
@@ -107,7 +113,7 @@ impl MigrationTrait for Migration {
         for (name, col) in [
             ("idx_groups_cluster", Col::ClusterId),
             ("idx_groups_organisation", Col::OrganisationId),
-            ("idx_groups_name", Col::Name),
+            ("idx_groups_sort_name", Col::SortName),
         ] {
             manager
                 .create_index(

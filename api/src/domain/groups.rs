@@ -10,7 +10,7 @@ use sea_orm::TransactionSession as _;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, Select, TransactionTrait,
-    sea_query::{Expr, Func, LikeExpr, Query},
+    sea_query::{Expr, LikeExpr, Query},
 };
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ use super::{
     authz::{self, can_run_group, can_see_group, manages_group, manages_place, require_person},
     pagination::{Page, PageArgs, Sort, page},
     umbrella::find_cluster,
-    values::{Slug, TimeZone, local_time, optional_text, text, web_url},
+    values::{Slug, TimeZone, local_time, optional_text, sort_key, text, web_url},
 };
 use crate::error::{AppError, AppResult};
 
@@ -87,6 +87,7 @@ fn apply(mut g: group::Model, f: GroupFields) -> AppResult<group::Model> {
     }
     if let Some(name) = f.name {
         g.name = text("name", &name, 200)?;
+        g.sort_name = sort_key(&g.name);
     }
     if let Some(purpose) = f.purpose {
         g.purpose = text("purpose", &purpose, 2000)?;
@@ -165,6 +166,16 @@ fn apply(mut g: group::Model, f: GroupFields) -> AppResult<group::Model> {
         Patch::Clear => g.host_partner_id = None,
         Patch::Set(id) => g.host_partner_id = Some(id),
     }
+    g.search_text = [
+        Some(g.name.as_str()),
+        Some(g.purpose.as_str()),
+        g.focus.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("\n")
+    .to_lowercase();
     check_rules(&g)?;
     Ok(g)
 }
@@ -247,6 +258,8 @@ fn defaults(organisation_id: Uuid, cluster_id: Uuid) -> group::Model {
         cluster_id,
         slug: String::new(),
         name: String::new(),
+        sort_name: String::new(),
+        search_text: String::new(),
         purpose: String::new(),
         focus: None,
         format: GroupFormat::TopicCircle,
@@ -515,8 +528,8 @@ pub enum GroupOrder {
 impl GroupOrder {
     pub fn sort(self) -> Sort<group::Entity> {
         let (key, descending) = match self {
-            Self::NameAsc => (Some(group::Column::Name), false),
-            Self::NameDesc => (Some(group::Column::Name), true),
+            Self::NameAsc => (Some(group::Column::SortName), false),
+            Self::NameDesc => (Some(group::Column::SortName), true),
             Self::NewestFirst => (None, true),
             Self::OldestFirst => (None, false),
         };
@@ -543,15 +556,9 @@ pub async fn directory_select(
         .filter(|t| !t.is_empty())
     {
         let pattern = format!("%{}%", super::like_escape(&t.to_lowercase()));
-        let like = |col: group::Column| {
-            Expr::expr(Func::lower(Expr::col((group::Entity, col))))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
         cond = cond.add(
-            Condition::any()
-                .add(like(group::Column::Name))
-                .add(like(group::Column::Purpose))
-                .add(like(group::Column::Focus)),
+            Expr::col((group::Entity, group::Column::SearchText))
+                .like(LikeExpr::new(pattern).escape('\\')),
         );
     }
     if !filter.formats.is_empty() {

@@ -13,7 +13,7 @@ use super::{
     access::Access,
     accounts::insert_person,
     authz::{self, manages_place, require_person},
-    values::{Email, Password, Slug, optional_text, text},
+    values::{Email, Password, Slug, optional_text, sort_key, text},
 };
 use crate::{
     auth::PasswordHasher,
@@ -109,6 +109,7 @@ pub async fn insert_organisation(
     Ok(organisation::ActiveModel {
         id: Set(Uuid::now_v7()),
         slug: Set(slug),
+        sort_name: Set(sort_key(&name)),
         name: Set(name),
         kind: Set(input.kind),
         description: Set(description),
@@ -223,6 +224,7 @@ pub async fn insert_cluster(
         id: Set(id),
         organisation_id: Set(org.id),
         parent_id: Set(parent.map(|p| p.id)),
+        sort_name: Set(sort_key(&name)),
         name: Set(name),
         description: Set(description),
         path: Set(format!("{}{id}/", parent.map_or("/", |p| p.path.as_str()))),
@@ -265,6 +267,7 @@ pub async fn update_cluster(
         None => current.description.clone(),
     };
     let updated = cluster::Entity::update_many()
+        .col_expr(cluster::Column::SortName, Expr::value(sort_key(&name)))
         .col_expr(cluster::Column::Name, Expr::value(name))
         .col_expr(cluster::Column::Description, Expr::value(description))
         .col_expr(cluster::Column::Version, Expr::value(expected_version + 1))

@@ -121,6 +121,12 @@ impl TimeZone {
     }
 }
 
+/// The key lists are ordered by: the name lower-cased (Unicode-aware, done here rather than
+/// by the database so SQLite and PostgreSQL agree).
+pub fn sort_key(name: &str) -> String {
+    name.to_lowercase().chars().take(200).collect()
+}
+
 /// "HH:MM", 24-hour.
 pub fn local_time(field: &str, raw: &str) -> AppResult<String> {
     let t = raw.trim();

@@ -236,7 +236,7 @@ fn batches<K, B: Eq + std::hash::Hash>(
 
 fn cluster_sort() -> Sort<cluster::Entity> {
     Sort {
-        key: Some(cluster::Column::Name),
+        key: Some(cluster::Column::SortName),
         id: cluster::Column::Id,
         descending: false,
     }
@@ -244,7 +244,7 @@ fn cluster_sort() -> Sort<cluster::Entity> {
 
 fn group_sort() -> Sort<group::Entity> {
     Sort {
-        key: Some(group::Column::Name),
+        key: Some(group::Column::SortName),
         id: group::Column::Id,
         descending: false,
     }

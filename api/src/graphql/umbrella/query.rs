@@ -43,7 +43,7 @@ impl UmbrellaQuery {
         let args = PageArgs::new(first, after, last, before)?;
         let db = ctx.db()?;
         let sort = Sort {
-            key: Some(organisation::Column::Name),
+            key: Some(organisation::Column::SortName),
             id: organisation::Column::Id,
             descending: false,
         };
