@@ -180,7 +180,8 @@ impl Config {
                 "CANOPY_INTROSPECTION",
                 env == Environment::Development,
             )?,
-            auto_migrate: boolean(&get, "CANOPY_AUTO_MIGRATE", true)?,
+            // Production replicas must not race to migrate: there it is a one-shot step.
+            auto_migrate: boolean(&get, "CANOPY_AUTO_MIGRATE", env == Environment::Development)?,
             log_format,
             shutdown_timeout: duration(&get, "CANOPY_SHUTDOWN_TIMEOUT", 25)?,
             argon2: Argon2Params {

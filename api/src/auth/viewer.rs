@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use sea_orm::ConnectionTrait;
-use tokio::sync::OnceCell;
+use tokio::sync::Mutex;
 use uuid::Uuid;
 
 pub use crate::domain::access::Access;
@@ -14,7 +14,9 @@ pub struct Viewer {
     pub person_id: Option<Uuid>,
     /// The client's address, for per-address limits.
     pub client_addr: String,
-    access: OnceCell<Arc<Access>>,
+    /// Loaded on first use; held under the lock while loading so concurrent resolvers wait
+    /// for one statement instead of each sending their own.
+    access: Mutex<Option<Arc<Access>>>,
 }
 
 impl Viewer {
@@ -22,7 +24,7 @@ impl Viewer {
         Self {
             person_id: None,
             client_addr,
-            access: OnceCell::new(),
+            access: Mutex::new(None),
         }
     }
 
@@ -30,7 +32,7 @@ impl Viewer {
         Self {
             person_id: Some(person_id),
             client_addr,
-            access: OnceCell::new(),
+            access: Mutex::new(None),
         }
     }
 
@@ -40,14 +42,21 @@ impl Viewer {
 
     /// Grants and memberships, loaded on first use and reused for the rest of the request.
     pub async fn access(&self, db: &impl ConnectionTrait) -> AppResult<Arc<Access>> {
-        self.access
-            .get_or_try_init(|| async {
-                match self.person_id {
-                    None => Ok(Arc::new(Access::anonymous())),
-                    Some(id) => Access::load(db, id).await.map(Arc::new),
-                }
-            })
-            .await
-            .cloned()
+        let mut cached = self.access.lock().await;
+        if let Some(access) = cached.as_ref() {
+            return Ok(access.clone());
+        }
+        let access = match self.person_id {
+            None => Arc::new(Access::anonymous()),
+            Some(id) => Arc::new(Access::load(db, id).await?),
+        };
+        *cached = Some(access.clone());
+        Ok(access)
+    }
+
+    /// After a mutation that changed the viewer's own grants or memberships: the rest of the
+    /// request (the payload, later mutations) must see the new rights, not the old ones.
+    pub async fn forget_access(&self) {
+        *self.access.lock().await = None;
     }
 }

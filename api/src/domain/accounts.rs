@@ -99,8 +99,11 @@ pub async fn insert_person(
     .await?)
 }
 
+/// Signs in. Every attempt is recorded before the password is checked, so concurrent guesses
+/// see each other and no more than the limit get through; the slow hash then runs outside any
+/// transaction (on SQLite a write transaction would hold up every other writer meanwhile).
 pub async fn log_in(
-    db: &impl TransactionTrait,
+    db: &(impl TransactionTrait + ConnectionTrait),
     creds: &Credentials<'_>,
     email: &str,
     password: String,
@@ -108,22 +111,29 @@ pub async fn log_in(
 ) -> AppResult<Session> {
     let email = Email::parse("email", email)?;
     let now = Utc::now();
+    let attempt = login_failure::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email.as_str().to_owned()),
+        client_addr: Set(client_addr.chars().take(64).collect()),
+        attempted_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    let forget_attempt = || login_failure::Entity::delete_by_id(attempt.id).exec(db);
     let since = now - Duration::seconds(FAILURE_WINDOW_SECS);
-    let txn = super::begin(db).await?;
+    let max = u64::from(creds.config.login_max_failures);
     for condition in [
         login_failure::Column::Email.eq(email.as_str()),
-        login_failure::Column::ClientAddr.eq(client_addr),
+        login_failure::Column::ClientAddr.eq(attempt.client_addr.as_str()),
     ] {
         let recent = login_failure::Entity::find()
             .filter(condition)
             .filter(login_failure::Column::AttemptedAt.gt(since))
             .order_by_asc(login_failure::Column::AttemptedAt);
-        if recent.clone().count(&txn).await? >= u64::from(creds.config.login_max_failures) {
-            let oldest = recent
-                .one(&txn)
-                .await?
-                .map(|f| f.attempted_at)
-                .unwrap_or(now);
+        // This attempt is among the rows: more than `max` means `max` failures came before.
+        if recent.clone().count(db).await? > max {
+            forget_attempt().await?;
+            let oldest = recent.one(db).await?.map_or(now, |f| f.attempted_at);
             let wait = (oldest + Duration::seconds(FAILURE_WINDOW_SECS) - now).num_seconds();
             return Err(AppError::RateLimited {
                 retry_after_secs: wait.clamp(1, 60) as u64,
@@ -132,33 +142,22 @@ pub async fn log_in(
     }
     let found = person::Entity::find()
         .filter(person::Column::Email.eq(email.as_str()))
-        .one(&txn)
+        .one(db)
         .await?;
     let stored = found.as_ref().map(|p| p.password_hash.clone());
-    if !creds.hasher.verify(password, stored).await? {
-        login_failure::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            email: Set(email.into_inner()),
-            client_addr: Set(client_addr.chars().take(64).collect()),
-            attempted_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        // Old rows have no further use; clearing them here needs no background job.
+    let verified = creds.hasher.verify(password, stored).await?;
+    let (true, Some(person)) = (verified, found) else {
+        // The attempt row stays as the failure. Old rows have no further use; clearing them
+        // here needs no background job.
         login_failure::Entity::delete_many()
             .filter(login_failure::Column::AttemptedAt.lt(now - Duration::hours(1)))
-            .exec(&txn)
+            .exec(db)
             .await?;
-        txn.commit().await?;
-        return Err(AppError::Unauthenticated(
-            "the email or password is wrong".to_owned(),
-        ));
-    }
-    let Some(person) = found else {
         return Err(AppError::Unauthenticated(
             "the email or password is wrong".to_owned(),
         ));
     };
+    let txn = super::begin(db).await?;
     login_failure::Entity::delete_many()
         .filter(login_failure::Column::Email.eq(person.email.as_str()))
         .exec(&txn)

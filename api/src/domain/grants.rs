@@ -141,6 +141,9 @@ pub async fn revoke_role(
         return Err(AppError::forbidden("you may not revoke this role"));
     }
     if grant.role == Role::Admin {
+        // Serialise with other revocations in this organisation, so two admins revoking each
+        // other cannot both see a second admin and leave none.
+        super::umbrella::lock_tree(&txn, grant.organisation_id).await?;
         let admins = role_grant::Entity::find()
             .filter(role_grant::Column::OrganisationId.eq(grant.organisation_id))
             .filter(role_grant::Column::Role.eq(Role::Admin))

@@ -408,6 +408,8 @@ pub async fn update_group(
 ) -> AppResult<group::Model> {
     require_person(access)?;
     let txn = super::begin(db).await?;
+    // Locked like membership changes, because a larger capacity admits people.
+    super::memberships::lock_group(&txn, id).await?;
     let (current, cluster) = visible_group(&txn, access, id).await?;
     authz::check(
         true,
@@ -431,7 +433,12 @@ pub async fn update_group(
     }
     next.version = current.version + 1;
     next.updated_at = Utc::now();
-    let updated = save_versioned(&txn, next, expected_version).await?;
+    let mut updated = save_versioned(&txn, next, expected_version).await?;
+    if updated.capacity_max > current.capacity_max {
+        let (max, active) = (updated.capacity_max, updated.active_member_count);
+        super::memberships::promote_waitlist(&txn, id, max, active).await?;
+        updated = find_group(&txn, id).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }

@@ -5,15 +5,14 @@ use entity::{Admission, GroupStatus, MembershipRole, MembershipStatus, group, me
 use sea_orm::ExprTrait as _;
 use sea_orm::TransactionSession as _;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::{
     access::Access,
     authz::{self, can_assign_roles, can_run_group, can_see_group, require_person},
-    groups::find_group,
     umbrella::find_cluster,
     values::optional_text,
 };
@@ -21,7 +20,7 @@ use crate::error::{AppError, AppResult};
 
 /// The group row, locked for the rest of the transaction on PostgreSQL so seat counts cannot
 /// race (SQLite transactions here already hold the write lock).
-async fn lock_group(db: &impl ConnectionTrait, id: Uuid) -> AppResult<group::Model> {
+pub(super) async fn lock_group(db: &impl ConnectionTrait, id: Uuid) -> AppResult<group::Model> {
     group::Entity::find_by_id(id)
         .lock_exclusive()
         .one(db)
@@ -85,9 +84,16 @@ pub async fn join_group(
         }
     }
     let now = Utc::now();
+    // Nobody jumps the queue: while anyone waits, newcomers wait too.
+    let someone_waits = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Waitlisted))
+        .count(&txn)
+        .await?
+        > 0;
     let status = if g.admission == Admission::ByConsent {
         MembershipStatus::Pending
-    } else if g.active_member_count >= g.capacity_max {
+    } else if g.active_member_count >= g.capacity_max || someone_waits {
         MembershipStatus::Waitlisted
     } else {
         MembershipStatus::Active
@@ -227,20 +233,22 @@ pub async fn promote_waitlist(
     Ok(())
 }
 
-/// Loads a membership and its group, answering NOT_FOUND when the viewer may not see it.
-async fn visible_membership(
+/// Loads a membership with its group and the group's cluster path, answering NOT_FOUND when
+/// the viewer may not see it. The group row is locked first and the membership read after
+/// the lock, so it cannot change under a concurrent join, leave or removal.
+async fn locked_membership(
     db: &impl ConnectionTrait,
     access: &Access,
     membership_id: Uuid,
 ) -> AppResult<(membership::Model, group::Model, String)> {
-    let m = membership::Entity::find_by_id(membership_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("membership"))?;
-    let g = find_group(db, m.group_id).await?;
+    let not_found = || AppError::not_found("membership");
+    let find = || membership::Entity::find_by_id(membership_id).one(db);
+    let group_id = find().await?.ok_or_else(not_found)?.group_id;
+    let g = lock_group(db, group_id).await?;
+    let m = find().await?.ok_or_else(not_found)?;
     let path = find_cluster(db, g.cluster_id).await?.path;
     if !authz::can_see_membership(access, &m, &g, &path) {
-        return Err(AppError::not_found("membership"));
+        return Err(not_found());
     }
     Ok((m, g, path))
 }
@@ -255,7 +263,7 @@ pub async fn set_membership_role(
 ) -> AppResult<membership::Model> {
     require_person(access)?;
     let txn = super::begin(db).await?;
-    let (m, g, path) = visible_membership(&txn, access, membership_id).await?;
+    let (m, g, path) = locked_membership(&txn, access, membership_id).await?;
     authz::check(
         true,
         can_assign_roles(access, &g, &path),
@@ -279,7 +287,9 @@ pub async fn set_membership_role(
     Ok(updated)
 }
 
-/// Facilitators and managers may remove a member; their seat goes to the waitlist.
+/// Facilitators and managers may remove a member; their seat goes to the waitlist. Removing
+/// someone who facilitates takes what appointing them takes (the lead facilitator or a
+/// manager), so a co-facilitator cannot remove the facilitator.
 pub async fn remove_member(
     db: &impl TransactionTrait,
     access: &Access,
@@ -287,13 +297,13 @@ pub async fn remove_member(
 ) -> AppResult<membership::Model> {
     let me = require_person(access)?;
     let txn = super::begin(db).await?;
-    let (m, g, path) = visible_membership(&txn, access, membership_id).await?;
-    authz::check(
-        true,
-        can_run_group(access, &g, &path),
-        "membership",
-        "remove members of this group",
-    )?;
+    let (m, g, path) = locked_membership(&txn, access, membership_id).await?;
+    let allowed = if m.role.runs_group() {
+        can_assign_roles(access, &g, &path)
+    } else {
+        can_run_group(access, &g, &path)
+    };
+    authz::check(true, allowed, "membership", "remove this member")?;
     if m.person_id == me {
         return Err(AppError::bad_input(
             "membershipId",
@@ -303,34 +313,7 @@ pub async fn remove_member(
     if !m.status.is_current() {
         return Err(AppError::conflict("this person is no longer in the group"));
     }
-    let g = lock_group(&txn, g.id).await?;
     let removed = end_membership(&txn, &g, m, MembershipStatus::Removed).await?;
     txn.commit().await?;
     Ok(removed)
-}
-
-/// Someone is visible to the viewer when the viewer could meet them through a group: fellow
-/// active members, the facilitators of groups the viewer can see, members of groups the
-/// viewer runs or manages. Everyone sees themself.
-pub async fn person_visible(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    person_id: Uuid,
-) -> AppResult<bool> {
-    if access.person_id == Some(person_id) {
-        return Ok(true);
-    }
-    let theirs = membership::Entity::find()
-        .filter(membership::Column::PersonId.eq(person_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .all(db)
-        .await?;
-    for m in theirs {
-        let g = find_group(db, m.group_id).await?;
-        let path = find_cluster(db, g.cluster_id).await?.path;
-        if authz::can_see_membership(access, &m, &g, &path) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }

@@ -169,15 +169,16 @@ pub struct NewCluster {
 
 /// ADMIN of the organisation anywhere; a COORDINATOR below a cluster they hold.
 pub async fn create_cluster(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
     access: &Access,
     input: NewCluster,
 ) -> AppResult<cluster::Model> {
     require_person(access)?;
-    let org = find_organisation(db, input.organisation_id).await?;
+    let txn = super::begin(db).await?;
+    let org = lock_tree(&txn, input.organisation_id).await?;
     let parent = match input.parent_id {
         Some(pid) => {
-            let parent = find_cluster(db, pid).await?;
+            let parent = find_cluster(&txn, pid).await?;
             if parent.organisation_id != org.id {
                 return Err(AppError::bad_input(
                     "parentId",
@@ -199,14 +200,32 @@ pub async fn create_cluster(
             format!("clusters nest at most {MAX_CLUSTER_DEPTH} deep"),
         ));
     }
-    insert_cluster(
-        db,
+    let created = insert_cluster(
+        &txn,
         &org,
         parent.as_ref(),
         &input.name,
         input.description.as_deref(),
     )
-    .await
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes to an organisation's cluster tree run one at a time: the organisation row is
+/// locked for the transaction on PostgreSQL (SQLite write transactions are serial already).
+/// Otherwise two crossing moves could both pass the cycle check, or a new child could take
+/// the path its parent had before a move.
+pub(super) async fn lock_tree(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+) -> AppResult<organisation::Model> {
+    use sea_orm::QuerySelect;
+    organisation::Entity::find_by_id(organisation_id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("organisation"))
 }
 
 pub async fn insert_cluster(
@@ -290,16 +309,19 @@ pub async fn move_cluster(
     access: &Access,
     id: Uuid,
     new_parent_id: Option<Uuid>,
-    expected_version: Option<i32>,
+    expected_version: i32,
 ) -> AppResult<cluster::Model> {
     require_person(access)?;
     let txn = super::begin(db).await?;
+    let organisation_id = find_cluster(&txn, id).await?.organisation_id;
+    lock_tree(&txn, organisation_id).await?;
+    // Read again under the lock: a move that just committed may have changed it.
     let cluster = find_cluster(&txn, id).await?;
     let old_parent_path = parent_path_of(&cluster);
     if !manages_place(access, cluster.organisation_id, old_parent_path.as_deref()) {
         return Err(AppError::forbidden("you may not move this cluster"));
     }
-    if expected_version.is_some_and(|v| v != cluster.version) {
+    if expected_version != cluster.version {
         return Err(AppError::stale_version("the cluster"));
     }
     let new_parent = match new_parent_id {
@@ -320,22 +342,14 @@ pub async fn move_cluster(
             ));
         }
     }
-    if !manages_place(
-        access,
-        cluster.organisation_id,
-        new_parent.as_ref().map(|p| p.path.as_str()),
-    ) {
+    let new_parent_path = new_parent.as_ref().map(|p| p.path.as_str());
+    if !manages_place(access, cluster.organisation_id, new_parent_path) {
         return Err(AppError::forbidden(
             "you may not move clusters to that place",
         ));
     }
-    let new_path = format!(
-        "{}{}/",
-        new_parent.as_ref().map_or("/", |p| p.path.as_str()),
-        cluster.id
-    );
-    let new_depth = new_parent.as_ref().map_or(0, |p| p.depth + 1);
-    let depth_shift = new_depth - cluster.depth;
+    let new_path = format!("{}{}/", new_parent_path.unwrap_or("/"), cluster.id);
+    let depth_shift = new_parent.as_ref().map_or(0, |p| p.depth + 1) - cluster.depth;
     let subtree = cluster::Entity::find()
         .filter(cluster::Column::Path.starts_with(cluster.path.as_str()))
         .all(&txn)
@@ -349,18 +363,30 @@ pub async fn move_cluster(
             format!("clusters nest at most {MAX_CLUSTER_DEPTH} deep"),
         ));
     }
-    let now = Utc::now();
     for node in subtree {
-        let rest = &node.path[cluster.path.len()..];
-        let mut active: cluster::ActiveModel = node.clone().into();
-        active.path = Set(format!("{new_path}{rest}"));
-        active.depth = Set(node.depth + depth_shift);
+        let mut update = cluster::Entity::update_many()
+            .col_expr(
+                cluster::Column::Path,
+                Expr::value(format!("{new_path}{}", &node.path[cluster.path.len()..])),
+            )
+            .col_expr(
+                cluster::Column::Depth,
+                Expr::value(node.depth + depth_shift),
+            )
+            .filter(cluster::Column::Id.eq(node.id));
         if node.id == cluster.id {
-            active.parent_id = Set(new_parent.as_ref().map(|p| p.id));
-            active.version = Set(node.version + 1);
-            active.updated_at = Set(now);
+            update = update
+                .col_expr(
+                    cluster::Column::ParentId,
+                    Expr::value(new_parent.as_ref().map(|p| p.id)),
+                )
+                .col_expr(cluster::Column::Version, Expr::value(expected_version + 1))
+                .col_expr(cluster::Column::UpdatedAt, Expr::value(Utc::now()))
+                .filter(cluster::Column::Version.eq(expected_version));
         }
-        active.update(&txn).await?;
+        if update.exec(&txn).await?.rows_affected == 0 {
+            return Err(AppError::stale_version("the cluster"));
+        }
     }
     let moved = find_cluster(&txn, id).await?;
     txn.commit().await?;

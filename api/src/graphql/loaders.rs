@@ -66,6 +66,8 @@ pub struct Loaders {
     pub memberships: DataLoader<MembershipLoader>,
     pub grants: DataLoader<GrantLoader>,
     pub facilitators: DataLoader<FacilitatorLoader>,
+    /// Each person's ACTIVE memberships (who may see a person depends on them).
+    pub person_memberships: DataLoader<PersonMembershipLoader>,
     /// The viewer's own membership per group.
     pub viewer_memberships: DataLoader<ViewerMembershipLoader>,
     pub pages: DataLoader<PageLoader>,
@@ -87,6 +89,7 @@ impl Loaders {
             memberships: make(MembershipLoader { db: db.clone() }),
             grants: make(GrantLoader { db: db.clone() }),
             facilitators: make(FacilitatorLoader { db: db.clone() }),
+            person_memberships: make(PersonMembershipLoader { db: db.clone() }),
             viewer_memberships: make(ViewerMembershipLoader {
                 db: db.clone(),
                 person: viewer.person_id,
@@ -129,6 +132,33 @@ impl Loader<Uuid> for FacilitatorLoader {
         let mut out: HashMap<Uuid, Vec<membership::Model>> = HashMap::new();
         for m in rows {
             out.entry(m.group_id).or_default().push(m);
+        }
+        Ok(out)
+    }
+}
+
+pub struct PersonMembershipLoader {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for PersonMembershipLoader {
+    type Value = Vec<membership::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let backend = self.db.get_database_backend();
+        let rows = membership::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((membership::Entity, membership::Column::PersonId)),
+                keys,
+            ))
+            .filter(membership::Column::Status.eq(MembershipStatus::Active))
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<Uuid, Vec<membership::Model>> = HashMap::new();
+        for m in rows {
+            out.entry(m.person_id).or_default().push(m);
         }
         Ok(out)
     }

@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 use futures_util::future::try_join_all;
 
 use crate::{
-    domain::{authz, memberships::person_visible},
+    domain::authz,
     error::{AppError, AppResult},
     graphql::{
         accounts::types::Person,
@@ -44,6 +44,7 @@ impl NodeQuery {
     }
 
     /// Up to 100 IDs; each entry is null when not found or not visible.
+    #[graphql(complexity = "ids.len().max(1) * child_complexity")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(
@@ -61,6 +62,41 @@ async fn cluster_path(ctx: &Context<'_>, cluster_id: uuid::Uuid) -> AppResult<Op
         .load_one(cluster_id)
         .await?
         .map(|c| c.path))
+}
+
+/// Someone is visible when the viewer could meet them through a group: one of their active
+/// memberships is visible to the viewer (fellow members, facilitators of groups the viewer
+/// can see, members of groups the viewer runs or manages). Everyone sees themself. All
+/// lookups go through loaders, so `nodes(ids:)` over many people stays batched.
+async fn person_visible(
+    ctx: &Context<'_>,
+    access: &crate::auth::Access,
+    person_id: uuid::Uuid,
+) -> AppResult<bool> {
+    if access.person_id == Some(person_id) {
+        return Ok(true);
+    }
+    let loaders = ctx.loaders()?;
+    let memberships = loaders
+        .person_memberships
+        .load_one(person_id)
+        .await?
+        .unwrap_or_default();
+    let groups = loaders
+        .groups
+        .load_many(memberships.iter().map(|m| m.group_id))
+        .await?;
+    let clusters = loaders
+        .clusters
+        .load_many(groups.values().map(|g| g.cluster_id))
+        .await?;
+    Ok(memberships.iter().any(|m| {
+        groups.get(&m.group_id).is_some_and(|g| {
+            clusters
+                .get(&g.cluster_id)
+                .is_some_and(|c| authz::can_see_membership(access, m, g, &c.path))
+        })
+    }))
 }
 
 async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
@@ -103,7 +139,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                 .then_some(Node::Membership(Membership(m)))
         }
         Kind::Person => {
-            if !person_visible(ctx.db()?, &access, uuid).await? {
+            if !person_visible(ctx, &access, uuid).await? {
                 return Ok(None);
             }
             loaders

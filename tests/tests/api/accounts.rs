@@ -312,3 +312,26 @@ async fn the_viewer_works_anonymously() {
     assert_eq!(v["roles"], json!([]));
     assert_eq!(v["memberships"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn concurrent_guesses_cannot_outrun_the_limit() {
+    let app = spawn_app().await;
+    let ana = app.sign_up("Ana").await;
+    let guesses = (0..20).map(|i| {
+        app.gql(
+            LOG_IN,
+            json!({ "input": { "email": ana.email, "password": format!("wrong guess {i}") } }),
+        )
+    });
+    let results = futures_util::future::join_all(guesses).await;
+    let checked = results
+        .iter()
+        .filter(|r| code(r) == "UNAUTHENTICATED")
+        .count();
+    let limited = results.iter().filter(|r| code(r) == "RATE_LIMITED").count();
+    assert_eq!(checked + limited, 20, "{results:?}");
+    assert!(
+        checked <= 5,
+        "only five guesses may be checked, {checked} were"
+    );
+}

@@ -544,3 +544,41 @@ async fn a_failed_mutation_leaves_nothing_behind() {
     assert_eq!(code(&lookup), "NOT_FOUND");
     ok(&app.try_group(&w.admin, &w.a, "half-made", json!({})).await);
 }
+
+#[tokio::test]
+async fn nested_group_lists_and_node_keep_the_same_privacy() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let (public, _, _) = three_groups(&app, &w).await;
+    let slug = app
+        .gql_as(
+            &w.admin,
+            "query($id: ID!) { node(id: $id) { ... on Organisation { slug } } }",
+            json!({ "id": w.org_id }),
+        )
+        .await;
+    let slug = ok(&slug)["node"]["slug"].as_str().unwrap().to_owned();
+    let q = "query($slug: String!) { organisation(slug: $slug) { clusters(first: 5) { edges { node { groups(includeDescendants: true, first: 10) { edges { node { slug conferenceUrl venue { address locationNotes } } } } } } } } }";
+    let res = app.gql(q, json!({ "slug": slug })).await;
+    let text = ok(&res).to_string();
+    assert!(text.contains("public-circle"), "{text}");
+    for secret in [
+        "private-cohort",
+        "network-pod",
+        "meet.example.org",
+        "1 Main St",
+        "Back room",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret} leaked to an anonymous caller: {text}"
+        );
+    }
+    let node = app
+        .gql("query($id: ID!) { node(id: $id) { ... on Group { conferenceUrl venue { area address } } } }", json!({ "id": public }))
+        .await;
+    assert_eq!(
+        ok(&node)["node"],
+        json!({ "conferenceUrl": null, "venue": { "area": "Leith", "address": null } })
+    );
+}

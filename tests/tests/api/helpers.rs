@@ -241,6 +241,19 @@ impl TestApp {
     }
 }
 
+/// A global ID, as the API writes them.
+pub fn encode_id(kind: &str, id: Uuid) -> String {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
+}
+
+/// The UUID inside a global ID ("Type:uuid", base64url).
+pub fn uuid_of(id: &str) -> Uuid {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(id).expect("base64url id")).expect("utf-8");
+    Uuid::parse_str(text.split_once(':').expect("Type:uuid").1).expect("uuid")
+}
+
 /// `errors[0].extensions.code`, or "" when the response has no error.
 pub fn code(res: &Value) -> String {
     res["errors"][0]["extensions"]["code"]

@@ -350,3 +350,190 @@ async fn the_waitlist_is_for_facilitators_and_managers() {
         "BAD_USER_INPUT"
     );
 }
+
+#[tokio::test]
+async fn people_who_left_a_private_group_no_longer_see_it() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let g = app
+        .group(&w.admin, &w.a, "private-circle", json!({ "visibility": "PRIVATE", "modality": "IN_PERSON", "venue": { "name": "Hall", "address": "2 Quiet Rd" } }))
+        .await;
+    let ana = app.sign_up("Ana").await;
+    // PRIVATE groups cannot be found to join; the admin makes it PUBLIC for a moment.
+    let open = json!({ "input": { "groupId": g, "expectedVersion": 1, "visibility": "PUBLIC" } });
+    ok(&app
+        .gql_as(
+            &w.admin,
+            "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id } } }",
+            open,
+        )
+        .await);
+    let m = membership_id(&app.join(&ana, &g).await);
+    let close = json!({ "input": { "groupId": g, "expectedVersion": 2, "visibility": "PRIVATE" } });
+    ok(&app
+        .gql_as(
+            &w.admin,
+            "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id } } }",
+            close,
+        )
+        .await);
+    let mine =
+        "{ viewer { memberships { edges { node { status group { name venue { address } } } } } } }";
+    let before = app.gql_as(&ana, mine, json!({})).await;
+    assert_eq!(
+        ok(&before)["viewer"]["memberships"]["edges"][0]["node"]["group"]["venue"]["address"],
+        "2 Quiet Rd"
+    );
+    // Leaving: the payload already reflects the new rights.
+    let left = app
+        .gql_as(&ana, "mutation($id: ID!) { leaveGroup(input: {groupId: $id}) { membership { status group { name } } } }", json!({ "id": g }))
+        .await;
+    assert_eq!(
+        ok(&left)["leaveGroup"]["membership"],
+        json!({ "status": "LEFT", "group": null })
+    );
+    let after = app.gql_as(&ana, mine, json!({})).await;
+    assert_eq!(
+        ok(&after)["viewer"]["memberships"]["edges"][0]["node"],
+        json!({ "status": "LEFT", "group": null })
+    );
+    let node = app
+        .gql_as(
+            &ana,
+            "query($id: ID!) { node(id: $id) { ... on Membership { status group { name } } } }",
+            json!({ "id": m }),
+        )
+        .await;
+    assert_eq!(
+        ok(&node)["node"],
+        json!({ "status": "LEFT", "group": null })
+    );
+}
+
+#[tokio::test]
+async fn a_larger_capacity_admits_the_waitlist_and_nobody_jumps_it() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let g = app
+        .group(
+            &w.admin,
+            &w.a,
+            "growing",
+            json!({ "capacity": { "min": 1, "max": 1 } }),
+        )
+        .await;
+    let people = [
+        app.sign_up("Ada").await,
+        app.sign_up("Bea").await,
+        app.sign_up("Cal").await,
+    ];
+    assert_eq!(status(&app.join(&people[0], &g).await), "ACTIVE");
+    assert_eq!(status(&app.join(&people[1], &g).await), "WAITLISTED");
+    let grow = json!({ "input": { "groupId": g, "expectedVersion": 1, "capacity": { "max": 2 } } });
+    let res = app
+        .gql_as(&w.admin, "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { memberCount seatsLeft } } }", grow)
+        .await;
+    assert_eq!(
+        ok(&res)["updateGroup"]["group"],
+        json!({ "memberCount": 2, "seatsLeft": 0 })
+    );
+    // Full again: Cal waits; the next increase admits Cal before anyone new.
+    assert_eq!(status(&app.join(&people[2], &g).await), "WAITLISTED");
+    let grow = json!({ "input": { "groupId": g, "expectedVersion": 2, "capacity": { "max": 4 } } });
+    ok(&app
+        .gql_as(
+            &w.admin,
+            "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id } } }",
+            grow,
+        )
+        .await);
+    let dan = app.sign_up("Dan").await;
+    assert_eq!(
+        status(&app.join(&dan, &g).await),
+        "ACTIVE",
+        "Cal was admitted first, then a seat was left"
+    );
+    let q = "{ group(slug: \"growing\") { memberCount seatsLeft } }";
+    assert_eq!(
+        ok(&app.gql(q, json!({})).await)["group"],
+        json!({ "memberCount": 4, "seatsLeft": 0 })
+    );
+    // While someone waits, a newcomer waits too even if a seat frees up in between.
+    let eve = app.sign_up("Eve").await;
+    assert_eq!(status(&app.join(&eve, &g).await), "WAITLISTED");
+}
+
+#[tokio::test]
+async fn a_co_facilitator_cannot_remove_the_facilitator_but_managers_can_read_statements() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let g = app
+        .group(
+            &w.admin,
+            &w.a1,
+            "led-group",
+            json!({ "admission": "BY_CONSENT" }),
+        )
+        .await;
+    let fay = app.sign_up("Fay").await;
+    let co = app.sign_up("Co").await;
+    let applicant = app.sign_up("App").await;
+    // Admit the two by making the group OPEN briefly.
+    let set_open = json!({ "input": { "groupId": g, "expectedVersion": 1, "admission": "OPEN" } });
+    ok(&app
+        .gql_as(
+            &w.admin,
+            "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id } } }",
+            set_open,
+        )
+        .await);
+    let fay_m = membership_id(&app.join(&fay, &g).await);
+    let co_m = membership_id(&app.join(&co, &g).await);
+    ok(&app
+        .gql_as(
+            &w.admin,
+            SET_ROLE,
+            json!({ "id": fay_m, "role": "FACILITATOR" }),
+        )
+        .await);
+    ok(&app
+        .gql_as(
+            &fay,
+            SET_ROLE,
+            json!({ "id": co_m, "role": "CO_FACILITATOR" }),
+        )
+        .await);
+    assert_eq!(
+        code(&app.gql_as(&co, REMOVE, json!({ "id": fay_m })).await),
+        "FORBIDDEN"
+    );
+    let set_consent =
+        json!({ "input": { "groupId": g, "expectedVersion": 2, "admission": "BY_CONSENT" } });
+    ok(&app
+        .gql_as(
+            &w.admin,
+            "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id } } }",
+            set_consent,
+        )
+        .await);
+    let applied = app
+        .gql_as(&applicant, "mutation($id: ID!) { joinGroup(input: {groupId: $id, statement: \"My mother has dementia.\"}) { membership { id } } }", json!({ "id": g }))
+        .await;
+    let app_m = ok(&applied)["joinGroup"]["membership"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let q = "query($id: ID!) { node(id: $id) { ... on Membership { status statement } } }";
+    for who in [&fay, &co, &w.coordinator_a] {
+        let res = app.gql_as(who, q, json!({ "id": app_m })).await;
+        assert_eq!(ok(&res)["node"]["statement"], "My mother has dementia.");
+    }
+    // Someone who manages another subtree does not see applicants at all.
+    assert_eq!(
+        code(
+            &app.gql_as(&w.coordinator_b, q, json!({ "id": app_m }))
+                .await
+        ),
+        "NOT_FOUND"
+    );
+}

@@ -171,7 +171,7 @@ async fn update_cluster_uses_optimistic_concurrency() {
 async fn move_cluster_refuses_cycles_and_moves_the_subtree() {
     let app = spawn_app().await;
     let w = app.world().await;
-    let mv = |id: &str, parent: Option<&str>| json!({ "input": { "clusterId": id, "parentId": parent } });
+    let mv = |id: &str, parent: Option<&str>| json!({ "input": { "clusterId": id, "parentId": parent, "expectedVersion": 1 } });
     assert_eq!(
         code(&app.gql(MOVE_CLUSTER, mv(&w.a1, Some(&w.b))).await),
         "UNAUTHENTICATED"
@@ -222,7 +222,11 @@ async fn move_cluster_refuses_cycles_and_moves_the_subtree() {
         "FORBIDDEN"
     );
     ok(&app.gql_as(&w.coordinator_b, upd, update).await);
-    let top = app.gql_as(&w.admin, MOVE_CLUSTER, mv(&w.a1, None)).await;
+    // The move bumped A1's version: the old one is stale now.
+    let stale = app.gql_as(&w.admin, MOVE_CLUSTER, mv(&w.a1, None)).await;
+    assert_eq!(code(&stale), "CONFLICT");
+    let to_top = json!({ "input": { "clusterId": w.a1, "parentId": null, "expectedVersion": 2 } });
+    let top = app.gql_as(&w.admin, MOVE_CLUSTER, to_top).await;
     assert_eq!(ok(&top)["moveCluster"]["cluster"]["depth"], 0);
 }
 

@@ -108,6 +108,7 @@ impl MembershipMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Group, "groupId", &input.group_id)?;
         let m = memberships::join_group(ctx.db()?, &access, id, input.statement).await?;
+        ctx.viewer()?.forget_access().await;
         Ok(JoinGroupPayload {
             membership: Membership(m),
         })
@@ -122,6 +123,7 @@ impl MembershipMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Group, "groupId", &input.group_id)?;
         let m = memberships::leave_group(ctx.db()?, &access, id).await?;
+        ctx.viewer()?.forget_access().await;
         Ok(LeaveGroupPayload {
             membership: Membership(m),
         })
@@ -136,6 +138,7 @@ impl MembershipMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Membership, "membershipId", &input.membership_id)?;
         let m = memberships::set_membership_role(ctx.db()?, &access, id, input.role.into()).await?;
+        ctx.viewer()?.forget_access().await;
         Ok(SetMembershipRolePayload {
             membership: Membership(m),
         })
@@ -150,6 +153,7 @@ impl MembershipMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Membership, "membershipId", &input.membership_id)?;
         let m = memberships::remove_member(ctx.db()?, &access, id).await?;
+        ctx.viewer()?.forget_access().await;
         Ok(RemoveMemberPayload {
             membership: Membership(m),
         })

@@ -331,11 +331,15 @@ impl Membership {
         })?))
     }
 
-    async fn group(&self, ctx: &Context<'_>) -> Result<Group> {
+    /// The group, while the viewer may see it: someone who left a PRIVATE group keeps their
+    /// membership record but no longer sees the group.
+    async fn group(&self, ctx: &Context<'_>) -> Result<Option<Group>> {
         let g = ctx.loaders()?.groups.load_one(self.0.group_id).await?;
-        Ok(Group(g.ok_or_else(|| {
-            AppError::internal("membership without group")
-        })?))
+        let g = g.ok_or_else(|| AppError::internal("membership without group"))?;
+        let group = Group(g);
+        let access = access(ctx).await?;
+        let path = group.cluster_path(ctx).await?;
+        Ok(authz::can_see_group(&access, &group.0, &path).then_some(group))
     }
 
     async fn role(&self) -> MembershipRole {
@@ -354,15 +358,21 @@ impl Membership {
         self.0.left_at
     }
 
-    /// What the person wrote when asking to join: for them and the group's facilitators.
+    /// What the person wrote when asking to join: for them, the group's facilitators and its
+    /// managers.
     async fn statement(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         let Some(text) = &self.0.statement else {
             return Ok(None);
         };
         let access = access(ctx).await?;
-        let allowed =
-            access.person_id == Some(self.0.person_id) || access.runs_group(self.0.group_id);
-        Ok(allowed.then(|| text.clone()))
+        if access.person_id == Some(self.0.person_id) {
+            return Ok(Some(text.clone()));
+        }
+        let Some(g) = ctx.loaders()?.groups.load_one(self.0.group_id).await? else {
+            return Ok(None);
+        };
+        let path = Group(g.clone()).cluster_path(ctx).await?;
+        Ok(authz::can_run_group(&access, &g, &path).then(|| text.clone()))
     }
 
     async fn created_at(&self) -> DateTime<Utc> {

@@ -34,7 +34,7 @@ pub struct MoveClusterInput {
     pub cluster_id: ID,
     /// The new parent; null moves the cluster to the top level.
     pub parent_id: Option<ID>,
-    pub expected_version: Option<i32>,
+    pub expected_version: i32,
 }
 
 #[derive(InputObject)]

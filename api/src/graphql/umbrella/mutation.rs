@@ -73,6 +73,7 @@ impl UmbrellaMutation {
             },
         )
         .await?;
+        ctx.viewer()?.forget_access().await;
         Ok(CreateOrganisationPayload {
             organisation: Organisation(org),
         })
@@ -186,6 +187,7 @@ impl UmbrellaMutation {
             },
         )
         .await?;
+        ctx.viewer()?.forget_access().await;
         Ok(GrantRolePayload {
             role_grant: RoleGrant(grant),
         })
@@ -199,6 +201,7 @@ impl UmbrellaMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::RoleGrant, "roleGrantId", &input.role_grant_id)?;
         let grant = grants::revoke_role(ctx.db()?, &access, id).await?;
+        ctx.viewer()?.forget_access().await;
         Ok(RevokeRolePayload {
             role_grant: RoleGrant(grant),
         })
