@@ -88,6 +88,11 @@ impl Application {
         })
     }
 
+    /// Stops the server like SIGTERM does (tests; embedding).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }

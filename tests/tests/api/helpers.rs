@@ -27,6 +27,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub statements: StatementCounter,
+    /// Stops the server as SIGTERM would.
+    pub server: actix_web::dev::ServerHandle,
     /// A separate connection for set-up and direct checks.
     pub db: DatabaseConnection,
     _guard: DbGuard,
@@ -119,6 +121,7 @@ async fn spawn(overrides: &[(&str, &str)], demo: bool) -> TestApp {
     .await
     .expect("build the application");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let server = app.handle();
     tokio::spawn(app.run_until_stopped());
     let db = canopy::db::connect(&database_url, 2, None)
         .await
@@ -127,6 +130,7 @@ async fn spawn(overrides: &[(&str, &str)], demo: bool) -> TestApp {
         address,
         client: reqwest::Client::new(),
         statements,
+        server,
         db,
         _guard: guard,
     }

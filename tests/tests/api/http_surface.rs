@@ -331,3 +331,40 @@ async fn every_response_carries_a_request_id() {
         "error responses carry it too"
     );
 }
+
+#[tokio::test]
+async fn a_graceful_stop_lets_in_flight_requests_finish() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let app = spawn_app().await;
+    let body = r#"{"query":"{ viewer { person { id } } }"}"#;
+    let (first_half, second_half) = body.split_at(12);
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first_half}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // What SIGTERM does: stop accepting, let running requests finish.
+    let stopping = tokio::spawn(app.server.stop(true));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        app.client.get(app.url("/livez")).send().await.is_err(),
+        "no new connections while stopping"
+    );
+    stream.write_all(second_half.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains(r#""viewer":{"person":null}"#),
+        "{response}"
+    );
+    tokio::time::timeout(Duration::from_secs(10), stopping)
+        .await
+        .unwrap()
+        .unwrap();
+}
