@@ -97,6 +97,14 @@ async fn a_wrong_password_and_an_unknown_email_fail_alike() {
         wrong["errors"][0]["message"],
         unknown["errors"][0]["message"]
     );
+    let malformed = app
+        .gql(
+            LOG_IN,
+            json!({ "input": { "email": "not an email", "password": PASSWORD } }),
+        )
+        .await;
+    assert_eq!(code(&malformed), "BAD_USER_INPUT");
+    assert_eq!(field(&malformed), "email");
 }
 
 #[tokio::test]
