@@ -106,3 +106,35 @@ impl MembershipStatus {
         )
     }
 }
+
+stored_enum!(MeetingStatus { Scheduled = "SCHEDULED", Held = "HELD", Cancelled = "CANCELLED" });
+
+stored_enum!(MeetingTheme {
+    SkillBuilding = "SKILL_BUILDING",
+    ExperienceSharing = "EXPERIENCE_SHARING",
+    GuestSpeaker = "GUEST_SPEAKER",
+    Social = "SOCIAL",
+    Other = "OTHER",
+});
+
+stored_enum!(AssignedBy { Rotation = "ROTATION", Manual = "MANUAL" });
+
+stored_enum!(AttendanceStatus { Present = "PRESENT", Absent = "ABSENT", Excused = "EXCUSED" });
+
+stored_enum!(CommitmentStatus {
+    Open = "OPEN",
+    Done = "DONE",
+    Partial = "PARTIAL",
+    NotDone = "NOT_DONE",
+    Dropped = "DROPPED",
+});
+
+stored_enum!(AgendaItemKind {
+    Icebreaker = "ICEBREAKER",
+    CheckIn = "CHECK_IN",
+    TopicSpotlight = "TOPIC_SPOTLIGHT",
+    Brainstorm = "BRAINSTORM",
+    ActionCommitment = "ACTION_COMMITMENT",
+    Feedback = "FEEDBACK",
+    Custom = "CUSTOM",
+});

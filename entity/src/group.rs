@@ -45,6 +45,8 @@ pub struct Model {
     pub ground_rules: Option<String>,
     pub host_partner_id: Option<Uuid>,
     pub active_member_count: i32,
+    /// JSON agenda items for new meetings; None: the default agenda.
+    pub agenda_template: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

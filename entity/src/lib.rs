@@ -1,12 +1,17 @@
 //! sea-orm entities and the enums stored in them. Knows nothing of GraphQL.
 
+pub mod action_commitment;
+pub mod attendance;
 pub mod cluster;
 pub mod enums;
 pub mod group;
 pub mod login_failure;
+pub mod meeting;
+pub mod meeting_record;
 pub mod membership;
 pub mod organisation;
 pub mod person;
+pub mod record_amendment;
 pub mod refresh_token;
 pub mod role_grant;
 

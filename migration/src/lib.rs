@@ -10,6 +10,12 @@ mod m20261123_000005_create_groups;
 mod m20261123_000006_create_memberships;
 mod m20261123_000007_create_refresh_tokens;
 mod m20261123_000008_create_login_failures;
+mod m20261123_000009_create_meetings;
+mod m20261123_000010_add_group_agenda_template;
+mod m20261123_000011_create_attendance;
+mod m20261123_000012_create_meeting_records;
+mod m20261123_000013_create_record_amendments;
+mod m20261123_000014_create_action_commitments;
 
 pub struct Migrator;
 
@@ -25,6 +31,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_memberships::Migration),
             Box::new(m20261123_000007_create_refresh_tokens::Migration),
             Box::new(m20261123_000008_create_login_failures::Migration),
+            Box::new(m20261123_000009_create_meetings::Migration),
+            Box::new(m20261123_000010_add_group_agenda_template::Migration),
+            Box::new(m20261123_000011_create_attendance::Migration),
+            Box::new(m20261123_000012_create_meeting_records::Migration),
+            Box::new(m20261123_000013_create_record_amendments::Migration),
+            Box::new(m20261123_000014_create_action_commitments::Migration),
         ]
     }
 }
@@ -50,6 +62,23 @@ pub(crate) enum Clusters {
 
 #[derive(DeriveIden)]
 pub(crate) enum Groups {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum Memberships {
+    Table,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum Meetings {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum MeetingRecords {
     Table,
     Id,
 }

@@ -285,6 +285,7 @@ fn defaults(organisation_id: Uuid, cluster_id: Uuid) -> group::Model {
         ground_rules: None,
         host_partner_id: None,
         active_member_count: 0,
+        agenda_template: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -384,6 +385,35 @@ pub async fn find_group(db: &impl ConnectionTrait, id: Uuid) -> AppResult<group:
         .ok_or_else(|| AppError::not_found("group"))
 }
 
+/// A group by slug together with its cluster, in one statement.
+pub async fn by_slug_with_cluster(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<(group::Model, cluster::Model)>> {
+    use sea_orm::{
+        FromQueryResult, QueryTrait,
+        sea_query::{Alias, JoinType},
+    };
+    let mut q = group::Entity::find()
+        .filter(group::Column::Slug.eq(slug))
+        .into_query();
+    q.join_as(
+        JoinType::InnerJoin,
+        cluster::Entity,
+        Alias::new("c"),
+        Expr::col((Alias::new("c"), cluster::Column::Id))
+            .equals((group::Entity, group::Column::ClusterId)),
+    );
+    super::select_prefixed::<cluster::Entity>(&mut q, "c", "c_");
+    let Some(row) = db.query_one(&q).await? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        group::Model::from_query_result(&row, "")?,
+        cluster::Model::from_query_result(&row, "c_")?,
+    )))
+}
+
 /// The group with its cluster, if the viewer may see it.
 pub async fn visible_group(
     db: &impl ConnectionTrait,
@@ -454,6 +484,8 @@ async fn save_versioned(
     let mut active = group::ActiveModel::from(next).reset_all();
     // The member count is maintained by membership changes, never by settings updates.
     active.active_member_count = sea_orm::ActiveValue::NotSet;
+    // The agenda template has its own mutation; settings updates leave it alone.
+    active.agenda_template = sea_orm::ActiveValue::NotSet;
     active.id = sea_orm::ActiveValue::NotSet;
     let result = group::Entity::update_many()
         .set(active)

@@ -6,6 +6,7 @@ pub mod authz;
 pub mod demo;
 pub mod grants;
 pub mod groups;
+pub mod meetings;
 pub mod memberships;
 pub mod pagination;
 pub mod umbrella;
@@ -34,6 +35,22 @@ pub fn in_ids(backend: DatabaseBackend, expr: Expr, ids: &[Uuid]) -> Expr {
 
 pub fn backend(db: &impl ConnectionTrait) -> DatabaseBackend {
     db.get_database_backend()
+}
+
+/// Adds `alias.column AS "<prefix>column"` for every column of `E`, so a joined entity can be
+/// read from the same rows with `FromQueryResult::from_query_result(row, prefix)`.
+pub fn select_prefixed<E: sea_orm::EntityTrait>(
+    q: &mut sea_orm::sea_query::SelectStatement,
+    alias: &str,
+    prefix: &str,
+) {
+    use sea_orm::{IdenStatic, Iterable, sea_query::Alias};
+    for col in E::Column::iter() {
+        q.expr_as(
+            Expr::col((Alias::new(alias), Alias::new(col.as_str()))),
+            Alias::new(format!("{prefix}{}", col.as_str())),
+        );
+    }
 }
 
 /// Escape LIKE wildcards in user text; used with `ESCAPE '\'`.

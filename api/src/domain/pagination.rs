@@ -24,6 +24,9 @@ pub const MAX_PAGE_SIZE: i32 = 100;
 pub struct Cursor {
     #[serde(rename = "k", skip_serializing_if = "Option::is_none", default)]
     pub key: Option<String>,
+    /// The sort key when it is a timestamp (e.g. a meeting's start).
+    #[serde(rename = "t", skip_serializing_if = "Option::is_none", default)]
+    pub time: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "i")]
     pub id: Uuid,
 }
@@ -131,8 +134,8 @@ impl<M> Page<M> {
     }
 }
 
-/// Sort order of a list: an optional text key (e.g. name), then the id. UUIDv7 ids sort by
-/// creation time, so "by id" is "oldest first".
+/// Sort order of a list: an optional key (a text or timestamp column), then the id. UUIDv7
+/// ids sort by creation time, so "by id" is "oldest first".
 pub struct Sort<E: EntityTrait> {
     pub key: Option<E::Column>,
     pub id: E::Column,
@@ -156,14 +159,19 @@ impl<E: EntityTrait> Sort<E> {
         } else {
             self.id.lt(cursor.id)
         };
-        Some(match (self.key, &cursor.key) {
-            (Some(key), Some(k)) => Condition::any()
+        let value = match (&cursor.key, cursor.time) {
+            (Some(text), _) => Some(Value::from(text.clone())),
+            (None, Some(time)) => Some(Value::from(time)),
+            (None, None) => None,
+        };
+        Some(match (self.key, value) {
+            (Some(key), Some(v)) => Condition::any()
                 .add(if after {
-                    key.gt(k.clone())
+                    key.gt(v.clone())
                 } else {
-                    key.lt(k.clone())
+                    key.lt(v.clone())
                 })
-                .add(Condition::all().add(key.eq(k.clone())).add(beyond_id)),
+                .add(Condition::all().add(key.eq(v)).add(beyond_id)),
             _ => Condition::all().add(beyond_id),
         })
     }
@@ -172,18 +180,16 @@ impl<E: EntityTrait> Sort<E> {
     where
         E::Model: ModelTrait<Entity = E>,
     {
-        let text = |v: Value| match v {
-            Value::String(Some(s)) => Some(s.to_string()),
-            _ => None,
-        };
         let id = match model.get(self.id) {
             Value::Uuid(Some(id)) => id,
             _ => Uuid::nil(),
         };
-        Cursor {
-            key: self.key.and_then(|k| text(model.get(k))),
-            id,
-        }
+        let (key, time) = match self.key.map(|k| model.get(k)) {
+            Some(Value::String(Some(s))) => (Some(s.to_string()), None),
+            Some(Value::ChronoDateTimeUtc(Some(t))) => (None, Some(t)),
+            _ => (None, None),
+        };
+        Cursor { key, time, id }
     }
 }
 
@@ -293,6 +299,7 @@ mod tests {
     fn cursors_round_trip_and_reject_garbage() {
         let c = Cursor {
             key: Some("Name".into()),
+            time: None,
             id: Uuid::now_v7(),
         };
         assert_eq!(Cursor::decode("after", &c.encode()).unwrap(), c);

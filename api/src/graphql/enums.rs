@@ -34,3 +34,15 @@ remote_enum!(
 remote_enum!(MembershipSource => "entity::MembershipSource" { IntraAgency, InterAgency, Community });
 remote_enum!(MembershipRole => "entity::MembershipRole" { Member, Facilitator, CoFacilitator });
 remote_enum!(MembershipStatus => "entity::MembershipStatus" { Pending, Waitlisted, Active, Paused, Left, Removed });
+remote_enum!(MeetingStatus => "entity::MeetingStatus" { Scheduled, Held, Cancelled });
+remote_enum!(MeetingTheme => "entity::MeetingTheme" { SkillBuilding, ExperienceSharing, GuestSpeaker, Social, Other });
+remote_enum!(
+    /// Who put the facilitator on the meeting: the rotation planner or a person.
+    AssignedBy => "entity::AssignedBy" { Rotation, Manual }
+);
+remote_enum!(AttendanceStatus => "entity::AttendanceStatus" { Present, Absent, Excused });
+remote_enum!(
+    /// OPEN until reviewed.
+    CommitmentStatus => "entity::CommitmentStatus" { Open, Done, Partial, NotDone, Dropped }
+);
+remote_enum!(AgendaItemKind => "entity::AgendaItemKind" { Icebreaker, CheckIn, TopicSpotlight, Brainstorm, ActionCommitment, Feedback, Custom });

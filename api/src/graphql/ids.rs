@@ -14,6 +14,11 @@ pub enum Kind {
     Person,
     Membership,
     RoleGrant,
+    Meeting,
+    Attendance,
+    MeetingRecord,
+    RecordAmendment,
+    ActionCommitment,
 }
 
 impl Kind {
@@ -25,6 +30,11 @@ impl Kind {
             Self::Person => "Person",
             Self::Membership => "Membership",
             Self::RoleGrant => "RoleGrant",
+            Self::Meeting => "Meeting",
+            Self::Attendance => "Attendance",
+            Self::MeetingRecord => "MeetingRecord",
+            Self::RecordAmendment => "RecordAmendment",
+            Self::ActionCommitment => "ActionCommitment",
         }
     }
 
@@ -36,6 +46,11 @@ impl Kind {
             Self::Person,
             Self::Membership,
             Self::RoleGrant,
+            Self::Meeting,
+            Self::Attendance,
+            Self::MeetingRecord,
+            Self::RecordAmendment,
+            Self::ActionCommitment,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -5,7 +5,9 @@ use sea_orm::ExprTrait as _;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{MembershipRole, MembershipStatus, cluster, group, membership, role_grant};
+pub mod meetings;
+
+use entity::{MembershipRole, MembershipStatus, cluster, group, membership, person, role_grant};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QueryTrait,
@@ -55,15 +57,26 @@ by_id_loader!(OrganisationLoader, organisation);
 by_id_loader!(ClusterLoader, cluster);
 by_id_loader!(GroupLoader, group);
 by_id_loader!(PersonLoader, person);
-by_id_loader!(MembershipLoader, membership);
+by_id_loader!(MeetingLoader, meeting);
+by_id_loader!(AttendanceLoader, attendance);
+by_id_loader!(RecordByIdLoader, meeting_record);
+by_id_loader!(AmendmentLoader, record_amendment);
+by_id_loader!(CommitmentLoader, action_commitment);
 by_id_loader!(GrantLoader, role_grant);
 
 pub struct Loaders {
     pub organisations: DataLoader<OrganisationLoader>,
     pub clusters: DataLoader<ClusterLoader>,
     pub groups: DataLoader<GroupLoader>,
-    pub people: DataLoader<PersonLoader>,
+    /// Shared with the membership loaders, which fill it from the same statement.
+    pub people: Arc<DataLoader<PersonLoader>>,
     pub memberships: DataLoader<MembershipLoader>,
+    pub meetings: DataLoader<MeetingLoader>,
+    pub attendance: DataLoader<AttendanceLoader>,
+    pub records_by_id: DataLoader<RecordByIdLoader>,
+    pub amendments_by_id: DataLoader<AmendmentLoader>,
+    pub commitments: DataLoader<CommitmentLoader>,
+    pub meeting_data: DataLoader<meetings::MeetingDataLoader>,
     pub grants: DataLoader<GrantLoader>,
     pub facilitators: DataLoader<FacilitatorLoader>,
     /// Each person's ACTIVE memberships (who may see a person depends on them).
@@ -81,14 +94,27 @@ impl Loaders {
                 .delay(BATCH_DELAY)
                 .max_batch_size(5000)
         }
+        let people = Arc::new(make(PersonLoader { db: db.clone() }));
         Self {
             organisations: make(OrganisationLoader { db: db.clone() }),
             clusters: make(ClusterLoader { db: db.clone() }),
             groups: make(GroupLoader { db: db.clone() }),
-            people: make(PersonLoader { db: db.clone() }),
-            memberships: make(MembershipLoader { db: db.clone() }),
+            memberships: make(MembershipLoader {
+                db: db.clone(),
+                people: people.clone(),
+            }),
+            meetings: make(MeetingLoader { db: db.clone() }),
+            attendance: make(AttendanceLoader { db: db.clone() }),
+            records_by_id: make(RecordByIdLoader { db: db.clone() }),
+            amendments_by_id: make(AmendmentLoader { db: db.clone() }),
+            commitments: make(CommitmentLoader { db: db.clone() }),
+            meeting_data: make(meetings::MeetingDataLoader { db: db.clone() }),
             grants: make(GrantLoader { db: db.clone() }),
-            facilitators: make(FacilitatorLoader { db: db.clone() }),
+            facilitators: make(FacilitatorLoader {
+                db: db.clone(),
+                people: people.clone(),
+            }),
+            people,
             person_memberships: make(PersonMembershipLoader { db: db.clone() }),
             viewer_memberships: make(ViewerMembershipLoader {
                 db: db.clone(),
@@ -103,9 +129,60 @@ impl Loaders {
     }
 }
 
+/// Memberships with their people in one statement; the people go into the person loader's
+/// cache, so `membership { person { … } }` costs nothing more.
+async fn memberships_with_people(
+    db: &DatabaseConnection,
+    people: &DataLoader<PersonLoader>,
+    select: sea_orm::Select<membership::Entity>,
+) -> Result<Vec<membership::Model>, AppError> {
+    use sea_orm::FromQueryResult;
+    let mut q = select.into_query();
+    q.join_as(
+        JoinType::InnerJoin,
+        person::Entity,
+        Alias::new("p"),
+        Expr::col((Alias::new("p"), person::Column::Id))
+            .equals((membership::Entity, membership::Column::PersonId)),
+    );
+    crate::domain::select_prefixed::<person::Entity>(&mut q, "p", "p_");
+    let rows = db.query_all(&q).await?;
+    let mut found = Vec::with_capacity(rows.len());
+    let mut persons = Vec::with_capacity(rows.len());
+    for row in rows {
+        let m = membership::Model::from_query_result(&row, "")?;
+        persons.push((m.person_id, person::Model::from_query_result(&row, "p_")?));
+        found.push(m);
+    }
+    people.feed_many(persons).await;
+    Ok(found)
+}
+
+pub struct MembershipLoader {
+    db: DatabaseConnection,
+    people: Arc<DataLoader<PersonLoader>>,
+}
+
+impl Loader<Uuid> for MembershipLoader {
+    type Value = membership::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let backend = self.db.get_database_backend();
+        let select = membership::Entity::find().filter(in_ids(
+            backend,
+            Expr::col((membership::Entity, membership::Column::Id)),
+            keys,
+        ));
+        let rows = memberships_with_people(&self.db, &self.people, select).await?;
+        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    }
+}
+
 /// Active facilitators and co-facilitators of each group, lead facilitators first.
 pub struct FacilitatorLoader {
     db: DatabaseConnection,
+    people: Arc<DataLoader<PersonLoader>>,
 }
 
 impl Loader<Uuid> for FacilitatorLoader {
@@ -114,7 +191,7 @@ impl Loader<Uuid> for FacilitatorLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
         let backend = self.db.get_database_backend();
-        let rows = membership::Entity::find()
+        let select = membership::Entity::find()
             .filter(in_ids(
                 backend,
                 Expr::col((membership::Entity, membership::Column::GroupId)),
@@ -126,11 +203,9 @@ impl Loader<Uuid> for FacilitatorLoader {
                     .is_in([MembershipRole::Facilitator, MembershipRole::CoFacilitator]),
             )
             .order_by_desc(membership::Column::Role)
-            .order_by_asc(membership::Column::Id)
-            .all(&self.db)
-            .await?;
+            .order_by_asc(membership::Column::Id);
         let mut out: HashMap<Uuid, Vec<membership::Model>> = HashMap::new();
-        for m in rows {
+        for m in memberships_with_people(&self.db, &self.people, select).await? {
             out.entry(m.group_id).or_default().push(m);
         }
         Ok(out)
@@ -244,15 +319,20 @@ pub enum CountKey {
         statuses: Vec<MembershipStatus>,
     },
     Grants(GrantParent),
+    Meetings {
+        group: Uuid,
+        filter: meetings::MeetingFilter,
+    },
+    MeetingCommitments(Uuid),
 }
 
 pub struct PageLoader {
-    db: DatabaseConnection,
-    viewer: Arc<Viewer>,
+    pub(super) db: DatabaseConnection,
+    pub(super) viewer: Arc<Viewer>,
 }
 
 /// Groups keys that can share one statement (same kind and page arguments).
-fn batches<K, B: Eq + std::hash::Hash>(
+pub(super) fn batches<K, B: Eq + std::hash::Hash>(
     keys: &[K],
     by: impl Fn(&K) -> (B, Uuid),
 ) -> HashMap<B, Vec<Uuid>> {
@@ -545,7 +625,7 @@ pub struct CountLoader {
 }
 
 /// `SELECT parent, COUNT(*) FROM (select) GROUP BY parent`.
-async fn count_by_parent(
+pub(super) async fn count_by_parent(
     db: &impl ConnectionTrait,
     mut select: SelectStatement,
     parent: impl sea_orm::sea_query::IntoColumnRef,
@@ -572,16 +652,18 @@ impl Loader<CountKey> for CountLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[CountKey]) -> Result<HashMap<CountKey, u64>, AppError> {
+        /// Keys that share one GROUP BY statement.
         #[derive(PartialEq, Eq, Hash, Clone)]
         enum Batch {
             OrgClusters(bool),
             ChildClusters,
             Groups(bool),
             Members(Vec<MembershipStatus>),
-            OrgGrants,
-            ClusterGrants,
+            Grants(bool),
+            Meetings(meetings::MeetingFilter),
+            Commitments,
         }
-        let groups = batches(keys, |k| match k {
+        let parent_of = |k: &CountKey| match k {
             CountKey::Clusters(ClusterParent::Organisation { id, top_level_only }) => {
                 (Batch::OrgClusters(*top_level_only), *id)
             }
@@ -593,55 +675,61 @@ impl Loader<CountKey> for CountLoader {
             CountKey::GroupMembers { group, statuses } => {
                 (Batch::Members(statuses.clone()), *group)
             }
-            CountKey::Grants(GrantParent::Organisation(id)) => (Batch::OrgGrants, *id),
-            CountKey::Grants(GrantParent::Cluster(id)) => (Batch::ClusterGrants, *id),
-        });
+            CountKey::Grants(GrantParent::Organisation(id)) => (Batch::Grants(true), *id),
+            CountKey::Grants(GrantParent::Cluster(id)) => (Batch::Grants(false), *id),
+            CountKey::Meetings { group, filter } => (Batch::Meetings(filter.clone()), *group),
+            CountKey::MeetingCommitments(id) => (Batch::Commitments, *id),
+        };
+        let mut by_batch: HashMap<Batch, Vec<(CountKey, Uuid)>> = HashMap::new();
+        for key in keys {
+            let (batch, parent) = parent_of(key);
+            by_batch
+                .entry(batch)
+                .or_default()
+                .push((key.clone(), parent));
+        }
         let mut out = HashMap::new();
-        for (batch, parents) in groups {
+        for (batch, entries) in by_batch {
+            let parents: Vec<Uuid> = entries.iter().map(|(_, p)| *p).collect();
+            let db = &self.db;
             let counts = match &batch {
                 Batch::OrgClusters(top) => {
-                    let (select, parent) = clusters_select(&self.db, true, *top, &parents);
-                    count_by_parent(&self.db, select, parent).await?
+                    let (select, parent) = clusters_select(db, true, *top, &parents);
+                    count_by_parent(db, select, parent).await?
                 }
                 Batch::ChildClusters => {
-                    let (select, parent) = clusters_select(&self.db, false, false, &parents);
-                    count_by_parent(&self.db, select, parent).await?
+                    let (select, parent) = clusters_select(db, false, false, &parents);
+                    count_by_parent(db, select, parent).await?
                 }
                 Batch::Groups(desc) => {
-                    let access = self.viewer.access(&self.db).await?;
-                    let (select, parent) =
-                        cluster_groups_select(&self.db, &access, *desc, &parents);
-                    count_by_parent(&self.db, select, parent).await?
+                    let access = self.viewer.access(db).await?;
+                    let (select, parent) = cluster_groups_select(db, &access, *desc, &parents);
+                    count_by_parent(db, select, parent).await?
                 }
                 Batch::Members(statuses) => {
-                    let select = members_select(&self.db, statuses, &parents);
+                    let select = members_select(db, statuses, &parents);
                     let parent = (membership::Entity, membership::Column::GroupId);
-                    count_by_parent(&self.db, select, parent).await?
+                    count_by_parent(db, select, parent).await?
                 }
-                Batch::OrgGrants | Batch::ClusterGrants => {
-                    let by_org = batch == Batch::OrgGrants;
-                    let (select, parent) = grants_select(&self.db, by_org, &parents);
-                    count_by_parent(&self.db, select, parent).await?
+                Batch::Grants(by_org) => {
+                    let (select, parent) = grants_select(db, *by_org, &parents);
+                    count_by_parent(db, select, parent).await?
+                }
+                Batch::Meetings(filter) => {
+                    let select = meetings::meetings_select(db, filter, &parents);
+                    let parent = (entity::meeting::Entity, entity::meeting::Column::GroupId);
+                    count_by_parent(db, select, parent).await?
+                }
+                Batch::Commitments => {
+                    let select = meetings::commitments_select(db, &parents);
+                    let parent = (
+                        entity::action_commitment::Entity,
+                        entity::action_commitment::Column::MeetingId,
+                    );
+                    count_by_parent(db, select, parent).await?
                 }
             };
-            for parent in parents {
-                let key = match &batch {
-                    Batch::OrgClusters(top) => CountKey::Clusters(ClusterParent::Organisation {
-                        id: parent,
-                        top_level_only: *top,
-                    }),
-                    Batch::ChildClusters => CountKey::Clusters(ClusterParent::Cluster(parent)),
-                    Batch::Groups(desc) => CountKey::ClusterGroups {
-                        cluster: parent,
-                        include_descendants: *desc,
-                    },
-                    Batch::Members(statuses) => CountKey::GroupMembers {
-                        group: parent,
-                        statuses: statuses.clone(),
-                    },
-                    Batch::OrgGrants => CountKey::Grants(GrantParent::Organisation(parent)),
-                    Batch::ClusterGrants => CountKey::Grants(GrantParent::Cluster(parent)),
-                };
+            for (key, parent) in entries {
                 out.insert(key, counts.get(&parent).copied().unwrap_or(0));
             }
         }

@@ -8,6 +8,7 @@ pub mod groups;
 pub mod ids;
 pub mod limits;
 pub mod loaders;
+pub mod meetings;
 pub mod node;
 pub mod scalars;
 pub mod umbrella;
@@ -22,6 +23,7 @@ pub struct Query(
     node::NodeQuery,
     umbrella::query::UmbrellaQuery,
     groups::query::GroupQuery,
+    meetings::query::MeetingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -30,6 +32,7 @@ pub struct Mutation(
     umbrella::mutation::UmbrellaMutation,
     groups::mutation::GroupMutation,
     groups::mutation::MembershipMutation,
+    meetings::mutation::MeetingMutation,
 );
 
 pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;

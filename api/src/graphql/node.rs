@@ -13,6 +13,7 @@ use crate::{
         context::{ContextExt, access},
         groups::types::{Group, Membership},
         ids::{self, Kind},
+        meetings::types::{ActionCommitment, Attendance, Meeting, MeetingRecord, RecordAmendment},
         umbrella::types::{Cluster, Organisation, RoleGrant},
     },
 };
@@ -27,6 +28,11 @@ pub enum Node {
     Person(Person),
     Membership(Membership),
     RoleGrant(RoleGrant),
+    Meeting(Meeting),
+    Attendance(Attendance),
+    MeetingRecord(MeetingRecord),
+    RecordAmendment(RecordAmendment),
+    ActionCommitment(ActionCommitment),
 }
 
 pub const MAX_NODES: usize = 100;
@@ -99,6 +105,56 @@ async fn person_visible(
     }))
 }
 
+/// A group with its cluster path, for the checks below.
+async fn group_with_path(
+    ctx: &Context<'_>,
+    group_id: uuid::Uuid,
+) -> AppResult<Option<(entity::group::Model, String)>> {
+    let Some(g) = ctx.loaders()?.groups.load_one(group_id).await? else {
+        return Ok(None);
+    };
+    Ok(cluster_path(ctx, g.cluster_id).await?.map(|path| (g, path)))
+}
+
+/// A meeting, if the viewer is an insider of its group.
+async fn visible_meeting(
+    ctx: &Context<'_>,
+    access: &crate::auth::Access,
+    meeting_id: uuid::Uuid,
+) -> AppResult<Option<entity::meeting::Model>> {
+    let Some(m) = ctx.loaders()?.meetings.load_one(meeting_id).await? else {
+        return Ok(None);
+    };
+    let Some((g, path)) = group_with_path(ctx, m.group_id).await? else {
+        return Ok(None);
+    };
+    Ok(crate::domain::meetings::can_see_meeting(access, &g, &path).then_some(m))
+}
+
+/// A membership's own data (attendance, commitments): the member, or the group's insiders
+/// when `insiders` (else its facilitators and managers).
+async fn membership_data_visible(
+    ctx: &Context<'_>,
+    access: &crate::auth::Access,
+    membership_id: uuid::Uuid,
+    insiders: bool,
+) -> AppResult<bool> {
+    let Some(m) = ctx.loaders()?.memberships.load_one(membership_id).await? else {
+        return Ok(false);
+    };
+    if access.person_id == Some(m.person_id) {
+        return Ok(true);
+    }
+    let Some((g, path)) = group_with_path(ctx, m.group_id).await? else {
+        return Ok(false);
+    };
+    Ok(if insiders {
+        authz::is_insider(access, &g, &path)
+    } else {
+        authz::can_run_group(access, &g, &path)
+    })
+}
+
 async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
     let Some((kind, uuid)) = ids::decode_any(id) else {
         return Ok(None);
@@ -159,6 +215,44 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             let visible = access.person_id == Some(grant.person_id)
                 || authz::manages_place(&access, grant.organisation_id, path.as_deref());
             visible.then_some(Node::RoleGrant(RoleGrant(grant)))
+        }
+        Kind::Meeting => visible_meeting(ctx, &access, uuid)
+            .await?
+            .map(|m| Node::Meeting(Meeting(m))),
+        Kind::Attendance => {
+            let Some(a) = loaders.attendance.load_one(uuid).await? else {
+                return Ok(None);
+            };
+            membership_data_visible(ctx, &access, a.membership_id, false)
+                .await?
+                .then_some(Node::Attendance(Attendance(a)))
+        }
+        Kind::MeetingRecord => {
+            let Some(record) = loaders.records_by_id.load_one(uuid).await? else {
+                return Ok(None);
+            };
+            visible_meeting(ctx, &access, record.meeting_id)
+                .await?
+                .map(|meeting| Node::MeetingRecord(MeetingRecord { record, meeting }))
+        }
+        Kind::RecordAmendment => {
+            let Some(a) = loaders.amendments_by_id.load_one(uuid).await? else {
+                return Ok(None);
+            };
+            let Some(record) = loaders.records_by_id.load_one(a.record_id).await? else {
+                return Ok(None);
+            };
+            visible_meeting(ctx, &access, record.meeting_id)
+                .await?
+                .map(|_| Node::RecordAmendment(RecordAmendment(a)))
+        }
+        Kind::ActionCommitment => {
+            let Some(c) = loaders.commitments.load_one(uuid).await? else {
+                return Ok(None);
+            };
+            membership_data_visible(ctx, &access, c.membership_id, true)
+                .await?
+                .then_some(Node::ActionCommitment(ActionCommitment(c)))
         }
     })
 }

@@ -79,6 +79,20 @@ impl ViewerInfo {
         Ok(grants.into_iter().map(RoleGrant).collect())
     }
 
+    /// The viewer's own attendance, newest first.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn attendance(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<crate::graphql::meetings::types::AttendanceConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::graphql::meetings::fields::viewer_attendance(ctx, args).await
+    }
+
     /// The viewer's own memberships, oldest first, in every state.
     #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn memberships(

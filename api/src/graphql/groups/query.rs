@@ -1,6 +1,4 @@
 use async_graphql::{Context, Object, Result};
-use entity::group;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
     inputs::{GroupFilter, GroupOrder},
@@ -23,20 +21,16 @@ impl GroupQuery {
     /// A group by slug. NOT_FOUND both when it does not exist and when the viewer may not see
     /// it, so existence is never revealed.
     async fn group(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Group>> {
-        let db = ctx.db()?;
-        let found = group::Entity::find()
-            .filter(group::Column::Slug.eq(slug.trim().to_lowercase()))
-            .one(db)
-            .await
-            .map_err(AppError::from)?;
-        let Some(g) = found else {
+        let found = groups::by_slug_with_cluster(ctx.db()?, &slug.trim().to_lowercase()).await?;
+        let access = access(ctx).await?;
+        let Some((g, cluster)) = found.filter(|(g, c)| authz::can_see_group(&access, g, &c.path))
+        else {
             return Err(AppError::not_found("group").into());
         };
-        let access = access(ctx).await?;
-        let cluster = ctx.loaders()?.clusters.load_one(g.cluster_id).await?;
-        if !cluster.is_some_and(|c| authz::can_see_group(&access, &g, &c.path)) {
-            return Err(AppError::not_found("group").into());
-        }
+        // Nested fields ask the loaders for these two again: answer from this statement.
+        let loaders = ctx.loaders()?;
+        loaders.clusters.feed_one(cluster.id, cluster).await;
+        loaders.groups.feed_one(g.id, g.clone()).await;
         Ok(Some(Group(g)))
     }
 

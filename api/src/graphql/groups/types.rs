@@ -16,6 +16,7 @@ use crate::{
         },
         ids::{self, Kind},
         loaders::{CountKey, MemberPageKey},
+        meetings::fields as meeting_fields,
         scalars::{LocalTime, TimeZone},
         umbrella::types::{Cluster, Organisation},
     },
@@ -282,6 +283,49 @@ impl Group {
             .collect())
     }
 
+    /// The group's meetings in order of start. For its active members and managers.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<meeting_fields::MeetingFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<crate::graphql::meetings::types::MeetingConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        meeting_fields::meetings(ctx, &self.0, filter, args).await
+    }
+
+    /// The next SCHEDULED meeting; null for those who are not members.
+    async fn next_meeting(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::meetings::types::Meeting>> {
+        meeting_fields::next_meeting(ctx, &self.0).await
+    }
+
+    /// The group's shared, read-only log of held meetings, newest first. For its members.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn record(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<crate::graphql::meetings::types::MeetingRecordConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        meeting_fields::record(ctx, &self.0, args).await
+    }
+
+    /// The agenda new meetings start with (the default agenda unless the group set its own).
+    async fn agenda_template(&self) -> Vec<crate::graphql::meetings::types::AgendaItem> {
+        meeting_fields::agenda_template(&self.0)
+    }
+
     /// Active members.
     async fn member_count(&self) -> i32 {
         self.0.active_member_count
@@ -373,6 +417,14 @@ impl Membership {
         };
         let path = Group(g.clone()).cluster_path(ctx).await?;
         Ok(authz::can_run_group(&access, &g, &path).then(|| text.clone()))
+    }
+
+    /// Commitments not yet reviewed; for the member and the group's facilitators.
+    async fn open_commitments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::meetings::types::ActionCommitment>> {
+        meeting_fields::open_commitments(ctx, &self.0).await
     }
 
     async fn created_at(&self) -> DateTime<Utc> {

@@ -1,0 +1,413 @@
+//! Loaders for meetings and what hangs off them: pages of a group's meetings, attendance,
+//! summaries, records, amendments and commitments — each one statement per batch.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use chrono::{DateTime, Utc};
+use entity::{
+    CommitmentStatus, MeetingStatus, action_commitment, attendance, meeting, meeting_record,
+    membership, record_amendment,
+};
+use sea_orm::ExprTrait as _;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QueryTrait, Statement, Value,
+    sea_query::{Alias, Expr, SelectStatement},
+};
+use uuid::Uuid;
+
+use super::{PageLoader, batches};
+use crate::{
+    domain::{
+        in_ids,
+        pagination::{Page, PageArgs, Sort, pages_by_parent},
+    },
+    error::AppError,
+};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct MeetingFilter {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Empty: every status.
+    pub statuses: Vec<MeetingStatus>,
+    pub newest_first: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MeetingPageKey {
+    pub group: Uuid,
+    pub filter: MeetingFilter,
+    pub args: PageArgs,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CommitmentPageKey {
+    pub meeting: Uuid,
+    pub args: PageArgs,
+}
+
+pub(super) fn meetings_select(
+    db: &impl ConnectionTrait,
+    filter: &MeetingFilter,
+    groups: &[Uuid],
+) -> SelectStatement {
+    let backend = db.get_database_backend();
+    let mut q = meeting::Entity::find().filter(in_ids(
+        backend,
+        Expr::col((meeting::Entity, meeting::Column::GroupId)),
+        groups,
+    ));
+    if let Some(from) = filter.from {
+        q = q.filter(meeting::Column::StartsAt.gte(from));
+    }
+    if let Some(to) = filter.to {
+        q = q.filter(meeting::Column::StartsAt.lt(to));
+    }
+    if !filter.statuses.is_empty() {
+        q = q.filter(meeting::Column::Status.is_in(filter.statuses.iter().copied()));
+    }
+    q.into_query()
+}
+
+pub(super) fn commitments_select(db: &impl ConnectionTrait, meetings: &[Uuid]) -> SelectStatement {
+    let backend = db.get_database_backend();
+    action_commitment::Entity::find()
+        .filter(in_ids(
+            backend,
+            Expr::col((
+                action_commitment::Entity,
+                action_commitment::Column::MeetingId,
+            )),
+            meetings,
+        ))
+        .into_query()
+}
+
+impl Loader<MeetingPageKey> for PageLoader {
+    type Value = Page<meeting::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[MeetingPageKey],
+    ) -> Result<HashMap<MeetingPageKey, Self::Value>, AppError> {
+        let groups = batches(keys, |k| ((k.filter.clone(), k.args.clone()), k.group));
+        let mut out = HashMap::new();
+        for ((filter, args), parents) in groups {
+            let select = meetings_select(&self.db, &filter, &parents);
+            let sort: Sort<meeting::Entity> = Sort {
+                key: Some(meeting::Column::StartsAt),
+                id: meeting::Column::Id,
+                descending: filter.newest_first,
+            };
+            let parent = (meeting::Entity, meeting::Column::GroupId);
+            let mut pages = pages_by_parent(&self.db, select, parent, &sort, &args).await?;
+            for group in parents {
+                let page = pages.remove(&group).unwrap_or_default();
+                let key = MeetingPageKey {
+                    group,
+                    filter: filter.clone(),
+                    args: args.clone(),
+                };
+                out.insert(key, page);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<CommitmentPageKey> for PageLoader {
+    type Value = Page<action_commitment::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[CommitmentPageKey],
+    ) -> Result<HashMap<CommitmentPageKey, Self::Value>, AppError> {
+        let groups = batches(keys, |k| (k.args.clone(), k.meeting));
+        let mut out = HashMap::new();
+        for (args, parents) in groups {
+            let select = commitments_select(&self.db, &parents);
+            let sort: Sort<action_commitment::Entity> = Sort {
+                key: None,
+                id: action_commitment::Column::Id,
+                descending: false,
+            };
+            let parent = (
+                action_commitment::Entity,
+                action_commitment::Column::MeetingId,
+            );
+            let mut pages = pages_by_parent(&self.db, select, parent, &sort, &args).await?;
+            for meeting in parents {
+                let page = pages.remove(&meeting).unwrap_or_default();
+                out.insert(
+                    CommitmentPageKey {
+                        meeting,
+                        args: args.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Recorded attendance of a meeting, counted by status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AttendanceCounts {
+    pub present: i64,
+    pub absent: i64,
+    pub excused: i64,
+    /// Entries whose membership is still ACTIVE (to work out who is unrecorded).
+    pub recorded_active: i64,
+}
+
+/// Per-meeting (and per-record, per-membership) data. One loader, one key type per kind.
+pub struct MeetingDataLoader {
+    pub(super) db: DatabaseConnection,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SummaryKey(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AttendanceKey(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecordKey(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AmendmentsKey(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OpenCommitmentsKey(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ToReviewKey(pub Uuid);
+
+fn keys_of<K: Copy>(keys: &[K], id: impl Fn(K) -> Uuid) -> Vec<Uuid> {
+    keys.iter().map(|k| id(*k)).collect()
+}
+
+impl Loader<SummaryKey> for MeetingDataLoader {
+    type Value = AttendanceCounts;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[SummaryKey],
+    ) -> Result<HashMap<SummaryKey, Self::Value>, AppError> {
+        let ids = keys_of(keys, |k| k.0);
+        let backend = self.db.get_database_backend();
+        let (a, m) = (Alias::new("a"), Alias::new("m"));
+        let q = sea_orm::sea_query::Query::select()
+            .expr_as(
+                Expr::col((a.clone(), attendance::Column::MeetingId)),
+                Alias::new("meeting_id"),
+            )
+            .expr_as(
+                Expr::col((a.clone(), attendance::Column::Status)),
+                Alias::new("status"),
+            )
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+            .expr_as(
+                Expr::cust(r#"SUM(CASE WHEN "m"."status" = 'ACTIVE' THEN 1 ELSE 0 END)"#),
+                Alias::new("active_n"),
+            )
+            .from_as(attendance::Entity, a.clone())
+            .join_as(
+                sea_orm::sea_query::JoinType::InnerJoin,
+                membership::Entity,
+                m.clone(),
+                Expr::col((m.clone(), membership::Column::Id))
+                    .equals((a.clone(), attendance::Column::MembershipId)),
+            )
+            .and_where(in_ids(
+                backend,
+                Expr::col((a.clone(), attendance::Column::MeetingId)),
+                &ids,
+            ))
+            .group_by_col((a.clone(), attendance::Column::MeetingId))
+            .group_by_col((a, attendance::Column::Status))
+            .to_owned();
+        let rows = self.db.query_all(&q).await?;
+        let mut out: HashMap<SummaryKey, AttendanceCounts> = keys
+            .iter()
+            .map(|k| (*k, AttendanceCounts::default()))
+            .collect();
+        for row in rows {
+            let meeting: Uuid = row.try_get("", "meeting_id")?;
+            let status: String = row.try_get("", "status")?;
+            let n: i64 = row.try_get("", "n")?;
+            let active: i64 = row.try_get::<Option<i64>>("", "active_n")?.unwrap_or(0);
+            let entry = out.entry(SummaryKey(meeting)).or_default();
+            match status.as_str() {
+                "PRESENT" => entry.present += n,
+                "ABSENT" => entry.absent += n,
+                _ => entry.excused += n,
+            }
+            entry.recorded_active += active;
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<AttendanceKey> for MeetingDataLoader {
+    type Value = Vec<attendance::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[AttendanceKey],
+    ) -> Result<HashMap<AttendanceKey, Self::Value>, AppError> {
+        let ids = keys_of(keys, |k| k.0);
+        let backend = self.db.get_database_backend();
+        let rows = attendance::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((attendance::Entity, attendance::Column::MeetingId)),
+                &ids,
+            ))
+            .order_by_asc(attendance::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<AttendanceKey, Vec<attendance::Model>> = HashMap::new();
+        for row in rows {
+            out.entry(AttendanceKey(row.meeting_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<RecordKey> for MeetingDataLoader {
+    type Value = meeting_record::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[RecordKey]) -> Result<HashMap<RecordKey, Self::Value>, AppError> {
+        let ids = keys_of(keys, |k| k.0);
+        let backend = self.db.get_database_backend();
+        let rows = meeting_record::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((meeting_record::Entity, meeting_record::Column::MeetingId)),
+                &ids,
+            ))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (RecordKey(r.meeting_id), r))
+            .collect())
+    }
+}
+
+impl Loader<AmendmentsKey> for MeetingDataLoader {
+    type Value = Vec<record_amendment::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[AmendmentsKey],
+    ) -> Result<HashMap<AmendmentsKey, Self::Value>, AppError> {
+        let ids = keys_of(keys, |k| k.0);
+        let backend = self.db.get_database_backend();
+        let rows = record_amendment::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((record_amendment::Entity, record_amendment::Column::RecordId)),
+                &ids,
+            ))
+            .order_by_asc(record_amendment::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<AmendmentsKey, Vec<record_amendment::Model>> = HashMap::new();
+        for row in rows {
+            out.entry(AmendmentsKey(row.record_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<OpenCommitmentsKey> for MeetingDataLoader {
+    type Value = Vec<action_commitment::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[OpenCommitmentsKey],
+    ) -> Result<HashMap<OpenCommitmentsKey, Self::Value>, AppError> {
+        let ids = keys_of(keys, |k| k.0);
+        let backend = self.db.get_database_backend();
+        let rows = action_commitment::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((
+                    action_commitment::Entity,
+                    action_commitment::Column::MembershipId,
+                )),
+                &ids,
+            ))
+            .filter(action_commitment::Column::Status.eq(CommitmentStatus::Open))
+            .order_by_asc(action_commitment::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<OpenCommitmentsKey, Vec<action_commitment::Model>> = HashMap::new();
+        for row in rows {
+            out.entry(OpenCommitmentsKey(row.membership_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// For each meeting, the open commitments made at its group's previous HELD meeting: one
+/// statement with a correlated subquery picking that meeting.
+impl Loader<ToReviewKey> for MeetingDataLoader {
+    type Value = Vec<action_commitment::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[ToReviewKey],
+    ) -> Result<HashMap<ToReviewKey, Self::Value>, AppError> {
+        let ids = keys_of(keys, |k| k.0);
+        let backend = self.db.get_database_backend();
+        let (id_list, values) = match backend {
+            DatabaseBackend::Postgres => {
+                let array = Value::Array(
+                    sea_orm::sea_query::ArrayType::Uuid,
+                    Some(Box::new(ids.iter().map(|id| Value::from(*id)).collect())),
+                );
+                ("= ANY($1)".to_owned(), vec![array])
+            }
+            _ => (
+                format!("IN ({})", vec!["?"; ids.len()].join(", ")),
+                ids.iter().map(|id| Value::from(*id)).collect(),
+            ),
+        };
+        let sql = format!(
+            "SELECT m.id AS for_meeting, c.* FROM meetings m \
+             JOIN action_commitments c ON c.meeting_id = ( \
+               SELECT p.id FROM meetings p \
+               WHERE p.group_id = m.group_id AND p.status = 'HELD' AND p.starts_at < m.starts_at \
+               ORDER BY p.starts_at DESC LIMIT 1) \
+             WHERE m.id {id_list} AND c.status = 'OPEN' \
+             ORDER BY c.id"
+        );
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        let mut out: HashMap<ToReviewKey, Vec<action_commitment::Model>> = HashMap::new();
+        for row in rows {
+            let meeting: Uuid = row.try_get("", "for_meeting")?;
+            out.entry(ToReviewKey(meeting))
+                .or_default()
+                .push(action_commitment::Model::from_query_result(&row, "")?);
+        }
+        Ok(out)
+    }
+}

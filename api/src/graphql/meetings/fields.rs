@@ -1,0 +1,222 @@
+//! Meeting-related fields of other types (Group, Membership, Viewer), kept here with the
+//! rest of the meeting code.
+
+use async_graphql::{Context, InputObject, Result};
+use chrono::{DateTime, Utc};
+use entity::{MeetingStatus as StoredStatus, attendance, group, membership};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Query};
+
+use super::types::{
+    ActionCommitment, AgendaItem, Attendance, AttendanceConnection, Meeting, MeetingConnection,
+    MeetingRecord, MeetingRecordConnection, insider, runs,
+};
+use crate::{
+    domain::{
+        meetings::agenda,
+        pagination::{Page, PageArgs, Sort, page},
+    },
+    error::AppError,
+    graphql::{
+        connection::Total,
+        context::{ContextExt, access},
+        enums::MeetingStatus,
+        loaders::{
+            CountKey,
+            meetings::{MeetingFilter as FilterKey, MeetingPageKey, OpenCommitmentsKey, RecordKey},
+        },
+    },
+};
+
+#[derive(InputObject, Default)]
+pub struct MeetingFilter {
+    /// Meetings starting at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Meetings starting before this instant.
+    pub to: Option<DateTime<Utc>>,
+    pub statuses: Option<Vec<MeetingStatus>>,
+}
+
+async fn require_insider(ctx: &Context<'_>, group: &group::Model) -> Result<()> {
+    if insider(ctx, group).await? {
+        return Ok(());
+    }
+    if access(ctx).await?.is_signed_in() {
+        Err(AppError::forbidden("meetings are for the group's members").into())
+    } else {
+        Err(AppError::unauthenticated().into())
+    }
+}
+
+/// `Group.meetings`: in order of start.
+pub async fn meetings(
+    ctx: &Context<'_>,
+    group: &group::Model,
+    filter: Option<MeetingFilter>,
+    args: PageArgs,
+) -> Result<MeetingConnection> {
+    require_insider(ctx, group).await?;
+    let filter = filter.unwrap_or_default();
+    let mut statuses: Vec<StoredStatus> = filter
+        .statuses
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    statuses.sort_by_key(|s| s.as_str());
+    statuses.dedup();
+    let filter = FilterKey {
+        from: filter.from,
+        to: filter.to,
+        statuses,
+        newest_first: false,
+    };
+    let total = Total::Batched(CountKey::Meetings {
+        group: group.id,
+        filter: filter.clone(),
+    });
+    let key = MeetingPageKey {
+        group: group.id,
+        filter,
+        args,
+    };
+    let page = ctx
+        .loaders()?
+        .pages
+        .load_one(key)
+        .await?
+        .unwrap_or_default();
+    Ok(MeetingConnection::new(page.map(Meeting), total))
+}
+
+/// `Group.nextMeeting`: the next SCHEDULED meeting, for insiders (null for everyone else).
+pub async fn next_meeting(ctx: &Context<'_>, group: &group::Model) -> Result<Option<Meeting>> {
+    if !insider(ctx, group).await? {
+        return Ok(None);
+    }
+    let filter = FilterKey {
+        from: Some(Utc::now()),
+        to: None,
+        statuses: vec![StoredStatus::Scheduled],
+        newest_first: false,
+    };
+    let key = MeetingPageKey {
+        group: group.id,
+        filter,
+        args: PageArgs::new(Some(1), None, None, None)?,
+    };
+    let page = ctx
+        .loaders()?
+        .pages
+        .load_one(key)
+        .await?
+        .unwrap_or_default();
+    Ok(page.items.into_iter().next().map(|(_, m)| Meeting(m)))
+}
+
+/// `Group.record`: held meetings' records, newest first.
+pub async fn record(
+    ctx: &Context<'_>,
+    group: &group::Model,
+    args: PageArgs,
+) -> Result<MeetingRecordConnection> {
+    require_insider(ctx, group).await?;
+    let filter = FilterKey {
+        statuses: vec![StoredStatus::Held],
+        newest_first: true,
+        ..FilterKey::default()
+    };
+    let total = Total::Batched(CountKey::Meetings {
+        group: group.id,
+        filter: filter.clone(),
+    });
+    let loaders = ctx.loaders()?;
+    let held = loaders
+        .pages
+        .load_one(MeetingPageKey {
+            group: group.id,
+            filter,
+            args,
+        })
+        .await?
+        .unwrap_or_default();
+    let keys: Vec<RecordKey> = held.items.iter().map(|(_, m)| RecordKey(m.id)).collect();
+    let records = loaders.meeting_data.load_many(keys).await?;
+    let page = Page {
+        items: held
+            .items
+            .into_iter()
+            .filter_map(|(cursor, meeting)| {
+                let record = records.get(&RecordKey(meeting.id))?.clone();
+                Some((cursor, MeetingRecord { record, meeting }))
+            })
+            .collect(),
+        has_next_page: held.has_next_page,
+        has_previous_page: held.has_previous_page,
+    };
+    Ok(MeetingRecordConnection::new(page, total))
+}
+
+/// `Group.agendaTemplate`: what new meetings start with.
+pub fn agenda_template(group: &group::Model) -> Vec<AgendaItem> {
+    group
+        .agenda_template
+        .as_deref()
+        .map(agenda::parse)
+        .unwrap_or_else(agenda::default_agenda)
+        .into_iter()
+        .map(Into::into)
+        .collect()
+}
+
+/// `Membership.openCommitments`: for the member and the group's facilitators.
+pub async fn open_commitments(
+    ctx: &Context<'_>,
+    membership: &membership::Model,
+) -> Result<Vec<ActionCommitment>> {
+    let access = access(ctx).await?;
+    if access.person_id != Some(membership.person_id) {
+        let g = ctx.loaders()?.groups.load_one(membership.group_id).await?;
+        let g = g.ok_or_else(|| AppError::internal("membership without group"))?;
+        if !runs(ctx, &g).await? {
+            return Err(
+                AppError::forbidden("commitments are for the member and the facilitators").into(),
+            );
+        }
+    }
+    let found = ctx
+        .loaders()?
+        .meeting_data
+        .load_one(OpenCommitmentsKey(membership.id))
+        .await?;
+    Ok(found
+        .unwrap_or_default()
+        .into_iter()
+        .map(ActionCommitment)
+        .collect())
+}
+
+/// `Viewer.attendance`: the viewer's own history, newest first.
+pub async fn viewer_attendance(ctx: &Context<'_>, args: PageArgs) -> Result<AttendanceConnection> {
+    let Some(person) = ctx.viewer()?.person_id else {
+        return Ok(AttendanceConnection::new(Page::default(), Total::Known(0)));
+    };
+    let mine = Query::select()
+        .column(membership::Column::Id)
+        .from(membership::Entity)
+        .and_where(membership::Column::PersonId.eq(person))
+        .to_owned();
+    let select =
+        attendance::Entity::find().filter(attendance::Column::MembershipId.in_subquery(mine));
+    let sort = Sort {
+        key: None,
+        id: attendance::Column::Id,
+        descending: true,
+    };
+    let db = ctx.db()?;
+    let result = page(db, select.clone(), &sort, &args).await?;
+    let total = select.count(db).await.map_err(AppError::from)?;
+    Ok(AttendanceConnection::new(
+        result.map(Attendance),
+        Total::Known(total),
+    ))
+}
