@@ -13,9 +13,10 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
-/// Counts every SQL statement the service sends, so tests can assert what a query costs.
+/// Counts every SQL statement the service sends, so tests can assert what a query costs, and
+/// keeps their text so a failing assertion can say which ones.
 #[derive(Clone, Default, Debug)]
-pub struct StatementCounter(Arc<AtomicU64>);
+pub struct StatementCounter(Arc<AtomicU64>, Arc<std::sync::Mutex<Vec<String>>>);
 
 impl StatementCounter {
     pub fn get(&self) -> u64 {
@@ -24,6 +25,21 @@ impl StatementCounter {
 
     pub fn reset(&self) {
         self.0.store(0, Ordering::SeqCst);
+        if let Ok(mut seen) = self.1.lock() {
+            seen.clear();
+        }
+    }
+
+    /// The statements since the last reset, in order.
+    pub fn seen(&self) -> Vec<String> {
+        self.1.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn record(&self, sql: &str) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut seen) = self.1.lock() {
+            seen.push(sql.to_owned());
+        }
     }
 }
 
@@ -51,9 +67,7 @@ pub async fn connect(
     }
     let mut db = Database::connect(options).await?;
     if let Some(counter) = counter {
-        db.set_metric_callback(move |_| {
-            counter.0.fetch_add(1, Ordering::SeqCst);
-        });
+        db.set_metric_callback(move |info| counter.record(&info.statement.sql));
     }
     Ok(db)
 }

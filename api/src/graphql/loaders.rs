@@ -4,7 +4,7 @@
 use sea_orm::ExprTrait as _;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 pub mod meetings;
 
 use entity::{MembershipRole, MembershipStatus, cluster, group, membership, person, role_grant};
@@ -65,32 +65,58 @@ by_id_loader!(CommitmentLoader, action_commitment);
 by_id_loader!(GrantLoader, role_grant);
 
 pub struct Loaders {
-    pub organisations: DataLoader<OrganisationLoader>,
-    pub clusters: DataLoader<ClusterLoader>,
-    pub groups: DataLoader<GroupLoader>,
+    pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
+    pub clusters: DataLoader<ClusterLoader, HashMapCache>,
+    pub groups: DataLoader<GroupLoader, HashMapCache>,
     /// Shared with the membership loaders, which fill it from the same statement.
-    pub people: Arc<DataLoader<PersonLoader>>,
-    pub memberships: DataLoader<MembershipLoader>,
-    pub meetings: DataLoader<MeetingLoader>,
-    pub attendance: DataLoader<AttendanceLoader>,
-    pub records_by_id: DataLoader<RecordByIdLoader>,
-    pub amendments_by_id: DataLoader<AmendmentLoader>,
-    pub commitments: DataLoader<CommitmentLoader>,
-    pub meeting_data: DataLoader<meetings::MeetingDataLoader>,
-    pub grants: DataLoader<GrantLoader>,
-    pub facilitators: DataLoader<FacilitatorLoader>,
+    pub people: Arc<DataLoader<PersonLoader, HashMapCache>>,
+    pub memberships: DataLoader<MembershipLoader, HashMapCache>,
+    pub meetings: DataLoader<MeetingLoader, HashMapCache>,
+    pub attendance: DataLoader<AttendanceLoader, HashMapCache>,
+    pub records_by_id: DataLoader<RecordByIdLoader, HashMapCache>,
+    pub amendments_by_id: DataLoader<AmendmentLoader, HashMapCache>,
+    pub commitments: DataLoader<CommitmentLoader, HashMapCache>,
+    pub meeting_data: DataLoader<meetings::MeetingDataLoader, HashMapCache>,
+    pub grants: DataLoader<GrantLoader, HashMapCache>,
+    pub facilitators: DataLoader<FacilitatorLoader, HashMapCache>,
     /// Each person's ACTIVE memberships (who may see a person depends on them).
-    pub person_memberships: DataLoader<PersonMembershipLoader>,
+    pub person_memberships: DataLoader<PersonMembershipLoader, HashMapCache>,
     /// The viewer's own membership per group.
-    pub viewer_memberships: DataLoader<ViewerMembershipLoader>,
-    pub pages: DataLoader<PageLoader>,
-    pub counts: DataLoader<CountLoader>,
+    pub viewer_memberships: DataLoader<ViewerMembershipLoader, HashMapCache>,
+    pub pages: DataLoader<PageLoader, HashMapCache>,
+    pub counts: DataLoader<CountLoader, HashMapCache>,
 }
 
 impl Loaders {
+    /// For mutations: every load reads the database afresh, since the request itself changes
+    /// what an earlier load would have cached.
+    pub fn without_cache(self) -> Self {
+        self.organisations.enable_all_cache(false);
+        self.clusters.enable_all_cache(false);
+        self.groups.enable_all_cache(false);
+        self.people.enable_all_cache(false);
+        self.memberships.enable_all_cache(false);
+        self.meetings.enable_all_cache(false);
+        self.attendance.enable_all_cache(false);
+        self.records_by_id.enable_all_cache(false);
+        self.amendments_by_id.enable_all_cache(false);
+        self.commitments.enable_all_cache(false);
+        self.meeting_data.enable_all_cache(false);
+        self.grants.enable_all_cache(false);
+        self.facilitators.enable_all_cache(false);
+        self.person_memberships.enable_all_cache(false);
+        self.viewer_memberships.enable_all_cache(false);
+        self.pages.enable_all_cache(false);
+        self.counts.enable_all_cache(false);
+        self
+    }
+
     pub fn new(db: DatabaseConnection, viewer: Arc<Viewer>) -> Self {
-        fn make<T: Send + Sync + 'static>(loader: T) -> DataLoader<T> {
-            DataLoader::new(loader, tokio::spawn)
+        // Each request gets its own loaders, so a cache lives exactly one request: an object
+        // is read once however many fields ask for it, and results fed from joined
+        // statements are found there.
+        fn make<T: Send + Sync + 'static>(loader: T) -> DataLoader<T, HashMapCache> {
+            DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
                 .delay(BATCH_DELAY)
                 .max_batch_size(5000)
         }
@@ -133,7 +159,7 @@ impl Loaders {
 /// cache, so `membership { person { … } }` costs nothing more.
 async fn memberships_with_people(
     db: &DatabaseConnection,
-    people: &DataLoader<PersonLoader>,
+    people: &DataLoader<PersonLoader, HashMapCache>,
     select: sea_orm::Select<membership::Entity>,
 ) -> Result<Vec<membership::Model>, AppError> {
     use sea_orm::FromQueryResult;
@@ -160,7 +186,7 @@ async fn memberships_with_people(
 
 pub struct MembershipLoader {
     db: DatabaseConnection,
-    people: Arc<DataLoader<PersonLoader>>,
+    people: Arc<DataLoader<PersonLoader, HashMapCache>>,
 }
 
 impl Loader<Uuid> for MembershipLoader {
@@ -182,7 +208,7 @@ impl Loader<Uuid> for MembershipLoader {
 /// Active facilitators and co-facilitators of each group, lead facilitators first.
 pub struct FacilitatorLoader {
     db: DatabaseConnection,
-    people: Arc<DataLoader<PersonLoader>>,
+    people: Arc<DataLoader<PersonLoader, HashMapCache>>,
 }
 
 impl Loader<Uuid> for FacilitatorLoader {

@@ -278,10 +278,9 @@ async fn execute(
     if let Err(message) = limits::check(&doc, limits) {
         return request_error(format, "QUERY_LIMIT_EXCEEDED", &message);
     }
-    if is_get
-        && limits::operation_type(&doc, gql.operation_name.as_deref())
-            == Some(OperationType::Mutation)
-    {
+    let is_mutation = limits::operation_type(&doc, gql.operation_name.as_deref())
+        == Some(OperationType::Mutation);
+    if is_get && is_mutation {
         return HttpResponse::MethodNotAllowed()
             .insert_header((header::ALLOW, HeaderValue::from_static("POST")))
             .content_type(format.content_type())
@@ -296,7 +295,10 @@ async fn execute(
     }
 
     let rid = request_id(req);
-    let loaders = Loaders::new(state.services.db.clone(), viewer.clone());
+    let mut loaders = Loaders::new(state.services.db.clone(), viewer.clone());
+    if is_mutation {
+        loaders = loaders.without_cache();
+    }
     let gql = gql.data(viewer).data(loaders);
     let response =
         match tokio::time::timeout(config.execution_timeout, state.schema.execute(gql)).await {

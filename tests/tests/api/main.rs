@@ -8,6 +8,7 @@ mod demo;
 mod groups;
 mod http_surface;
 mod limits;
+mod meetings;
 mod memberships;
 mod schema;
 mod statements;
