@@ -47,6 +47,8 @@ pub struct Model {
     pub active_member_count: i32,
     /// JSON agenda items for new meetings; None: the default agenda.
     pub agenda_template: Option<String>,
+    pub rotation_period_weeks: i32,
+    pub rotation_max_consecutive_blocks: i32,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -4,7 +4,9 @@ pub mod action_commitment;
 pub mod attendance;
 pub mod cluster;
 pub mod enums;
+pub mod facilitator_load_report;
 pub mod group;
+pub mod group_review;
 pub mod login_failure;
 pub mod meeting;
 pub mod meeting_record;
@@ -14,5 +16,6 @@ pub mod person;
 pub mod record_amendment;
 pub mod refresh_token;
 pub mod role_grant;
+pub mod unavailability;
 
 pub use enums::*;

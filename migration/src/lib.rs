@@ -16,6 +16,10 @@ mod m20261123_000011_create_attendance;
 mod m20261123_000012_create_meeting_records;
 mod m20261123_000013_create_record_amendments;
 mod m20261123_000014_create_action_commitments;
+mod m20261123_000015_add_group_rotation_policy;
+mod m20261123_000016_create_unavailability;
+mod m20261123_000017_create_facilitator_load_reports;
+mod m20261123_000018_create_group_reviews;
 
 pub struct Migrator;
 
@@ -37,6 +41,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_create_meeting_records::Migration),
             Box::new(m20261123_000013_create_record_amendments::Migration),
             Box::new(m20261123_000014_create_action_commitments::Migration),
+            Box::new(m20261123_000015_add_group_rotation_policy::Migration),
+            Box::new(m20261123_000016_create_unavailability::Migration),
+            Box::new(m20261123_000017_create_facilitator_load_reports::Migration),
+            Box::new(m20261123_000018_create_group_reviews::Migration),
         ]
     }
 }

@@ -144,3 +144,10 @@ pub fn visible_groups(access: &Access, backend: DatabaseBackend) -> Condition {
     }
     any
 }
+
+/// Aggregates about a group (attendance consistency, completion, retention): its
+/// facilitators, its managers, and ANALYSTs in scope.
+pub fn can_see_group_metrics(access: &Access, group: &group::Model, cluster_path: &str) -> bool {
+    can_run_group(access, group, cluster_path)
+        || access.has_role_covering(&[Role::Analyst], group.organisation_id, Some(cluster_path))
+}

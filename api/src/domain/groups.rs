@@ -286,6 +286,8 @@ fn defaults(organisation_id: Uuid, cluster_id: Uuid) -> group::Model {
         host_partner_id: None,
         active_member_count: 0,
         agenda_template: None,
+        rotation_period_weeks: 2,
+        rotation_max_consecutive_blocks: 1,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -484,8 +486,10 @@ async fn save_versioned(
     let mut active = group::ActiveModel::from(next).reset_all();
     // The member count is maintained by membership changes, never by settings updates.
     active.active_member_count = sea_orm::ActiveValue::NotSet;
-    // The agenda template has its own mutation; settings updates leave it alone.
+    // The agenda template and rotation policy have their own mutations.
     active.agenda_template = sea_orm::ActiveValue::NotSet;
+    active.rotation_period_weeks = sea_orm::ActiveValue::NotSet;
+    active.rotation_max_consecutive_blocks = sea_orm::ActiveValue::NotSet;
     active.id = sea_orm::ActiveValue::NotSet;
     let result = group::Entity::update_many()
         .set(active)

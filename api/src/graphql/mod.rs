@@ -33,6 +33,8 @@ pub struct Mutation(
     groups::mutation::GroupMutation,
     groups::mutation::MembershipMutation,
     meetings::mutation::MeetingMutation,
+    meetings::rotation::RotationMutation,
+    meetings::health::HealthMutation,
 );
 
 pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;

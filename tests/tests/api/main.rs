@@ -10,6 +10,7 @@ mod http_surface;
 mod limits;
 mod meetings;
 mod memberships;
+mod rotation;
 mod schema;
 mod statements;
 mod umbrella;

@@ -5,7 +5,11 @@ pub mod agenda;
 pub mod attendance;
 pub mod cadence;
 pub mod commitments;
+pub mod load;
+pub mod metrics;
 pub mod records;
+pub mod reviews;
+pub mod rotation;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use entity::{

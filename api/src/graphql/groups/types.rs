@@ -326,6 +326,54 @@ impl Group {
         meeting_fields::agenda_template(&self.0)
     }
 
+    /// For the group's members; null for everyone else.
+    async fn rotation_policy(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::meetings::rotation::RotationPolicy>> {
+        crate::graphql::meetings::rotation::rotation_policy(ctx, &self.0).await
+    }
+
+    /// Each facilitator's recent load and burnout signals: all of them for the group's
+    /// coordinators and admins; a facilitator sees their own.
+    async fn facilitator_load(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::meetings::rotation::FacilitatorLoad>> {
+        crate::graphql::meetings::rotation::facilitator_load(ctx, &self.0).await
+    }
+
+    /// Attended ÷ the last 4 HELD meetings, over active members (docs/metrics.md).
+    async fn attendance_consistency(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::graphql::meetings::health::AttendanceConsistency> {
+        crate::graphql::meetings::health::attendance_consistency(ctx, &self.0).await
+    }
+
+    /// Reviewed commitments from meetings starting in [from, to) (docs/metrics.md).
+    async fn commitment_completion_rate(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<crate::graphql::meetings::health::CommitmentCompletion> {
+        crate::graphql::meetings::health::commitment_completion(ctx, &self.0, from, to).await
+    }
+
+    /// Active members, their median tenure, and departures of the last 90 days.
+    async fn retention(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::graphql::meetings::health::Retention> {
+        crate::graphql::meetings::health::retention(ctx, &self.0).await
+    }
+
+    /// True once the group has held 3 meetings and has not been reviewed yet.
+    async fn evaluation_due(&self, ctx: &Context<'_>) -> Result<bool> {
+        crate::graphql::meetings::health::evaluation_due(ctx, &self.0).await
+    }
+
     /// Active members.
     async fn member_count(&self) -> i32 {
         self.0.active_member_count
@@ -417,6 +465,12 @@ impl Membership {
         };
         let path = Group(g.clone()).cluster_path(ctx).await?;
         Ok(authz::can_run_group(&access, &g, &path).then(|| text.clone()))
+    }
+
+    /// Attended ÷ the group's last 4 HELD meetings since joining; null before any. For the
+    /// member and the group's facilitators.
+    async fn attendance_consistency(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        crate::graphql::meetings::health::member_consistency(ctx, &self.0).await
     }
 
     /// Commitments not yet reviewed; for the member and the group's facilitators.

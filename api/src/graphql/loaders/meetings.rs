@@ -411,3 +411,303 @@ impl Loader<ToReviewKey> for MeetingDataLoader {
         Ok(out)
     }
 }
+
+/// What a group's health metrics are computed from.
+#[derive(Clone, Debug, Default)]
+pub struct HealthData {
+    /// Every membership of the group, in any state.
+    pub memberships: Vec<membership::Model>,
+    /// The group's last HELD meetings (id, start), newest first.
+    pub recent_held: Vec<(Uuid, DateTime<Utc>)>,
+    /// Attendance at those meetings.
+    pub attendance: Vec<attendance::Model>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HealthKey(pub Uuid);
+
+impl Loader<HealthKey> for MeetingDataLoader {
+    type Value = HealthData;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[HealthKey]) -> Result<HashMap<HealthKey, Self::Value>, AppError> {
+        use crate::domain::meetings::metrics::CONSISTENCY_WINDOW;
+        let ids = keys_of(keys, |k| k.0);
+        let backend = self.db.get_database_backend();
+        let mut out: HashMap<HealthKey, HealthData> =
+            keys.iter().map(|k| (*k, HealthData::default())).collect();
+        for m in membership::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((membership::Entity, membership::Column::GroupId)),
+                &ids,
+            ))
+            .all(&self.db)
+            .await?
+        {
+            out.entry(HealthKey(m.group_id))
+                .or_default()
+                .memberships
+                .push(m);
+        }
+        let filter = MeetingFilter {
+            statuses: vec![MeetingStatus::Held],
+            newest_first: true,
+            ..MeetingFilter::default()
+        };
+        let sort: Sort<meeting::Entity> = Sort {
+            key: Some(meeting::Column::StartsAt),
+            id: meeting::Column::Id,
+            descending: true,
+        };
+        let args = PageArgs::new(Some(CONSISTENCY_WINDOW as i32), None, None, None)?;
+        let select = meetings_select(&self.db, &filter, &ids);
+        let pages = pages_by_parent(
+            &self.db,
+            select,
+            (meeting::Entity, meeting::Column::GroupId),
+            &sort,
+            &args,
+        )
+        .await?;
+        let mut held_ids = Vec::new();
+        for (group, page) in pages {
+            let entry = out.entry(HealthKey(group)).or_default();
+            for (_, m) in page.items {
+                held_ids.push(m.id);
+                entry.recent_held.push((m.id, m.starts_at));
+            }
+        }
+        if !held_ids.is_empty() {
+            let meeting_group: HashMap<Uuid, Uuid> = out
+                .iter()
+                .flat_map(|(k, d)| d.recent_held.iter().map(move |(id, _)| (*id, k.0)))
+                .collect();
+            for a in attendance::Entity::find()
+                .filter(in_ids(
+                    backend,
+                    Expr::col((attendance::Entity, attendance::Column::MeetingId)),
+                    &held_ids,
+                ))
+                .all(&self.db)
+                .await?
+            {
+                if let Some(group) = meeting_group.get(&a.meeting_id) {
+                    out.entry(HealthKey(*group)).or_default().attendance.push(a);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A span of meeting starts, either end open.
+type Range = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// Commitments made at a group's meetings starting in [from, to).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CompletionKey {
+    pub group: Uuid,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl Loader<CompletionKey> for MeetingDataLoader {
+    type Value = Vec<CommitmentStatus>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[CompletionKey],
+    ) -> Result<HashMap<CompletionKey, Self::Value>, AppError> {
+        let backend = self.db.get_database_backend();
+        let mut out = HashMap::new();
+        // Keys with the same range share a statement; ranges rarely differ within a request.
+        let mut by_range: HashMap<Range, Vec<Uuid>> = HashMap::new();
+        for k in keys {
+            by_range.entry((k.from, k.to)).or_default().push(k.group);
+        }
+        for ((from, to), groups) in by_range {
+            let mut q = action_commitment::Entity::find().into_query();
+            q.join_as(
+                sea_orm::sea_query::JoinType::InnerJoin,
+                meeting::Entity,
+                Alias::new("m"),
+                Expr::col((Alias::new("m"), meeting::Column::Id)).equals((
+                    action_commitment::Entity,
+                    action_commitment::Column::MeetingId,
+                )),
+            )
+            .expr_as(
+                Expr::col((Alias::new("m"), meeting::Column::GroupId)),
+                Alias::new("for_group"),
+            )
+            .and_where(in_ids(
+                backend,
+                Expr::col((Alias::new("m"), meeting::Column::GroupId)),
+                &groups,
+            ));
+            if let Some(from) = from {
+                q.and_where(Expr::col((Alias::new("m"), meeting::Column::StartsAt)).gte(from));
+            }
+            if let Some(to) = to {
+                q.and_where(Expr::col((Alias::new("m"), meeting::Column::StartsAt)).lt(to));
+            }
+            let rows = self.db.query_all(&q).await?;
+            let mut per_group: HashMap<Uuid, Vec<CommitmentStatus>> = HashMap::new();
+            for row in rows {
+                let group: Uuid = row.try_get("", "for_group")?;
+                let c = action_commitment::Model::from_query_result(&row, "")?;
+                per_group.entry(group).or_default().push(c.status);
+            }
+            for group in groups {
+                out.insert(
+                    CompletionKey { group, from, to },
+                    per_group.remove(&group).unwrap_or_default(),
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// (HELD meetings, reviews) per group, for the first-three-sessions evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EvaluationKey(pub Uuid);
+
+impl Loader<EvaluationKey> for MeetingDataLoader {
+    type Value = (u64, u64);
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[EvaluationKey],
+    ) -> Result<HashMap<EvaluationKey, Self::Value>, AppError> {
+        let ids = keys_of(keys, |k| k.0);
+        let backend = self.db.get_database_backend();
+        let filter = MeetingFilter {
+            statuses: vec![MeetingStatus::Held],
+            ..MeetingFilter::default()
+        };
+        let held = super::count_by_parent(
+            &self.db,
+            meetings_select(&self.db, &filter, &ids),
+            (meeting::Entity, meeting::Column::GroupId),
+        )
+        .await?;
+        let reviews_select = entity::group_review::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((
+                    entity::group_review::Entity,
+                    entity::group_review::Column::GroupId,
+                )),
+                &ids,
+            ))
+            .into_query();
+        let reviews = super::count_by_parent(
+            &self.db,
+            reviews_select,
+            (
+                entity::group_review::Entity,
+                entity::group_review::Column::GroupId,
+            ),
+        )
+        .await?;
+        Ok(keys
+            .iter()
+            .map(|k| {
+                (
+                    *k,
+                    (
+                        held.get(&k.0).copied().unwrap_or(0),
+                        reviews.get(&k.0).copied().unwrap_or(0),
+                    ),
+                )
+            })
+            .collect())
+    }
+}
+
+/// Inputs of the facilitator load report of a group.
+#[derive(Clone, Debug, Default)]
+pub struct LoadData {
+    pub facilitators: Vec<membership::Model>,
+    /// Meetings of the last 16 weeks up to now (enough for 8 weeks and the block runs).
+    pub meetings: Vec<meeting::Model>,
+    pub reports: Vec<entity::facilitator_load_report::Model>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LoadKey(pub Uuid);
+
+impl Loader<LoadKey> for MeetingDataLoader {
+    type Value = LoadData;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[LoadKey]) -> Result<HashMap<LoadKey, Self::Value>, AppError> {
+        use entity::{MembershipRole, MembershipStatus, facilitator_load_report as report};
+        let ids = keys_of(keys, |k| k.0);
+        let backend = self.db.get_database_backend();
+        let mut out: HashMap<LoadKey, LoadData> =
+            keys.iter().map(|k| (*k, LoadData::default())).collect();
+        let facilitators = membership::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((membership::Entity, membership::Column::GroupId)),
+                &ids,
+            ))
+            .filter(membership::Column::Status.eq(MembershipStatus::Active))
+            .filter(
+                membership::Column::Role
+                    .is_in([MembershipRole::Facilitator, MembershipRole::CoFacilitator]),
+            )
+            .order_by_asc(membership::Column::Id)
+            .all(&self.db)
+            .await?;
+        let now = Utc::now();
+        let filter = MeetingFilter {
+            from: Some(now - chrono::Duration::weeks(16)),
+            to: Some(now),
+            ..MeetingFilter::default()
+        };
+        let meetings: Vec<meeting::Model> = meeting::Model::find_by_statement(
+            self.db
+                .get_database_backend()
+                .build(&meetings_select(&self.db, &filter, &ids)),
+        )
+        .all(&self.db)
+        .await?;
+        let facilitator_ids: Vec<Uuid> = facilitators.iter().map(|m| m.id).collect();
+        let reports = if facilitator_ids.is_empty() {
+            Vec::new()
+        } else {
+            report::Entity::find()
+                .filter(in_ids(
+                    backend,
+                    Expr::col((report::Entity, report::Column::MembershipId)),
+                    &facilitator_ids,
+                ))
+                .filter(report::Column::CreatedAt.gte(now - chrono::Duration::weeks(8)))
+                .all(&self.db)
+                .await?
+        };
+        let group_of: HashMap<Uuid, Uuid> =
+            facilitators.iter().map(|m| (m.id, m.group_id)).collect();
+        for m in facilitators {
+            out.entry(LoadKey(m.group_id))
+                .or_default()
+                .facilitators
+                .push(m);
+        }
+        for m in meetings {
+            out.entry(LoadKey(m.group_id)).or_default().meetings.push(m);
+        }
+        for r in reports {
+            if let Some(group) = group_of.get(&r.membership_id) {
+                out.entry(LoadKey(*group)).or_default().reports.push(r);
+            }
+        }
+        Ok(out)
+    }
+}

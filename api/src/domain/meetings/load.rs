@@ -1,0 +1,151 @@
+//! Facilitator load and burnout signals: how much each facilitator has carried lately, and
+//! their own, explicitly shared rating.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{
+    MeetingStatus, MembershipStatus, facilitator_load_report, group, meeting, membership,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionSession as _,
+    TransactionTrait,
+};
+use std::str::FromStr;
+use uuid::Uuid;
+
+use super::rotation::block_index;
+use crate::{
+    domain::{access::Access, authz::require_person, groups::visible_group, values::optional_text},
+    error::{AppError, AppResult},
+};
+
+/// More meetings than this in the last 8 weeks is a risk signal.
+pub const MAX_MEETINGS_8_WEEKS: i32 = 4;
+/// A self-reported load at or above this is a risk signal.
+pub const HIGH_SELF_REPORT: i32 = 4;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadEntry {
+    pub membership: membership::Model,
+    pub meetings_last_8_weeks: i32,
+    pub consecutive_blocks: i32,
+    pub last_facilitated_at: Option<DateTime<Utc>>,
+    pub self_reported_load: Option<i32>,
+    pub at_risk: bool,
+    pub reasons: Vec<String>,
+}
+
+/// The load of each facilitating membership, from the group's meetings up to `now` (not
+/// cancelled) and the latest self-report of the last 8 weeks.
+pub fn compute(
+    g: &group::Model,
+    facilitators: Vec<membership::Model>,
+    meetings: &[meeting::Model],
+    reports: &[facilitator_load_report::Model],
+    now: DateTime<Utc>,
+) -> Vec<LoadEntry> {
+    let tz = chrono_tz::Tz::from_str(&g.timezone).unwrap_or(chrono_tz::UTC);
+    let since = now - Duration::weeks(8);
+    let past: Vec<&meeting::Model> = meetings
+        .iter()
+        .filter(|m| {
+            m.status != MeetingStatus::Cancelled && m.starts_at <= now && m.facilitator_id.is_some()
+        })
+        .collect();
+    // Who facilitated each block, newest block first.
+    let mut blocks: Vec<(i64, Vec<Uuid>)> = Vec::new();
+    for m in &past {
+        let idx = block_index(
+            m.starts_at.with_timezone(&tz).date_naive(),
+            g.rotation_period_weeks,
+        );
+        let who = m.facilitator_id.unwrap_or_default();
+        match blocks.iter_mut().find(|(i, _)| *i == idx) {
+            Some((_, people)) => people.push(who),
+            None => blocks.push((idx, vec![who])),
+        }
+    }
+    blocks.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+    let mut latest_report: HashMap<Uuid, &facilitator_load_report::Model> = HashMap::new();
+    for r in reports.iter().filter(|r| r.created_at >= since) {
+        let newer = latest_report
+            .get(&r.membership_id)
+            .is_none_or(|seen| r.created_at > seen.created_at);
+        if newer {
+            latest_report.insert(r.membership_id, r);
+        }
+    }
+    facilitators
+        .into_iter()
+        .map(|membership| {
+            let mine: Vec<&&meeting::Model> =
+                past.iter().filter(|m| m.facilitator_id == Some(membership.id)).collect();
+            let recent = mine.iter().filter(|m| m.starts_at >= since).count() as i32;
+            let consecutive =
+                blocks.iter().take_while(|(_, people)| people.contains(&membership.id)).count() as i32;
+            let self_reported = latest_report.get(&membership.id).map(|r| r.rating);
+            let mut reasons = Vec::new();
+            if recent > MAX_MEETINGS_8_WEEKS {
+                reasons.push(format!("facilitated {recent} meetings in the last 8 weeks (more than {MAX_MEETINGS_8_WEEKS})"));
+            }
+            if consecutive > g.rotation_max_consecutive_blocks {
+                reasons.push(format!(
+                    "{consecutive} blocks in a row (the rotation policy allows {})",
+                    g.rotation_max_consecutive_blocks
+                ));
+            }
+            if let Some(rating) = self_reported.filter(|r| *r >= HIGH_SELF_REPORT) {
+                reasons.push(format!("reported a load of {rating} out of 5"));
+            }
+            LoadEntry {
+                meetings_last_8_weeks: recent,
+                consecutive_blocks: consecutive,
+                last_facilitated_at: mine.iter().map(|m| m.starts_at).max(),
+                self_reported_load: self_reported,
+                at_risk: !reasons.is_empty(),
+                reasons,
+                membership,
+            }
+        })
+        .collect()
+}
+
+/// A facilitator shares how heavy the role feels (1–5); only they can report for themself.
+pub async fn report_load(
+    db: &impl TransactionTrait,
+    access: &Access,
+    group_id: Uuid,
+    rating: i32,
+    note: Option<String>,
+) -> AppResult<facilitator_load_report::Model> {
+    let me = require_person(access)?;
+    if !(1..=5).contains(&rating) {
+        return Err(AppError::bad_input(
+            "rating",
+            "a rating is 1 (light) to 5 (too much)",
+        ));
+    }
+    let note = optional_text("note", note.as_deref(), 1000)?;
+    let txn = crate::domain::begin(db).await?;
+    let (g, _) = visible_group(&txn, access, group_id).await?;
+    let mine = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(g.id))
+        .filter(membership::Column::PersonId.eq(me))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .one(&txn)
+        .await?
+        .filter(|m| m.role.runs_group())
+        .ok_or_else(|| AppError::forbidden("only the group's facilitators report their load"))?;
+    let saved = facilitator_load_report::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        membership_id: Set(mine.id),
+        rating: Set(rating),
+        note: Set(note),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
