@@ -113,3 +113,67 @@ async fn the_demo_refuses_a_database_that_is_not_empty() {
     assert_eq!(ok(&res)["organisations"]["totalCount"], 2);
     assert_eq!(code(&res), "");
 }
+
+#[tokio::test]
+async fn the_demo_has_twelve_weeks_of_group_life_and_one_facilitator_at_risk() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = spawn_demo_app().await;
+    let coordinator = log_in(&app, "coordinator@evergreen.example").await;
+    let q = "{ group(slug: \"carers-north-evenings\") { meetings(first: 100) { totalCount edges { node { status agenda { title } } } } record(first: 3) { totalCount edges { node { summary actionItems { status } } } } facilitatorLoad { atRisk reasons } attendanceConsistency { membersMeasured averageRate } } }";
+    let res = app.gql_as(&coordinator, q, json!({})).await;
+    let g = &ok(&res)["group"];
+    let meetings = g["meetings"]["edges"].as_array().unwrap();
+    let held = meetings
+        .iter()
+        .filter(|m| m["node"]["status"] == "HELD")
+        .count();
+    let scheduled = meetings
+        .iter()
+        .filter(|m| m["node"]["status"] == "SCHEDULED")
+        .count();
+    assert!(held >= 5, "biweekly over twelve weeks: {held}");
+    assert!(scheduled >= 3, "the coming weeks are planned: {scheduled}");
+    assert!(
+        meetings
+            .iter()
+            .all(|m| !m["node"]["agenda"].as_array().unwrap().is_empty())
+    );
+    assert_eq!(g["record"]["totalCount"].as_i64().unwrap() as usize, held);
+    let loads = g["facilitatorLoad"].as_array().unwrap();
+    assert!(loads.iter().any(|l| l["atRisk"] == true), "{loads:?}");
+    assert!(
+        g["attendanceConsistency"]["membersMeasured"]
+            .as_i64()
+            .unwrap()
+            >= 8
+    );
+    let rate = g["attendanceConsistency"]["averageRate"].as_f64().unwrap();
+    assert!(
+        rate > 0.3 && rate < 1.0,
+        "attendance is realistic, not uniform: {rate}"
+    );
+    // Commitments in every status, across the network.
+    let statuses: std::collections::BTreeSet<String> = entity::action_commitment::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.status.as_str().to_owned())
+        .collect();
+    assert_eq!(statuses.len(), 5, "{statuses:?}");
+    assert!(
+        entity::meeting::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap()
+            > 100
+    );
+    // The planned meetings came from the rotation.
+    let planned = app
+        .gql_as(&coordinator, "{ group(slug: \"carers-north-evenings\") { nextMeeting { facilitatorAssignedBy facilitator { id } coFacilitator { id } } } }", json!({}))
+        .await;
+    assert_eq!(
+        ok(&planned)["group"]["nextMeeting"]["facilitatorAssignedBy"],
+        "ROTATION"
+    );
+}

@@ -11,6 +11,8 @@ use sea_orm::TransactionSession as _;
 use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
 use uuid::Uuid;
 
+mod life;
+
 use super::{
     accounts::insert_person,
     groups::{CadenceFields, GroupFields, Patch, VenueFields, insert_group},
@@ -437,6 +439,7 @@ pub async fn load(
                 .collect()
         };
         next += spec.members;
+        let mut memberships = Vec::with_capacity(members.len());
         for (k, person_id) in members.iter().enumerate() {
             let role = match k {
                 0 => MembershipRole::Facilitator,
@@ -445,8 +448,9 @@ pub async fn load(
                 _ => MembershipRole::Member,
             };
             let joined = now - Duration::days(200 - (k as i64) * 7);
-            insert_active(&txn, group.id, *person_id, role, joined).await?;
+            memberships.push(insert_active(&txn, group.id, *person_id, role, joined).await?);
         }
+        life::populate(&txn, &group, &memberships, n, now).await?;
     }
     txn.commit().await?;
     Ok(accounts)
