@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use entity::{AttendanceStatus, MeetingStatus, MembershipStatus, attendance, membership};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionSession as _,
-    TransactionTrait,
+    ColumnTrait, EntityTrait, QueryFilter, Set, TransactionSession as _, TransactionTrait,
+    sea_query::OnConflict,
 };
 use uuid::Uuid;
 
@@ -81,7 +81,28 @@ pub async fn record_attendance(
             ));
         }
     }
-    let existing: HashMap<Uuid, attendance::Model> = attendance::Entity::find()
+    // One upsert for all entries: a second recording of the same meeting corrects the first.
+    let rows = entries.iter().map(|e| attendance::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        meeting_id: Set(meeting.id),
+        membership_id: Set(e.membership_id),
+        status: Set(e.status),
+        recorded_by: Set(Some(me)),
+        recorded_at: Set(now),
+    });
+    attendance::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([attendance::Column::MeetingId, attendance::Column::MembershipId])
+                .update_columns([
+                    attendance::Column::Status,
+                    attendance::Column::RecordedBy,
+                    attendance::Column::RecordedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    let mut saved: HashMap<Uuid, attendance::Model> = attendance::Entity::find()
         .filter(attendance::Column::MeetingId.eq(meeting.id))
         .filter(attendance::Column::MembershipId.is_in(ids))
         .all(&txn)
@@ -89,31 +110,8 @@ pub async fn record_attendance(
         .into_iter()
         .map(|a| (a.membership_id, a))
         .collect();
-    let mut saved = Vec::with_capacity(entries.len());
-    for e in entries {
-        let row = match existing.get(&e.membership_id) {
-            Some(current) => {
-                let mut active: attendance::ActiveModel = current.clone().into();
-                active.status = Set(e.status);
-                active.recorded_by = Set(Some(me));
-                active.recorded_at = Set(now);
-                active.update(&txn).await?
-            }
-            None => {
-                attendance::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    meeting_id: Set(meeting.id),
-                    membership_id: Set(e.membership_id),
-                    status: Set(e.status),
-                    recorded_by: Set(Some(me)),
-                    recorded_at: Set(now),
-                }
-                .insert(&txn)
-                .await?
-            }
-        };
-        saved.push(row);
-    }
+    let saved: Vec<attendance::Model> =
+        entries.iter().filter_map(|e| saved.remove(&e.membership_id)).collect();
     txn.commit().await?;
     Ok(saved)
 }
