@@ -1,16 +1,16 @@
 -- Generated network for scripts/bench-group-life.sh (PostgreSQL only).
--- 1 umbrella, 50 clusters, 5,000 groups; in each group the bench facilitator (:person) leads
--- and 11 generated members attend; 40 weekly meetings per group (200,000 in all), the past
--- ones HELD.
+-- 1 umbrella, 50 clusters, 5,000 groups; each group has its own facilitator and 11 members;
+-- 40 weekly meetings per group (200,000 in all), the past ones HELD. Nobody here can sign in:
+-- the benchmark mints access tokens for the facilitators with the server's secret.
 \set ON_ERROR_STOP on
 BEGIN;
 INSERT INTO organisations (id, slug, name, sort_name, kind, version, created_at, updated_at)
 VALUES ('00000000-0000-7000-8000-000000000001', 'bench', 'Bench Network', 'bench network', 'UMBRELLA', 1, now(), now());
 
 INSERT INTO clusters (id, organisation_id, parent_id, name, sort_name, path, depth, version, created_at, updated_at)
-SELECT c.id, '00000000-0000-7000-8000-000000000001', NULL, 'Cluster ' || n, 'cluster ' || n,
+SELECT c.id, '00000000-0000-7000-8000-000000000001', NULL, 'Cluster ' || c.n, 'cluster ' || c.n,
        '/' || c.id || '/', 0, 1, now(), now()
-FROM generate_series(1, 50) AS n, LATERAL (SELECT gen_random_uuid() AS id) c;
+FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, 50) AS n) c;
 
 CREATE TEMP TABLE bench_groups AS
 SELECT gen_random_uuid() AS id, n,
@@ -31,16 +31,15 @@ FROM bench_groups;
 INSERT INTO people (id, email, display_name, password_hash, timezone, locale, version, created_at, updated_at)
 SELECT gen_random_uuid(), 'bench-' || g.n || '-' || k || '@example.org', 'Member ' || k,
        'not-a-login', 'UTC', 'en', 1, now(), now()
-FROM bench_groups g, generate_series(1, 11) AS k;
+FROM bench_groups g, generate_series(0, 11) AS k;
 
+-- Person 0 of each group facilitates it.
 INSERT INTO memberships (id, person_id, group_id, role, status, joined_at, created_at, updated_at)
-SELECT gen_random_uuid(), p.id, g.id, 'MEMBER', 'ACTIVE', now() - interval '400 days', now(), now()
+SELECT gen_random_uuid(), p.id, g.id,
+       CASE WHEN p.email = 'bench-' || g.n || '-0@example.org' THEN 'FACILITATOR' ELSE 'MEMBER' END,
+       'ACTIVE', now() - interval '400 days', now(), now()
 FROM bench_groups g
 JOIN people p ON p.email LIKE 'bench-' || g.n || '-%@example.org';
-
-INSERT INTO memberships (id, person_id, group_id, role, status, joined_at, created_at, updated_at)
-SELECT gen_random_uuid(), :'person', g.id, 'FACILITATOR', 'ACTIVE', now() - interval '400 days', now(), now()
-FROM bench_groups g;
 
 INSERT INTO meetings (id, group_id, starts_at, ends_at, timezone, status, theme, facilitator_id,
                       facilitator_assigned_by, agenda, from_cadence, version, created_at, updated_at)

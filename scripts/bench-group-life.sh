@@ -24,22 +24,20 @@ pid=$!
 until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.1; done
 
 gql() { curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' "$@"; }
-signup=$(gql -d '{"query":"mutation { signUp(input: {email: \"bench@example.org\", password: \"bench password 1\", displayName: \"Bench\"}) { accessToken person { id } } }"}')
-token=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["signUp"]["accessToken"])' <<<"$signup")
-person=$(python3 -c 'import json,sys,base64; i=json.load(sys.stdin)["data"]["signUp"]["person"]["id"]; print(base64.urlsafe_b64decode(i+"==").decode().split(":")[1])' <<<"$signup")
-
 start=$(date +%s)
-psql -q "$pg/$db" -v person="$person" -f scripts/bench-data.sql
+psql -q "$pg/$db" -f scripts/bench-data.sql
 echo "generated the network in $(( $(date +%s) - start )) s:" \
   "$(psql -Atq "$pg/$db" -c 'SELECT count(*) FROM groups') groups," \
   "$(psql -Atq "$pg/$db" -c 'SELECT count(*) FROM meetings') meetings"
 
-# One recordAttendance body per group: its latest held meeting and its 12 memberships.
-psql -Atq "$pg/$db" >"$dir/bodies.txt" <<'SQL'
+# One recordAttendance body per group (its latest held meeting, its 12 memberships), sent by
+# that group's facilitator: "<person id> <body>" per line, tokens minted below.
+psql -Atq -F ' ' "$pg/$db" >"$dir/raw.txt" <<'SQL'
 WITH latest AS (
   SELECT DISTINCT ON (group_id) id, group_id FROM meetings WHERE status = 'HELD'
   ORDER BY group_id, starts_at DESC)
-SELECT json_build_object(
+SELECT (SELECT person_id FROM memberships f WHERE f.group_id = l.group_id AND f.role = 'FACILITATOR'),
+  json_build_object(
   'query', 'mutation($input: RecordAttendanceInput!) { recordAttendance(input: $input) { attendance { status } } }',
   'variables', json_build_object('input', json_build_object(
      'meetingId', rtrim(translate(encode(convert_to('Meeting:' || l.id, 'UTF8'), 'base64'), '+/', '-_'), '='),
@@ -49,15 +47,21 @@ SELECT json_build_object(
        FROM memberships m WHERE m.group_id = l.group_id))))
 FROM latest l;
 SQL
+python3 scripts/bench_tokens.py --bodies "$dir/raw.txt" "$dir/bodies.txt"
 cat >"$dir/attendance.lua" <<LUA
-local bodies = {}
-for line in io.lines("$dir/bodies.txt") do bodies[#bodies + 1] = line end
+local tokens, bodies = {}, {}
+for line in io.lines("$dir/bodies.txt") do
+  local token, body = line:match("^(%S+)\t(.*)$")
+  tokens[#tokens + 1] = token
+  bodies[#bodies + 1] = body
+end
 local i = math.random(#bodies)
 request = function()
   i = i % #bodies + 1
-  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $token"}, bodies[i])
+  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[i]}, bodies[i])
 end
 LUA
+token=$(python3 scripts/bench_tokens.py "$(psql -Atq "$pg/$db" -c "SELECT person_id FROM memberships m JOIN groups g ON g.id = m.group_id WHERE g.slug = 'bench-42' AND m.role = 'FACILITATOR'")")
 cat >"$dir/nested.lua" <<LUA
 local q = [[{"query":"query { group(slug: \"bench-42\") { meetings(first: 20) { edges { node { facilitator { person { displayName } } attendanceSummary { present } commitments(first: 10) { edges { node { status } } } } } } } }"}]]
 request = function()
@@ -66,7 +70,9 @@ end
 LUA
 
 # Sanity: one of each answers without errors.
-head -1 "$dir/bodies.txt" | gql -H "authorization: Bearer $token" -d @- | grep -q '"errors"' && { echo "recordAttendance failed"; exit 1; }
+if head -1 "$dir/bodies.txt" | cut -f2 | gql -H "authorization: Bearer $(head -1 "$dir/bodies.txt" | cut -f1)" -d @- | grep -q '"errors"'; then
+  echo "recordAttendance failed"; exit 1
+fi
 echo "== recordAttendance, 12 members, 8 connections, ${duration}s"
 wrk -t2 -c8 -d"${duration}s" --latency -s "$dir/attendance.lua" "http://127.0.0.1:$port/graphql" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
 echo "== nested meetings query (group → 20 meetings → facilitator, summary, commitments), 8 connections"
