@@ -266,6 +266,15 @@ async fn meetings_are_for_members_and_updates_are_versioned() {
     let app = spawn_app().await;
     let l = life(&app).await;
     let id = meeting_id(&schedule(&app, &l.facilitator, &l.group, 3).await);
+    let own_link = app
+        .gql_as(&l.facilitator, SCHEDULE, json!({ "input": { "groupId": l.group, "startsAt": at(9), "modality": "IN_PERSON", "conferenceUrl": "https://meet.example.org/special", "venue": { "name": "Library", "address": "3 Book St" } } }))
+        .await;
+    let special = meeting_id(&own_link);
+    let q = "query($id: ID!) { meeting(id: $id) { modality conferenceUrl venue { address } } }";
+    assert_eq!(
+        ok(&app.gql_as(&l.member, q, json!({ "id": special })).await)["meeting"],
+        json!({ "modality": "IN_PERSON", "conferenceUrl": "https://meet.example.org/special", "venue": { "address": "3 Book St" } })
+    );
     let q = "query($id: ID!) { meeting(id: $id) { id topic conferenceUrl } }";
     assert_eq!(
         ok(&app.gql_as(&l.member, q, json!({ "id": id })).await)["meeting"]["conferenceUrl"],
@@ -357,6 +366,18 @@ async fn agendas_are_validated_and_templates_apply_to_new_meetings() {
         code(&app.gql(SET_AGENDA, set(vec![item(1, 10)])).await),
         "UNAUTHENTICATED"
     );
+    // The refused attempts changed nothing: still the default agenda.
+    let unchanged = app
+        .gql_as(
+            &l.member,
+            "query($id: ID!) { meeting(id: $id) { agenda { title } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        ok(&unchanged)["meeting"]["agenda"][0]["title"],
+        "Two-word mood"
+    );
     let res = app
         .gql_as(
             &l.facilitator,
@@ -396,6 +417,16 @@ async fn agendas_are_validated_and_templates_apply_to_new_meetings() {
             .await
         ),
         "FORBIDDEN"
+    );
+    let reset = json!({ "input": { "groupId": l.group, "items": null } });
+    assert_eq!(
+        code(&app.gql(template, reset.clone()).await),
+        "UNAUTHENTICATED"
+    );
+    let res = app.gql_as(&l.facilitator, template, reset).await;
+    assert_eq!(
+        ok(&res)["setAgendaTemplate"]["group"]["agendaTemplate"][0]["title"],
+        "Two-word mood"
     );
 }
 
@@ -584,6 +615,14 @@ async fn a_finalised_record_is_read_only_and_amended_by_appending() {
     assert_eq!(
         code(&app.gql_as(&l.member, AMEND, amend("Mine")).await),
         "FORBIDDEN"
+    );
+    assert_eq!(
+        code(&app.gql(AMEND, amend("Anon")).await),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        field(&app.gql_as(&l.facilitator, AMEND, amend(" ")).await),
+        "text"
     );
     let log = "{ group(slug: \"life-group\") { record { totalCount edges { node { summary decisions amendments { text } meeting { status } } } } } }";
     let res = app.gql_as(&l.member, log, json!({})).await;

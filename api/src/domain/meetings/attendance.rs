@@ -92,13 +92,16 @@ pub async fn record_attendance(
     });
     attendance::Entity::insert_many(rows)
         .on_conflict(
-            OnConflict::columns([attendance::Column::MeetingId, attendance::Column::MembershipId])
-                .update_columns([
-                    attendance::Column::Status,
-                    attendance::Column::RecordedBy,
-                    attendance::Column::RecordedAt,
-                ])
-                .to_owned(),
+            OnConflict::columns([
+                attendance::Column::MeetingId,
+                attendance::Column::MembershipId,
+            ])
+            .update_columns([
+                attendance::Column::Status,
+                attendance::Column::RecordedBy,
+                attendance::Column::RecordedAt,
+            ])
+            .to_owned(),
         )
         .exec_without_returning(&txn)
         .await?;
@@ -110,8 +113,10 @@ pub async fn record_attendance(
         .into_iter()
         .map(|a| (a.membership_id, a))
         .collect();
-    let saved: Vec<attendance::Model> =
-        entries.iter().filter_map(|e| saved.remove(&e.membership_id)).collect();
+    let saved: Vec<attendance::Model> = entries
+        .iter()
+        .filter_map(|e| saved.remove(&e.membership_id))
+        .collect();
     txn.commit().await?;
     Ok(saved)
 }
