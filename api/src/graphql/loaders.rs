@@ -762,3 +762,20 @@ impl Loader<CountKey> for CountLoader {
         Ok(out)
     }
 }
+
+/// Loads a row that a foreign key guarantees: its absence is an internal error, not a
+/// client's.
+pub async fn must<K, T>(
+    loader: &DataLoader<T, HashMapCache>,
+    key: K,
+    what: &str,
+) -> Result<T::Value, AppError>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    T: Loader<K, Error = AppError>,
+{
+    loader
+        .load_one(key)
+        .await?
+        .ok_or_else(|| AppError::internal(what))
+}

@@ -6,6 +6,7 @@ use crate::{
     connection,
     domain::{authz, pagination::PageArgs},
     error::{AppError, AppResult},
+    graphql::loaders::must,
     graphql::{
         accounts::types::Person,
         connection::Total,
@@ -187,21 +188,25 @@ impl Group {
     }
 
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
-        let org = ctx
-            .loaders()?
-            .organisations
-            .load_one(self.0.organisation_id)
-            .await?;
-        Ok(Organisation(org.ok_or_else(|| {
-            AppError::internal("group without organisation")
-        })?))
+        Ok(Organisation(
+            must(
+                &ctx.loaders()?.organisations,
+                self.0.organisation_id,
+                "group without organisation",
+            )
+            .await?,
+        ))
     }
 
     async fn cluster(&self, ctx: &Context<'_>) -> Result<Cluster> {
-        let c = ctx.loaders()?.clusters.load_one(self.0.cluster_id).await?;
-        Ok(Cluster(c.ok_or_else(|| {
-            AppError::internal("group without cluster")
-        })?))
+        Ok(Cluster(
+            must(
+                &ctx.loaders()?.clusters,
+                self.0.cluster_id,
+                "group without cluster",
+            )
+            .await?,
+        ))
     }
 
     /// Pass as `expectedVersion` when updating.
@@ -417,10 +422,14 @@ impl Membership {
     }
 
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
-        let p = ctx.loaders()?.people.load_one(self.0.person_id).await?;
-        Ok(Person(p.ok_or_else(|| {
-            AppError::internal("membership without person")
-        })?))
+        Ok(Person(
+            must(
+                &ctx.loaders()?.people,
+                self.0.person_id,
+                "membership without person",
+            )
+            .await?,
+        ))
     }
 
     /// The group, while the viewer may see it: someone who left a PRIVATE group keeps their

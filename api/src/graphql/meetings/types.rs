@@ -6,6 +6,7 @@ use crate::{
     connection,
     domain::{authz, meetings::agenda, meetings::records::parse_lines, pagination::PageArgs},
     error::{AppError, AppResult},
+    graphql::loaders::must,
     graphql::{
         accounts::types::Person,
         connection::Total,
@@ -355,21 +356,25 @@ impl Attendance {
     }
 
     async fn meeting(&self, ctx: &Context<'_>) -> Result<Meeting> {
-        let m = ctx.loaders()?.meetings.load_one(self.0.meeting_id).await?;
-        Ok(Meeting(m.ok_or_else(|| {
-            AppError::internal("attendance without meeting")
-        })?))
+        Ok(Meeting(
+            must(
+                &ctx.loaders()?.meetings,
+                self.0.meeting_id,
+                "attendance without meeting",
+            )
+            .await?,
+        ))
     }
 
     async fn membership(&self, ctx: &Context<'_>) -> Result<Membership> {
-        let m = ctx
-            .loaders()?
-            .memberships
-            .load_one(self.0.membership_id)
-            .await?;
-        Ok(Membership(m.ok_or_else(|| {
-            AppError::internal("attendance without membership")
-        })?))
+        Ok(Membership(
+            must(
+                &ctx.loaders()?.memberships,
+                self.0.membership_id,
+                "attendance without membership",
+            )
+            .await?,
+        ))
     }
 
     async fn status(&self) -> AttendanceStatus {
@@ -502,21 +507,25 @@ impl ActionCommitment {
     }
 
     async fn meeting(&self, ctx: &Context<'_>) -> Result<Meeting> {
-        let m = ctx.loaders()?.meetings.load_one(self.0.meeting_id).await?;
-        Ok(Meeting(m.ok_or_else(|| {
-            AppError::internal("commitment without meeting")
-        })?))
+        Ok(Meeting(
+            must(
+                &ctx.loaders()?.meetings,
+                self.0.meeting_id,
+                "commitment without meeting",
+            )
+            .await?,
+        ))
     }
 
     async fn membership(&self, ctx: &Context<'_>) -> Result<Membership> {
-        let m = ctx
-            .loaders()?
-            .memberships
-            .load_one(self.0.membership_id)
-            .await?;
-        Ok(Membership(m.ok_or_else(|| {
-            AppError::internal("commitment without membership")
-        })?))
+        Ok(Membership(
+            must(
+                &ctx.loaders()?.memberships,
+                self.0.membership_id,
+                "commitment without membership",
+            )
+            .await?,
+        ))
     }
 
     async fn text(&self) -> &str {

@@ -6,6 +6,7 @@ use crate::{
     connection,
     domain::{authz, pagination::PageArgs},
     error::AppError,
+    graphql::loaders::must,
     graphql::{
         accounts::types::Person,
         connection::Total,
@@ -195,14 +196,14 @@ impl Cluster {
     }
 
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
-        let org = ctx
-            .loaders()?
-            .organisations
-            .load_one(self.0.organisation_id)
-            .await?;
-        Ok(Organisation(org.ok_or_else(|| {
-            AppError::internal("cluster without organisation")
-        })?))
+        Ok(Organisation(
+            must(
+                &ctx.loaders()?.organisations,
+                self.0.organisation_id,
+                "cluster without organisation",
+            )
+            .await?,
+        ))
     }
 
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Cluster>> {
@@ -332,10 +333,14 @@ impl RoleGrant {
     }
 
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
-        let person = ctx.loaders()?.people.load_one(self.0.person_id).await?;
-        Ok(Person(person.ok_or_else(|| {
-            AppError::internal("grant without person")
-        })?))
+        Ok(Person(
+            must(
+                &ctx.loaders()?.people,
+                self.0.person_id,
+                "grant without person",
+            )
+            .await?,
+        ))
     }
 
     async fn granted_at(&self) -> DateTime<Utc> {
