@@ -31,6 +31,8 @@ pub struct Model {
     pub cancel_reason: Option<String>,
     pub cancelled_at: Option<DateTimeUtc>,
     pub from_cadence: bool,
+    /// For generated meetings: the cadence occurrence (local date) it stands for.
+    pub cadence_date: Option<Date>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -20,6 +20,7 @@ mod m20261123_000015_add_group_rotation_policy;
 mod m20261123_000016_create_unavailability;
 mod m20261123_000017_create_facilitator_load_reports;
 mod m20261123_000018_create_group_reviews;
+mod m20261123_000019_add_meeting_cadence_date;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000016_create_unavailability::Migration),
             Box::new(m20261123_000017_create_facilitator_load_reports::Migration),
             Box::new(m20261123_000018_create_group_reviews::Migration),
+            Box::new(m20261123_000019_add_meeting_cadence_date::Migration),
         ]
     }
 }

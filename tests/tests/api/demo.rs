@@ -168,6 +168,31 @@ async fn the_demo_has_twelve_weeks_of_group_life_and_one_facilitator_at_risk() {
             .unwrap()
             > 100
     );
+    // Exactly one facilitator in the whole network is at risk.
+    let admin = log_in(&app, "admin@evergreen.example").await;
+    let all = app
+        .gql_as(
+            &admin,
+            "{ groups(first: 20) { edges { node { slug facilitatorLoad { atRisk } } } } }",
+            json!({}),
+        )
+        .await;
+    let at_risk: Vec<String> = ok(&all)["groups"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| {
+            let slug = e["node"]["slug"].as_str().unwrap().to_owned();
+            e["node"]["facilitatorLoad"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["atRisk"] == true)
+                .map(move |_| slug.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(at_risk, ["carers-north-evenings"]);
     // The planned meetings came from the rotation.
     let planned = app
         .gql_as(&coordinator, "{ group(slug: \"carers-north-evenings\") { nextMeeting { facilitatorAssignedBy facilitator { id } coFacilitator { id } } } }", json!({}))

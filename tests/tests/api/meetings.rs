@@ -858,3 +858,138 @@ async fn the_nested_meetings_query_costs_at_most_six_statements_for_2_or_20_meet
     assert_eq!(two, twenty, "cost must not grow with the meetings");
     assert!(twenty <= 6, "{twenty} statements");
 }
+
+#[tokio::test]
+async fn former_members_keep_their_history_but_not_the_meetings() {
+    let app = spawn_app().await;
+    let l = life(&app).await;
+    let id = meeting_id(&schedule(&app, &l.facilitator, &l.group, -2).await);
+    let entries = json!({ "input": { "meetingId": id, "entries": [{ "membershipId": l.member_m, "status": "PRESENT" }] } });
+    ok(&app.gql_as(&l.facilitator, ATTEND, entries).await);
+    ok(&app
+        .gql_as(
+            &l.member,
+            COMMIT,
+            json!({ "input": { "meetingId": id, "text": "Rest more" } }),
+        )
+        .await);
+    let history = "{ viewer { attendance { edges { node { status meeting { id record { summary } commitments { totalCount } venue { address } } } } } } }";
+    let before = app.gql_as(&l.member, history, json!({})).await;
+    assert_eq!(
+        ok(&before)["viewer"]["attendance"]["edges"][0]["node"]["meeting"]["id"],
+        id
+    );
+    let leave =
+        "mutation($id: ID!) { leaveGroup(input: {groupId: $id}) { membership { status } } }";
+    ok(&app.gql_as(&l.member, leave, json!({ "id": l.group })).await);
+    let after = app.gql_as(&l.member, history, json!({})).await;
+    assert_eq!(
+        ok(&after)["viewer"]["attendance"]["edges"][0]["node"],
+        json!({ "status": "PRESENT", "meeting": null })
+    );
+    assert_eq!(
+        code(
+            &app.gql_as(
+                &l.member,
+                "query($id: ID!) { meeting(id: $id) { id } }",
+                json!({ "id": id })
+            )
+            .await
+        ),
+        "NOT_FOUND"
+    );
+}
+
+#[tokio::test]
+async fn a_moved_or_cancelled_occurrence_is_not_generated_again() {
+    let app = spawn_app().await;
+    let l = life(&app).await;
+    let until = (Utc::now() + Duration::weeks(6))
+        .format("%Y-%m-%d")
+        .to_string();
+    let input = json!({ "input": { "groupId": l.group, "until": until } });
+    let first = app
+        .gql_as(&l.facilitator, "mutation($input: ScheduleMeetingsFromCadenceInput!) { scheduleMeetingsFromCadence(input: $input) { createdCount meetings { id version startsAt } } }", input.clone())
+        .await;
+    let made = ok(&first)["scheduleMeetingsFromCadence"]["meetings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let (moved, cancelled) = (
+        made[0]["id"].as_str().unwrap(),
+        made[1]["id"].as_str().unwrap(),
+    );
+    let later: chrono::DateTime<Utc> = made[0]["startsAt"]
+        .as_str()
+        .unwrap()
+        .parse::<chrono::DateTime<Utc>>()
+        .unwrap()
+        + Duration::minutes(30);
+    ok(&app.gql_as(&l.facilitator, UPDATE, json!({ "input": { "meetingId": moved, "expectedVersion": 1, "startsAt": later.to_rfc3339() } })).await);
+    ok(&app
+        .gql_as(
+            &l.facilitator,
+            CANCEL,
+            json!({ "input": { "meetingId": cancelled, "reason": "Holiday" } }),
+        )
+        .await);
+    let again = app.gql_as(&l.facilitator, FROM_CADENCE, input).await;
+    assert_eq!(ok(&again)["scheduleMeetingsFromCadence"]["createdCount"], 0);
+}
+
+#[tokio::test]
+async fn group_meetings_filter_and_page_by_start() {
+    let app = spawn_app().await;
+    let l = life(&app).await;
+    for day in [-3, -2, -1, 1, 2, 3] {
+        ok(&schedule(&app, &l.facilitator, &l.group, day).await);
+    }
+    let past = meeting_id(&schedule(&app, &l.facilitator, &l.group, -4).await);
+    ok(&app
+        .gql_as(
+            &l.facilitator,
+            CANCEL,
+            json!({ "input": { "meetingId": past, "reason": "Ill" } }),
+        )
+        .await);
+    let q = "query($filter: MeetingFilter, $after: String) { group(slug: \"life-group\") { meetings(filter: $filter, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { startsAt status } } } } }";
+    let now = Utc::now().to_rfc3339();
+    let upcoming = app
+        .gql_as(
+            &l.member,
+            q,
+            json!({ "filter": { "from": now, "status": "SCHEDULED" } }),
+        )
+        .await;
+    let page = &ok(&upcoming)["group"]["meetings"];
+    assert_eq!(page["totalCount"], 3);
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let next = app
+        .gql_as(&l.member, q, json!({ "filter": { "from": now, "status": "SCHEDULED" }, "after": page["pageInfo"]["endCursor"] }))
+        .await;
+    let rest = &ok(&next)["group"]["meetings"];
+    assert_eq!(rest["edges"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+    let starts: Vec<&str> = page["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(rest["edges"].as_array().unwrap())
+        .map(|e| e["node"]["startsAt"].as_str().unwrap())
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted, "in order of start");
+    let cancelled = app
+        .gql_as(
+            &l.member,
+            q,
+            json!({ "filter": { "status": ["CANCELLED"] } }),
+        )
+        .await;
+    assert_eq!(ok(&cancelled)["group"]["meetings"]["totalCount"], 1);
+    let before_now = app
+        .gql_as(&l.member, q, json!({ "filter": { "to": now } }))
+        .await;
+    assert_eq!(ok(&before_now)["group"]["meetings"]["totalCount"], 4);
+}

@@ -491,3 +491,60 @@ async fn health_metrics_and_the_first_three_sessions_evaluation() {
         false
     );
 }
+
+#[tokio::test]
+async fn nobody_leads_two_blocks_in_a_row_once_someone_else_is_back() {
+    let app = spawn_app().await;
+    let r = rota(&app).await;
+    let generate = "mutation($input: ScheduleMeetingsFromCadenceInput!) { scheduleMeetingsFromCadence(input: $input) { createdCount } }";
+    ok(&app
+        .gql_as(
+            &r.w.admin,
+            generate,
+            json!({ "input": { "groupId": r.group, "until": until(8) } }),
+        )
+        .await);
+    ok(&app
+        .gql_as(
+            &r.leads[0].0,
+            POLICY,
+            json!({ "input": { "groupId": r.group, "periodWeeks": 1, "maxConsecutiveBlocks": 1 } }),
+        )
+        .await);
+    // Bea and Cal are away for the first four weeks: Ada carries them alone.
+    let away = "mutation($input: SetUnavailabilityInput!) { setUnavailability(input: $input) { unavailability { to } } }";
+    for (who, _) in &r.leads[1..] {
+        ok(&app
+            .gql_as(
+                who,
+                away,
+                json!({ "input": { "groupId": r.group, "from": until(0), "to": until(4) } }),
+            )
+            .await);
+    }
+    let plan = app
+        .gql_as(
+            &r.leads[0].0,
+            PLAN,
+            json!({ "input": { "groupId": r.group, "until": until(8) } }),
+        )
+        .await;
+    let leads: Vec<String> = assignments(&plan)
+        .into_iter()
+        .map(|(_, lead, _)| lead)
+        .collect();
+    let ada = &r.leads[0].1;
+    let back = leads
+        .iter()
+        .position(|l| l != ada)
+        .expect("someone else leads once back");
+    assert!(back >= 3, "Ada leads while the others are away: {leads:?}");
+    // Ada has had her blocks in a row; from the week the others are back she is rested.
+    assert_ne!(&leads[back], ada);
+    for pair in leads[back - 1..].windows(2) {
+        assert_ne!(
+            pair[0], pair[1],
+            "no two weeks in a row once others are eligible: {leads:?}"
+        );
+    }
+}

@@ -115,6 +115,7 @@ fn new_meeting(
         cancel_reason: Set(None),
         cancelled_at: Set(None),
         from_cadence: Set(true),
+        cadence_date: Set(None),
         version: Set(1),
         created_at: Set(at - Duration::days(14)),
         updated_at: Set(at),
@@ -133,16 +134,28 @@ pub async fn populate(
     let past = starts(g, now, -84, -1)?;
     let last = past.len().saturating_sub(1);
     let mut history: Vec<(Uuid, DateTime<Utc>)> = Vec::new();
+    // Blocks seen so far: each new block goes to the next lead.
+    let (mut block, mut seen_block) = (0usize, None);
     for (i, at) in past.iter().enumerate() {
         let topic = TOPICS[(i + group_index) % TOPICS.len()];
         let mut m = new_meeting(g, *at, MeetingStatus::Held, Some(topic));
         // The first group's lead facilitator has run every meeting: the at-risk example.
-        let facilitator = if group_index == 0 { lead(0) } else { lead(i) };
+        // Everyone else follows the rotation's two-week blocks.
+        let index = rotation::block_index(at.date_naive(), g.rotation_period_weeks);
+        if seen_block != Some(index) {
+            seen_block = Some(index);
+            block += 1;
+        }
+        let facilitator = if group_index == 0 {
+            lead(0)
+        } else {
+            lead(block)
+        };
         m.facilitator_id = Set(facilitator);
         m.co_facilitator_id = Set(if group_index == 0 {
             lead(1)
         } else {
-            lead(i + 1)
+            lead(block + 1)
         }
         .filter(|c| Some(*c) != facilitator));
         m.facilitator_assigned_by = Set(Some(AssignedBy::Rotation));
@@ -251,7 +264,14 @@ pub async fn populate(
             }
         })
         .collect();
-    let previous = history.last().map(|(f, _)| (*f, 1));
+    let tz = chrono_tz::Tz::from_str(&g.timezone).map_err(AppError::internal)?;
+    let history_leads = rotation::block_leads(
+        history
+            .iter()
+            .map(|(f, at)| (at.with_timezone(&tz).date_naive(), *at, *f)),
+        g.rotation_period_weeks,
+    );
+    let previous = rotation::Previous::from_leads(&history_leads);
     let max = u32::try_from(g.rotation_max_consecutive_blocks).unwrap_or(1);
     for a in rotation::plan(g.rotation_period_weeks, max, candidates, previous, &slots) {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};

@@ -14,7 +14,6 @@ use sea_orm::{
 use std::str::FromStr;
 use uuid::Uuid;
 
-use super::rotation::block_index;
 use crate::{
     domain::{access::Access, authz::require_person, groups::visible_group, values::optional_text},
     error::{AppError, AppResult},
@@ -53,20 +52,13 @@ pub fn compute(
             m.status != MeetingStatus::Cancelled && m.starts_at <= now && m.facilitator_id.is_some()
         })
         .collect();
-    // Who facilitated each block, newest block first.
-    let mut blocks: Vec<(i64, Vec<Uuid>)> = Vec::new();
-    for m in &past {
-        let idx = block_index(
-            m.starts_at.with_timezone(&tz).date_naive(),
-            g.rotation_period_weeks,
-        );
-        let who = m.facilitator_id.unwrap_or_default();
-        match blocks.iter_mut().find(|(i, _)| *i == idx) {
-            Some((_, people)) => people.push(who),
-            None => blocks.push((idx, vec![who])),
-        }
-    }
-    blocks.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+    let leads = super::rotation::block_leads(
+        past.iter().filter_map(|m| {
+            m.facilitator_id
+                .map(|f| (m.starts_at.with_timezone(&tz).date_naive(), m.starts_at, f))
+        }),
+        g.rotation_period_weeks,
+    );
     let mut latest_report: HashMap<Uuid, &facilitator_load_report::Model> = HashMap::new();
     for r in reports.iter().filter(|r| r.created_at >= since) {
         let newer = latest_report
@@ -82,8 +74,7 @@ pub fn compute(
             let mine: Vec<&&meeting::Model> =
                 past.iter().filter(|m| m.facilitator_id == Some(membership.id)).collect();
             let recent = mine.iter().filter(|m| m.starts_at >= since).count() as i32;
-            let consecutive =
-                blocks.iter().take_while(|(_, people)| people.contains(&membership.id)).count() as i32;
+            let consecutive = leads.iter().take_while(|(_, lead)| *lead == membership.id).count() as i32;
             let self_reported = latest_report.get(&membership.id).map(|r| r.rating);
             let mut reasons = Vec::new();
             if recent > MAX_MEETINGS_8_WEEKS {

@@ -105,7 +105,10 @@ pub fn retention(memberships: &[membership::Model], now: DateTime<Utc>) -> Reten
         median_tenure_days: median,
         left_last_90_days: memberships
             .iter()
+            // Members who were in the group: a withdrawn application or waitlist place is not a
+            // departure.
             .filter(|m| matches!(m.status, MembershipStatus::Left | MembershipStatus::Removed))
+            .filter(|m| m.joined_at.is_some())
             .filter(|m| m.left_at.is_some_and(|t| t >= since))
             .count() as i32,
     }

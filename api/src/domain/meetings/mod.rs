@@ -191,6 +191,7 @@ fn blank(group: &group::Model, starts_at: DateTime<Utc>) -> meeting::Model {
         cancel_reason: None,
         cancelled_at: None,
         from_cadence: false,
+        cadence_date: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -303,22 +304,32 @@ pub async fn schedule_from_cadence(
         .iter()
         .map(|m| m.starts_at.with_timezone(&tz).date_naive())
         .find(|d| chrono::Datelike::weekday(d) == cadence::chrono_weekday(weekday));
-    let wanted: Vec<DateTime<Utc>> = cadence::occurrences(&cadence, anchor, today, until)
-        .into_iter()
-        .filter(|t| *t > now)
-        .collect();
-    let existing: std::collections::HashSet<DateTime<Utc>> = meeting::Entity::find()
+    // An occurrence counts as taken once any meeting stands for its date — even one that was
+    // moved or cancelled since — or starts at its time.
+    let taken: Vec<meeting::Model> = meeting::Entity::find()
         .filter(meeting::Column::GroupId.eq(g.id))
-        .filter(meeting::Column::StartsAt.gte(now))
+        .filter(
+            sea_orm::Condition::any()
+                .add(meeting::Column::CadenceDate.gte(today))
+                .add(meeting::Column::StartsAt.gte(now)),
+        )
         .all(&txn)
-        .await?
-        .into_iter()
-        .map(|m| m.starts_at)
-        .collect();
+        .await?;
+    let taken_dates: std::collections::HashSet<NaiveDate> =
+        taken.iter().filter_map(|m| m.cadence_date).collect();
+    let taken_starts: std::collections::HashSet<DateTime<Utc>> =
+        taken.iter().map(|m| m.starts_at).collect();
     let mut created = Vec::new();
-    for starts_at in wanted.into_iter().filter(|t| !existing.contains(t)) {
+    for date in cadence::dates(&cadence, anchor, today, until) {
+        let Some(starts_at) = cadence::to_utc(tz, date.and_time(local_start)) else {
+            continue;
+        };
+        if starts_at <= now || taken_dates.contains(&date) || taken_starts.contains(&starts_at) {
+            continue;
+        }
         let mut m = blank(&g, starts_at);
         m.from_cadence = true;
+        m.cadence_date = Some(date);
         created.push(meeting::ActiveModel::from(m).insert(&txn).await?);
     }
     txn.commit().await?;

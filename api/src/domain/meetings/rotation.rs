@@ -31,6 +31,51 @@ pub fn block_index(local_date: NaiveDate, period_weeks: i32) -> i64 {
         .div_euclid(7 * i64::from(period_weeks.max(1)))
 }
 
+/// Who led each block: the person who facilitated most of its meetings (on a tie, the one
+/// with the later meeting). Newest block first.
+pub fn block_leads(
+    facilitated: impl IntoIterator<Item = (NaiveDate, DateTime<Utc>, Uuid)>,
+    period_weeks: i32,
+) -> Vec<(i64, Uuid)> {
+    let mut per_block: HashMap<i64, HashMap<Uuid, (u32, DateTime<Utc>)>> = HashMap::new();
+    for (date, at, who) in facilitated {
+        let entry = per_block
+            .entry(block_index(date, period_weeks))
+            .or_default()
+            .entry(who)
+            .or_insert((0, at));
+        entry.0 += 1;
+        entry.1 = entry.1.max(at);
+    }
+    let mut leads: Vec<(i64, Uuid)> = per_block
+        .into_iter()
+        .filter_map(|(block, people)| {
+            people
+                .into_iter()
+                .max_by_key(|(id, (n, last))| (*n, *last, *id))
+                .map(|(id, _)| (block, id))
+        })
+        .collect();
+    leads.sort_by_key(|(block, _)| std::cmp::Reverse(*block));
+    leads
+}
+
+/// The latest block's lead, how many blocks in a row they have led, and that block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Previous {
+    pub lead: Uuid,
+    pub run: u32,
+    pub block: i64,
+}
+
+impl Previous {
+    pub fn from_leads(leads: &[(i64, Uuid)]) -> Option<Self> {
+        let (block, lead) = *leads.first()?;
+        let run = leads.iter().take_while(|(_, l)| *l == lead).count() as u32;
+        Some(Self { lead, run, block })
+    }
+}
+
 pub async fn set_rotation_policy(
     db: &impl TransactionTrait,
     access: &Access,
@@ -149,13 +194,14 @@ pub struct Assignment {
     pub co_facilitator: Option<Uuid>,
 }
 
-/// The plan for `slots` (in start order). `previous` is who facilitated the last block so
-/// far and how many blocks in a row they have had. Deterministic: ties go to the lower id.
+/// The plan for `slots` (in start order). `previous` is who led the latest block so far.
+/// Deterministic: ties go to the lower id. A slot nobody is free for is left out (its current
+/// assignment stays).
 pub fn plan(
     period_weeks: i32,
     max_consecutive: u32,
     mut candidates: Vec<Candidate>,
-    mut previous: Option<(Uuid, u32)>,
+    mut previous: Option<Previous>,
     slots: &[Slot],
 ) -> Vec<Assignment> {
     let mut blocks: Vec<(i64, Vec<&Slot>)> = Vec::new();
@@ -166,8 +212,10 @@ pub fn plan(
             _ => blocks.push((idx, vec![slot])),
         }
     }
+    // Least recently first (never is the least recent), then least often, then by id.
+    let order = |c: &&Candidate| (c.last, c.count, c.membership_id);
     let mut out = Vec::new();
-    for (_, block) in blocks {
+    for (idx, block) in blocks {
         // Manual assignments count as facilitation for fairness.
         for slot in &block {
             if let Some(c) = slot
@@ -178,39 +226,87 @@ pub fn plan(
                 c.last = c.last.max(Some(slot.starts_at));
             }
         }
-        let open: Vec<&&Slot> = block.iter().filter(|s| s.manual.is_none()).collect();
+        let open: Vec<&Slot> = block
+            .iter()
+            .filter(|s| s.manual.is_none())
+            .copied()
+            .collect();
         if open.is_empty() {
             continue;
         }
-        let mut available: Vec<&Candidate> = candidates
-            .iter()
-            .filter(|c| open.iter().all(|s| c.free_on(s.local_date)))
-            .collect();
-        // Least recently first (never is the least recent), then least often, then by id.
-        available.sort_by_key(|c| (c.last, c.count, c.membership_id));
-        if let Some((prev, run)) = previous
-            && run >= max_consecutive
-            && available.iter().any(|c| c.membership_id != prev)
+        let free_for_block = |c: &&Candidate| open.iter().all(|s| c.free_on(s.local_date));
+        let mut available: Vec<&Candidate> = candidates.iter().filter(free_for_block).collect();
+        available.sort_by_key(order);
+        // A block already under way (its first meetings are past) keeps its lead.
+        let continuing = previous
+            .filter(|p| p.block == idx)
+            .and_then(|p| available.iter().position(|c| c.membership_id == p.lead));
+        if let Some(pos) = continuing {
+            let lead = available.remove(pos);
+            available.insert(0, lead);
+        } else if let Some(p) = previous
+            && p.run >= max_consecutive
+            && available.iter().any(|c| c.membership_id != p.lead)
         {
-            available.retain(|c| c.membership_id != prev);
+            available.retain(|c| c.membership_id != p.lead);
         }
-        let facilitator = available.first().map(|c| c.membership_id);
-        let co = available.get(1).map(|c| c.membership_id);
-        for slot in &open {
-            out.push(Assignment {
-                meeting_id: slot.meeting_id,
-                facilitator,
-                co_facilitator: co,
-            });
+        let chosen = match (available.first(), available.get(1)) {
+            (Some(lead), co) => {
+                let (lead, co) = (lead.membership_id, co.map(|c| c.membership_id));
+                for slot in &open {
+                    out.push(Assignment {
+                        meeting_id: slot.meeting_id,
+                        facilitator: Some(lead),
+                        co_facilitator: co,
+                    });
+                }
+                Some(lead)
+            }
+            // Nobody is free for the whole block: meeting by meeting, whoever is free.
+            (None, _) => {
+                let mut first = None;
+                for slot in &open {
+                    let mut free: Vec<&Candidate> = candidates
+                        .iter()
+                        .filter(|c| c.free_on(slot.local_date))
+                        .collect();
+                    free.sort_by_key(order);
+                    if let Some(lead) = free.first() {
+                        first = first.or(Some(lead.membership_id));
+                        out.push(Assignment {
+                            meeting_id: slot.meeting_id,
+                            facilitator: Some(lead.membership_id),
+                            co_facilitator: free.get(1).map(|c| c.membership_id),
+                        });
+                    }
+                }
+                first
+            }
+        };
+        let Some(chosen) = chosen else { continue };
+        for a in out.iter().rev().take(open.len()) {
+            if let Some(c) = a
+                .facilitator
+                .and_then(|f| candidates.iter_mut().find(|c| c.membership_id == f))
+            {
+                c.count += 1;
+            }
         }
-        let Some(chosen) = facilitator else { continue };
         if let Some(c) = candidates.iter_mut().find(|c| c.membership_id == chosen) {
-            c.count += open.len() as u32;
             c.last = open.iter().map(|s| s.starts_at).max();
         }
         previous = Some(match previous {
-            Some((prev, run)) if prev == chosen => (chosen, run + 1),
-            _ => (chosen, 1),
+            Some(p) if p.block == idx && p.lead == chosen => p,
+            Some(p) if p.lead == chosen => Previous {
+                lead: chosen,
+                run: p.run + 1,
+                block: idx,
+            },
+            _ => Previous {
+                lead: chosen,
+                run: 1,
+                block: idx,
+            },
         });
     }
     out
@@ -282,11 +378,14 @@ pub async fn plan_rotation(
             }
         })
         .collect();
-    let previous = past
-        .iter()
-        .rev()
-        .find_map(|m| m.facilitator_id)
-        .map(|id| (id, 1));
+    let leads = block_leads(
+        past.iter().filter_map(|m| {
+            m.facilitator_id
+                .map(|f| (m.starts_at.with_timezone(&tz).date_naive(), m.starts_at, f))
+        }),
+        g.rotation_period_weeks,
+    );
+    let previous = Previous::from_leads(&leads);
     let slots: Vec<Slot> = meetings
         .iter()
         .filter(|m| m.status == MeetingStatus::Scheduled && m.starts_at > now)
@@ -445,7 +544,12 @@ mod tests {
         // Person 1 is away in January: person 2 leads every January week (nobody else can),
         // then they alternate.
         assert_eq!(leads, [2, 2, 2, 2, 1, 2]);
-        let two = plan(1, 2, people(2), Some((id(1), 2)), &weekly_slots(4));
+        let before = Previous {
+            lead: id(1),
+            run: 2,
+            block: 0,
+        };
+        let two = plan(1, 2, people(2), Some(before), &weekly_slots(4));
         let leads: Vec<u128> = two
             .iter()
             .map(|a| a.facilitator.unwrap().as_u128())
@@ -455,6 +559,53 @@ mod tests {
             [2, 1, 2, 1],
             "person 1 already had their two blocks in a row"
         );
+    }
+
+    #[test]
+    fn a_block_under_way_keeps_its_lead_and_nobody_free_means_meeting_by_meeting() {
+        let slots = weekly_slots(4);
+        let current = block_index(slots[0].local_date, 2);
+        // Person 2 led the first week of this two-week block already.
+        let before = Previous {
+            lead: id(2),
+            run: 1,
+            block: current,
+        };
+        let planned = plan(2, 1, people(3), Some(before), &slots[..1]);
+        assert_eq!(planned[0].facilitator, Some(id(2)));
+        // 1 is away in week one, 2 in week two: each week gets whoever is free.
+        let mut folks = people(2);
+        folks[0]
+            .unavailable
+            .push((slots[0].local_date, slots[0].local_date));
+        folks[1]
+            .unavailable
+            .push((slots[1].local_date, slots[1].local_date));
+        let two_weeks: Vec<Slot> = slots
+            .iter()
+            .filter(|s| block_index(s.local_date, 2) == current)
+            .cloned()
+            .collect();
+        let planned = plan(2, 1, folks, None, &two_weeks);
+        assert!(
+            planned.iter().all(|a| a.facilitator.is_some()),
+            "{planned:?}"
+        );
+    }
+
+    #[test]
+    fn block_leads_count_the_majority() {
+        let d = |day: u32| NaiveDate::from_ymd_opt(2027, 1, day).unwrap();
+        let t = |day: u32| Utc.with_ymd_and_hms(2027, 1, day, 18, 0, 0).unwrap();
+        let leads = block_leads(
+            [
+                (d(4), t(4), id(1)),
+                (d(5), t(5), id(1)),
+                (d(6), t(6), id(2)),
+            ],
+            1,
+        );
+        assert_eq!(leads, [(block_index(d(4), 1), id(1))]);
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub struct MeetingFilter {
     pub from: Option<DateTime<Utc>>,
     /// Meetings starting before this instant.
     pub to: Option<DateTime<Utc>>,
-    pub statuses: Option<Vec<MeetingStatus>>,
+    /// One status or several.
+    pub status: Option<Vec<MeetingStatus>>,
 }
 
 async fn require_insider(ctx: &Context<'_>, group: &group::Model) -> Result<()> {
@@ -57,7 +58,7 @@ pub async fn meetings(
     require_insider(ctx, group).await?;
     let filter = filter.unwrap_or_default();
     let mut statuses: Vec<StoredStatus> = filter
-        .statuses
+        .status
         .unwrap_or_default()
         .into_iter()
         .map(Into::into)

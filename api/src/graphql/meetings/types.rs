@@ -73,6 +73,24 @@ async fn cluster_path(ctx: &Context<'_>, cluster_id: uuid::Uuid) -> AppResult<St
     )
 }
 
+/// Meeting content is for the group's insiders. Meetings are only handed out to insiders, but
+/// these fields check again: an object kept from an earlier path (an ex-member's own
+/// attendance, say) must not open the meeting.
+async fn guard(ctx: &Context<'_>, meeting: &meeting::Model) -> AppResult<entity::group::Model> {
+    let g = group_of(ctx, meeting.group_id).await?;
+    if !insider(ctx, &g).await? {
+        return Err(AppError::forbidden("meetings are for the group's members"));
+    }
+    Ok(g)
+}
+
+/// The meeting, when the viewer may see it (null otherwise).
+async fn meeting_if_visible(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Option<Meeting>> {
+    let m = must(&ctx.loaders()?.meetings, id, "meeting of a row").await?;
+    let g = group_of(ctx, m.group_id).await?;
+    Ok(insider(ctx, &g).await?.then_some(Meeting(m)))
+}
+
 /// Facilitators and managers of the group.
 pub async fn runs(ctx: &Context<'_>, group: &entity::group::Model) -> AppResult<bool> {
     let access = access(ctx).await?;
@@ -97,7 +115,7 @@ impl Meeting {
     }
 
     async fn group(&self, ctx: &Context<'_>) -> Result<Group> {
-        Ok(Group(group_of(ctx, self.0.group_id).await?))
+        Ok(Group(guard(ctx, &self.0).await?))
     }
 
     async fn starts_at(&self) -> DateTime<Utc> {
@@ -139,6 +157,7 @@ impl Meeting {
 
     /// The meeting's own venue, else the group's.
     async fn venue(&self, ctx: &Context<'_>) -> Result<Option<Venue>> {
+        guard(ctx, &self.0).await?;
         let m = &self.0;
         if m.has_own_venue() {
             return Ok(Some(Venue {
@@ -231,6 +250,7 @@ impl Meeting {
 
     /// The finalised record; null until the meeting is HELD.
     async fn record(&self, ctx: &Context<'_>) -> Result<Option<MeetingRecord>> {
+        guard(ctx, &self.0).await?;
         let found = ctx
             .loaders()?
             .meeting_data
@@ -262,6 +282,7 @@ impl Meeting {
 
     /// How many came: for the group's members.
     async fn attendance_summary(&self, ctx: &Context<'_>) -> Result<AttendanceSummary> {
+        guard(ctx, &self.0).await?;
         let loaders = ctx.loaders()?;
         let counts = loaders
             .meeting_data
@@ -287,6 +308,7 @@ impl Meeting {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<ActionCommitmentConnection> {
+        guard(ctx, &self.0).await?;
         let args = PageArgs::new(first, after, last, before)?;
         let key = CommitmentPageKey {
             meeting: self.0.id,
@@ -307,6 +329,7 @@ impl Meeting {
 
     /// Open commitments from the group's previous HELD meeting, to review at this one.
     async fn commitments_to_review(&self, ctx: &Context<'_>) -> Result<Vec<ActionCommitment>> {
+        guard(ctx, &self.0).await?;
         let found = ctx
             .loaders()?
             .meeting_data
@@ -355,15 +378,9 @@ impl Attendance {
         ids::encode(Kind::Attendance, self.0.id)
     }
 
-    async fn meeting(&self, ctx: &Context<'_>) -> Result<Meeting> {
-        Ok(Meeting(
-            must(
-                &ctx.loaders()?.meetings,
-                self.0.meeting_id,
-                "attendance without meeting",
-            )
-            .await?,
-        ))
+    /// The meeting, while the viewer is a member of its group; null once they are not.
+    async fn meeting(&self, ctx: &Context<'_>) -> Result<Option<Meeting>> {
+        Ok(meeting_if_visible(ctx, self.0.meeting_id).await?)
     }
 
     async fn membership(&self, ctx: &Context<'_>) -> Result<Membership> {
@@ -506,15 +523,9 @@ impl ActionCommitment {
         ids::encode(Kind::ActionCommitment, self.0.id)
     }
 
-    async fn meeting(&self, ctx: &Context<'_>) -> Result<Meeting> {
-        Ok(Meeting(
-            must(
-                &ctx.loaders()?.meetings,
-                self.0.meeting_id,
-                "commitment without meeting",
-            )
-            .await?,
-        ))
+    /// The meeting, while the viewer is a member of its group; null once they are not.
+    async fn meeting(&self, ctx: &Context<'_>) -> Result<Option<Meeting>> {
+        Ok(meeting_if_visible(ctx, self.0.meeting_id).await?)
     }
 
     async fn membership(&self, ctx: &Context<'_>) -> Result<Membership> {
