@@ -2,6 +2,7 @@
 
 pub mod action_commitment;
 pub mod attendance;
+pub mod check_in;
 pub mod cluster;
 pub mod enums;
 pub mod facilitator_load_report;

@@ -21,6 +21,7 @@ mod m20261123_000016_create_unavailability;
 mod m20261123_000017_create_facilitator_load_reports;
 mod m20261123_000018_create_group_reviews;
 mod m20261123_000019_add_meeting_cadence_date;
+mod m20261123_000020_create_check_ins;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000017_create_facilitator_load_reports::Migration),
             Box::new(m20261123_000018_create_group_reviews::Migration),
             Box::new(m20261123_000019_add_meeting_cadence_date::Migration),
+            Box::new(m20261123_000020_create_check_ins::Migration),
         ]
     }
 }

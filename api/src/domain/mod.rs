@@ -3,6 +3,7 @@
 pub mod access;
 pub mod accounts;
 pub mod authz;
+pub mod care;
 pub mod demo;
 pub mod grants;
 pub mod groups;

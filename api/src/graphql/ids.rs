@@ -19,6 +19,7 @@ pub enum Kind {
     MeetingRecord,
     RecordAmendment,
     ActionCommitment,
+    CheckIn,
 }
 
 impl Kind {
@@ -35,6 +36,7 @@ impl Kind {
             Self::MeetingRecord => "MeetingRecord",
             Self::RecordAmendment => "RecordAmendment",
             Self::ActionCommitment => "ActionCommitment",
+            Self::CheckIn => "CheckIn",
         }
     }
 
@@ -51,6 +53,7 @@ impl Kind {
             Self::MeetingRecord,
             Self::RecordAmendment,
             Self::ActionCommitment,
+            Self::CheckIn,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -1,6 +1,7 @@
 //! The GraphQL schema: built once at start, with every limit of the contract switched on.
 
 pub mod accounts;
+pub mod care;
 pub mod connection;
 pub mod context;
 pub mod enums;
@@ -35,6 +36,7 @@ pub struct Mutation(
     meetings::mutation::MeetingMutation,
     meetings::rotation::RotationMutation,
     meetings::health::HealthMutation,
+    care::check_ins::CheckInMutation,
 );
 
 pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -33,6 +33,7 @@ pub enum Node {
     MeetingRecord(MeetingRecord),
     RecordAmendment(RecordAmendment),
     ActionCommitment(ActionCommitment),
+    CheckIn(crate::graphql::care::check_ins::CheckIn),
 }
 
 pub const MAX_NODES: usize = 100;
@@ -246,6 +247,11 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                 .await?
                 .map(|_| Node::RecordAmendment(RecordAmendment(a)))
         }
+        // Only ever the viewer's own: anyone else's is NOT_FOUND, whoever asks.
+        Kind::CheckIn => crate::domain::care::check_ins::own(ctx.db()?, &access, uuid)
+            .await
+            .ok()
+            .map(|c| Node::CheckIn(crate::graphql::care::check_ins::CheckIn(c))),
         Kind::ActionCommitment => {
             let Some(c) = loaders.commitments.load_one(uuid).await? else {
                 return Ok(None);

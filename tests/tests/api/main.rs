@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod check_ins;
 mod demo;
 mod groups;
 mod http_surface;

@@ -79,6 +79,38 @@ impl ViewerInfo {
         Ok(grants.into_iter().map(RoleGrant).collect())
     }
 
+    /// The viewer's own check-ins, newest first, optionally within dates.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
+    async fn check_ins(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<crate::graphql::scalars::Date>,
+        to: Option<crate::graphql::scalars::Date>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<crate::graphql::care::check_ins::CheckInConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::graphql::care::check_ins::viewer_check_ins(ctx, from, to, args).await
+    }
+
+    /// The viewer's own stress ratings by week (Monday to Sunday).
+    async fn stress_trend(
+        &self,
+        ctx: &Context<'_>,
+        from: crate::graphql::scalars::Date,
+        to: crate::graphql::scalars::Date,
+        #[graphql(default)] bucket: crate::graphql::care::check_ins::TrendBucket,
+    ) -> Result<Vec<crate::graphql::care::check_ins::StressTrendPoint>> {
+        match bucket {
+            crate::graphql::care::check_ins::TrendBucket::Week => {
+                crate::graphql::care::check_ins::viewer_trend(ctx, from, to).await
+            }
+        }
+    }
+
     /// The viewer's own attendance, newest first.
     #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn attendance(

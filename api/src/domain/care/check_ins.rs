@@ -1,0 +1,167 @@
+//! Stress check-ins: one per person, group and day (in the group's zone); the person's own.
+
+use std::str::FromStr;
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use entity::{MembershipStatus, check_in, membership};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession as _, TransactionTrait, sea_query::OnConflict,
+};
+use uuid::Uuid;
+
+use crate::{
+    domain::{access::Access, authz::require_person, groups::visible_group, values::optional_text},
+    error::{AppError, AppResult},
+};
+
+/// Validated 1–5.
+pub fn rating(field: &str, value: i32) -> AppResult<i32> {
+    if (1..=5).contains(&value) {
+        Ok(value)
+    } else {
+        Err(AppError::bad_input(
+            field,
+            "a stress rating is 1 (calm) to 5 (very stressed)",
+        ))
+    }
+}
+
+/// Records today's check-in for the group; a second one the same day replaces the first.
+/// Only ACTIVE members check in for their group.
+pub async fn submit(
+    db: &impl TransactionTrait,
+    access: &Access,
+    group_id: Uuid,
+    value: i32,
+    note: Option<String>,
+) -> AppResult<check_in::Model> {
+    let me = require_person(access)?;
+    let value = rating("rating", value)?;
+    let note = optional_text("note", note.as_deref(), 1000)?;
+    let txn = crate::domain::begin(db).await?;
+    let (g, _) = visible_group(&txn, access, group_id).await?;
+    let member = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(g.id))
+        .filter(membership::Column::PersonId.eq(me))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .one(&txn)
+        .await?;
+    if member.is_none() {
+        return Err(AppError::forbidden(
+            "only the group's active members check in for it",
+        ));
+    }
+    let tz = chrono_tz::Tz::from_str(&g.timezone).map_err(AppError::internal)?;
+    let now = Utc::now();
+    let today = now.with_timezone(&tz).date_naive();
+    let row = check_in::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(me),
+        group_id: Set(g.id),
+        local_date: Set(today),
+        rating: Set(value),
+        note: Set(note),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    check_in::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                check_in::Column::PersonId,
+                check_in::Column::GroupId,
+                check_in::Column::LocalDate,
+            ])
+            .update_columns([
+                check_in::Column::Rating,
+                check_in::Column::Note,
+                check_in::Column::UpdatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    let saved = check_in::Entity::find()
+        .filter(check_in::Column::PersonId.eq(me))
+        .filter(check_in::Column::GroupId.eq(g.id))
+        .filter(check_in::Column::LocalDate.eq(today))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("check-in vanished"))?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The person's own check-in, NOT_FOUND for anyone else — facilitators, coordinators and
+/// admins included.
+pub async fn own(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: Uuid,
+) -> AppResult<check_in::Model> {
+    let found = check_in::Entity::find_by_id(id).one(db).await?;
+    match (found, access.person_id) {
+        (Some(c), Some(me)) if c.person_id == me => Ok(c),
+        _ => Err(AppError::not_found("check-in")),
+    }
+}
+
+pub async fn delete(db: &impl ConnectionTrait, access: &Access, id: Uuid) -> AppResult<()> {
+    require_person(access)?;
+    let c = own(db, access, id).await?;
+    check_in::Entity::delete_by_id(c.id).exec(db).await?;
+    Ok(())
+}
+
+/// One point of the person's own trend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrendPoint {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub check_ins: i32,
+    pub average_rating: Option<f64>,
+}
+
+pub const MAX_TREND_DAYS: i64 = 2 * 366;
+
+/// The person's weekly series (Monday to Sunday) from `from` through `to`, every week listed.
+pub async fn trend(
+    db: &impl ConnectionTrait,
+    person: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<TrendPoint>> {
+    if to < from {
+        return Err(AppError::bad_input("to", "the range ends before it starts"));
+    }
+    if (to - from).num_days() > MAX_TREND_DAYS {
+        return Err(AppError::bad_input("to", "at most two years at a time"));
+    }
+    let rows = check_in::Entity::find()
+        .filter(check_in::Column::PersonId.eq(person))
+        .filter(check_in::Column::LocalDate.gte(from))
+        .filter(check_in::Column::LocalDate.lte(to))
+        .order_by_asc(check_in::Column::LocalDate)
+        .all(db)
+        .await?;
+    let monday = |d: NaiveDate| d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+    let mut points = Vec::new();
+    let mut start = monday(from);
+    while start <= to {
+        let end = start + Duration::days(6);
+        let week: Vec<i32> = rows
+            .iter()
+            .filter(|c| c.local_date >= start && c.local_date <= end)
+            .map(|c| c.rating)
+            .collect();
+        points.push(TrendPoint {
+            start,
+            end,
+            check_ins: week.len() as i32,
+            average_rating: (!week.is_empty())
+                .then(|| f64::from(week.iter().sum::<i32>()) / week.len() as f64),
+        });
+        start += Duration::days(7);
+    }
+    Ok(points)
+}

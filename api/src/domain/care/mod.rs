@@ -1,0 +1,4 @@
+//! Member care. The data here is health-adjacent: nobody but the person reads an individual
+//! check-in, on any path.
+
+pub mod check_ins;

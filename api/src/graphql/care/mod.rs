@@ -1,0 +1,3 @@
+//! Member care: stress check-ins (the person's own, always).
+
+pub mod check_ins;
