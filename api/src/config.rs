@@ -70,6 +70,8 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     pub argon2: Argon2Params,
     pub login_max_failures: u32,
+    /// How long an acceptance of a group's confidentiality pledge lasts.
+    pub pledge_validity_months: u32,
     pub trust_proxy_headers: bool,
 }
 
@@ -190,6 +192,7 @@ impl Config {
                 parallelism: number(&get, "CANOPY_ARGON2_PARALLELISM", 1, 1..=16)?,
             },
             login_max_failures: number(&get, "CANOPY_LOGIN_MAX_FAILURES", 5, 1..=1000)?,
+            pledge_validity_months: number(&get, "CANOPY_PLEDGE_VALIDITY_MONTHS", 12, 1..=60)?,
             trust_proxy_headers: boolean(&get, "CANOPY_TRUST_PROXY_HEADERS", false)?,
         };
         if config.argon2.memory_kib < 8 * config.argon2.parallelism {

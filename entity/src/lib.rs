@@ -14,6 +14,8 @@ pub mod meeting_record;
 pub mod membership;
 pub mod organisation;
 pub mod person;
+pub mod pledge;
+pub mod pledge_acceptance;
 pub mod record_amendment;
 pub mod refresh_token;
 pub mod role_grant;

@@ -22,6 +22,8 @@ mod m20261123_000017_create_facilitator_load_reports;
 mod m20261123_000018_create_group_reviews;
 mod m20261123_000019_add_meeting_cadence_date;
 mod m20261123_000020_create_check_ins;
+mod m20261123_000021_create_pledges;
+mod m20261123_000022_create_pledge_acceptances;
 
 pub struct Migrator;
 
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000018_create_group_reviews::Migration),
             Box::new(m20261123_000019_add_meeting_cadence_date::Migration),
             Box::new(m20261123_000020_create_check_ins::Migration),
+            Box::new(m20261123_000021_create_pledges::Migration),
+            Box::new(m20261123_000022_create_pledge_acceptances::Migration),
         ]
     }
 }
@@ -85,6 +89,12 @@ pub(crate) enum Memberships {
 
 #[derive(DeriveIden)]
 pub(crate) enum Meetings {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum Pledges {
     Table,
     Id,
 }

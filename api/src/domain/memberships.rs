@@ -63,6 +63,7 @@ pub async fn join_group(
     if g.admission == Admission::Closed || g.status == GroupStatus::Closed {
         return Err(AppError::forbidden("this group is not taking new members"));
     }
+    super::care::pledges::require_accepted(&txn, person_id, group_id).await?;
     let existing = membership::Entity::find()
         .filter(membership::Column::PersonId.eq(person_id))
         .filter(membership::Column::GroupId.eq(group_id))

@@ -5,6 +5,7 @@ use sea_orm::ExprTrait as _;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+pub mod care;
 pub mod meetings;
 
 use entity::{MembershipRole, MembershipStatus, cluster, group, membership, person, role_grant};
@@ -77,6 +78,7 @@ pub struct Loaders {
     pub amendments_by_id: DataLoader<AmendmentLoader, HashMapCache>,
     pub commitments: DataLoader<CommitmentLoader, HashMapCache>,
     pub meeting_data: DataLoader<meetings::MeetingDataLoader, HashMapCache>,
+    pub care: DataLoader<care::CareLoader, HashMapCache>,
     pub grants: DataLoader<GrantLoader, HashMapCache>,
     pub facilitators: DataLoader<FacilitatorLoader, HashMapCache>,
     /// Each person's ACTIVE memberships (who may see a person depends on them).
@@ -102,6 +104,7 @@ impl Loaders {
         self.amendments_by_id.enable_all_cache(false);
         self.commitments.enable_all_cache(false);
         self.meeting_data.enable_all_cache(false);
+        self.care.enable_all_cache(false);
         self.grants.enable_all_cache(false);
         self.facilitators.enable_all_cache(false);
         self.person_memberships.enable_all_cache(false);
@@ -135,6 +138,7 @@ impl Loaders {
             amendments_by_id: make(AmendmentLoader { db: db.clone() }),
             commitments: make(CommitmentLoader { db: db.clone() }),
             meeting_data: make(meetings::MeetingDataLoader { db: db.clone() }),
+            care: make(care::CareLoader { db: db.clone() }),
             grants: make(GrantLoader { db: db.clone() }),
             facilitators: make(FacilitatorLoader {
                 db: db.clone(),

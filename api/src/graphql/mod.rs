@@ -37,6 +37,7 @@ pub struct Mutation(
     meetings::rotation::RotationMutation,
     meetings::health::HealthMutation,
     care::check_ins::CheckInMutation,
+    care::pledges::PledgeMutation,
 );
 
 pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;

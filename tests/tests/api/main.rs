@@ -11,6 +11,7 @@ mod http_surface;
 mod limits;
 mod meetings;
 mod memberships;
+mod pledges;
 mod rotation;
 mod schema;
 mod statements;

@@ -2,3 +2,4 @@
 //! check-in, on any path.
 
 pub mod check_ins;
+pub mod pledges;

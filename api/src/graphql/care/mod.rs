@@ -1,3 +1,4 @@
 //! Member care: stress check-ins (the person's own, always).
 
 pub mod check_ins;
+pub mod pledges;

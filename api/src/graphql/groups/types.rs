@@ -379,6 +379,23 @@ impl Group {
         crate::graphql::meetings::health::evaluation_due(ctx, &self.0).await
     }
 
+    /// The current confidentiality pledge; joining takes accepting it.
+    async fn pledge(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::care::pledges::Pledge>> {
+        crate::graphql::care::pledges::group_pledge(ctx, &self.0).await
+    }
+
+    /// Active members whose pledge is missing, expired or expiring within 30 days
+    /// (facilitators and managers).
+    async fn pledge_status(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::care::pledges::PledgeStatusEntry>> {
+        crate::graphql::care::pledges::pledge_status(ctx, &self.0).await
+    }
+
     /// Active members.
     async fn member_count(&self) -> i32 {
         self.0.active_member_count
@@ -480,6 +497,12 @@ impl Membership {
     /// member and the group's facilitators.
     async fn attendance_consistency(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
         crate::graphql::meetings::health::member_consistency(ctx, &self.0).await
+    }
+
+    /// Until when the member's acceptance of the current pledge holds; null without one. For
+    /// the member and the group's facilitators.
+    async fn pledge_valid_until(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+        crate::graphql::care::pledges::membership_valid_until(ctx, &self.0).await
     }
 
     /// Commitments not yet reviewed; for the member and the group's facilitators.

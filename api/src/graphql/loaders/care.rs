@@ -1,0 +1,89 @@
+//! Loaders for member care: each group's current pledge and people's acceptances of it.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use entity::{pledge, pledge_acceptance};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use uuid::Uuid;
+
+use crate::{domain::in_ids, error::AppError};
+
+pub struct CareLoader {
+    pub(super) db: DatabaseConnection,
+}
+
+/// The current (highest) pledge version of a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CurrentPledgeKey(pub Uuid);
+
+/// A person's acceptance of a pledge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AcceptanceKey {
+    pub pledge: Uuid,
+    pub person: Uuid,
+}
+
+impl Loader<CurrentPledgeKey> for CareLoader {
+    type Value = pledge::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[CurrentPledgeKey],
+    ) -> Result<HashMap<CurrentPledgeKey, Self::Value>, AppError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let backend = self.db.get_database_backend();
+        let rows = pledge::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((pledge::Entity, pledge::Column::GroupId)),
+                &ids,
+            ))
+            .order_by_asc(pledge::Column::Version)
+            .all(&self.db)
+            .await?;
+        // Ascending versions: the last one written for a group is its current pledge.
+        Ok(rows
+            .into_iter()
+            .map(|p| (CurrentPledgeKey(p.group_id), p))
+            .collect())
+    }
+}
+
+impl Loader<AcceptanceKey> for CareLoader {
+    type Value = pledge_acceptance::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[AcceptanceKey],
+    ) -> Result<HashMap<AcceptanceKey, Self::Value>, AppError> {
+        let pledges: Vec<Uuid> = keys.iter().map(|k| k.pledge).collect();
+        let backend = self.db.get_database_backend();
+        let rows = pledge_acceptance::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((
+                    pledge_acceptance::Entity,
+                    pledge_acceptance::Column::PledgeId,
+                )),
+                &pledges,
+            ))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|a| {
+                (
+                    AcceptanceKey {
+                        pledge: a.pledge_id,
+                        person: a.person_id,
+                    },
+                    a,
+                )
+            })
+            .filter(|(k, _)| keys.contains(k))
+            .collect())
+    }
+}
