@@ -138,3 +138,5 @@ stored_enum!(AgendaItemKind {
     Feedback = "FEEDBACK",
     Custom = "CUSTOM",
 });
+
+stored_enum!(Thumb { Up = "UP", Down = "DOWN" });

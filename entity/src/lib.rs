@@ -16,6 +16,8 @@ pub mod organisation;
 pub mod person;
 pub mod pledge;
 pub mod pledge_acceptance;
+pub mod poll;
+pub mod poll_vote;
 pub mod record_amendment;
 pub mod refresh_token;
 pub mod role_grant;

@@ -24,6 +24,8 @@ mod m20261123_000019_add_meeting_cadence_date;
 mod m20261123_000020_create_check_ins;
 mod m20261123_000021_create_pledges;
 mod m20261123_000022_create_pledge_acceptances;
+mod m20261123_000023_create_polls;
+mod m20261123_000024_create_poll_votes;
 
 pub struct Migrator;
 
@@ -53,6 +55,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000020_create_check_ins::Migration),
             Box::new(m20261123_000021_create_pledges::Migration),
             Box::new(m20261123_000022_create_pledge_acceptances::Migration),
+            Box::new(m20261123_000023_create_polls::Migration),
+            Box::new(m20261123_000024_create_poll_votes::Migration),
         ]
     }
 }
@@ -89,6 +93,12 @@ pub(crate) enum Memberships {
 
 #[derive(DeriveIden)]
 pub(crate) enum Meetings {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum Polls {
     Table,
     Id,
 }

@@ -46,3 +46,4 @@ remote_enum!(
     CommitmentStatus => "entity::CommitmentStatus" { Open, Done, Partial, NotDone, Dropped }
 );
 remote_enum!(AgendaItemKind => "entity::AgendaItemKind" { Icebreaker, CheckIn, TopicSpotlight, Brainstorm, ActionCommitment, Feedback, Custom });
+remote_enum!(Thumb => "entity::Thumb" { Up, Down });

@@ -20,6 +20,7 @@ pub enum Kind {
     RecordAmendment,
     ActionCommitment,
     CheckIn,
+    Poll,
 }
 
 impl Kind {
@@ -37,6 +38,7 @@ impl Kind {
             Self::RecordAmendment => "RecordAmendment",
             Self::ActionCommitment => "ActionCommitment",
             Self::CheckIn => "CheckIn",
+            Self::Poll => "Poll",
         }
     }
 
@@ -54,6 +56,7 @@ impl Kind {
             Self::RecordAmendment,
             Self::ActionCommitment,
             Self::CheckIn,
+            Self::Poll,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -38,6 +38,7 @@ pub struct Mutation(
     meetings::health::HealthMutation,
     care::check_ins::CheckInMutation,
     care::pledges::PledgeMutation,
+    care::polls::PollMutation,
 );
 
 pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -34,6 +34,7 @@ pub enum Node {
     RecordAmendment(RecordAmendment),
     ActionCommitment(ActionCommitment),
     CheckIn(crate::graphql::care::check_ins::CheckIn),
+    Poll(crate::graphql::care::polls::Poll),
 }
 
 pub const MAX_NODES: usize = 100;
@@ -252,6 +253,10 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .await
             .ok()
             .map(|c| Node::CheckIn(crate::graphql::care::check_ins::CheckIn(c))),
+        Kind::Poll => crate::domain::care::polls::visible(ctx.db()?, &access, uuid)
+            .await
+            .ok()
+            .map(|(p, _)| Node::Poll(crate::graphql::care::polls::Poll(p))),
         Kind::ActionCommitment => {
             let Some(c) = loaders.commitments.load_one(uuid).await? else {
                 return Ok(None);

@@ -12,6 +12,7 @@ mod limits;
 mod meetings;
 mod memberships;
 mod pledges;
+mod polls;
 mod rotation;
 mod schema;
 mod statements;

@@ -2,3 +2,4 @@
 
 pub mod check_ins;
 pub mod pledges;
+pub mod polls;

@@ -396,6 +396,20 @@ impl Group {
         crate::graphql::care::pledges::pledge_status(ctx, &self.0).await
     }
 
+    /// Thumbs polls, newest first; for the group's members and managers.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn polls(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<crate::graphql::care::polls::PollConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::graphql::care::polls::group_polls(ctx, &self.0, args).await
+    }
+
     /// Active members.
     async fn member_count(&self) -> i32 {
         self.0.active_member_count

@@ -87,3 +87,77 @@ impl Loader<AcceptanceKey> for CareLoader {
             .collect())
     }
 }
+
+/// Up and down votes of a poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TallyKey(pub Uuid);
+
+impl Loader<TallyKey> for CareLoader {
+    type Value = (i64, i64);
+    type Error = AppError;
+
+    async fn load(&self, keys: &[TallyKey]) -> Result<HashMap<TallyKey, Self::Value>, AppError> {
+        use entity::{Thumb, poll_vote};
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let backend = self.db.get_database_backend();
+        let votes = poll_vote::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((poll_vote::Entity, poll_vote::Column::PollId)),
+                &ids,
+            ))
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<TallyKey, (i64, i64)> = keys.iter().map(|k| (*k, (0, 0))).collect();
+        for v in votes {
+            let entry = out.entry(TallyKey(v.poll_id)).or_default();
+            match v.vote {
+                Thumb::Up => entry.0 += 1,
+                Thumb::Down => entry.1 += 1,
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One person's own vote on a poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OwnVoteKey {
+    pub poll: Uuid,
+    pub person: Uuid,
+}
+
+impl Loader<OwnVoteKey> for CareLoader {
+    type Value = entity::Thumb;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[OwnVoteKey],
+    ) -> Result<HashMap<OwnVoteKey, Self::Value>, AppError> {
+        use entity::poll_vote;
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.poll).collect();
+        let backend = self.db.get_database_backend();
+        let votes = poll_vote::Entity::find()
+            .filter(in_ids(
+                backend,
+                Expr::col((poll_vote::Entity, poll_vote::Column::PollId)),
+                &ids,
+            ))
+            .all(&self.db)
+            .await?;
+        Ok(votes
+            .into_iter()
+            .map(|v| {
+                (
+                    OwnVoteKey {
+                        poll: v.poll_id,
+                        person: v.person_id,
+                    },
+                    v.vote,
+                )
+            })
+            .filter(|(k, _)| keys.contains(k))
+            .collect())
+    }
+}

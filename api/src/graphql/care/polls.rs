@@ -1,0 +1,186 @@
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::poll;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::{
+    connection,
+    domain::{
+        care::polls,
+        pagination::{PageArgs, Sort, page},
+    },
+    error::AppError,
+    graphql::{
+        connection::Total,
+        context::{ContextExt, signed_in},
+        enums::Thumb,
+        ids::{self, Kind},
+        loaders::care::{OwnVoteKey, TallyKey},
+        meetings::types::{Meeting, insider},
+    },
+};
+
+/// A thumbs up/down question to the group. Members see the tally and their own vote.
+#[derive(Clone)]
+pub struct Poll(pub poll::Model);
+
+#[derive(SimpleObject)]
+pub struct PollTally {
+    pub up: i64,
+    pub down: i64,
+}
+
+#[Object]
+impl Poll {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Poll, self.0.id)
+    }
+
+    async fn question(&self) -> &str {
+        &self.0.question
+    }
+
+    async fn meeting(&self, ctx: &Context<'_>) -> Result<Option<Meeting>> {
+        let Some(id) = self.0.meeting_id else {
+            return Ok(None);
+        };
+        Ok(ctx.loaders()?.meetings.load_one(id).await?.map(Meeting))
+    }
+
+    async fn closes_at(&self) -> DateTime<Utc> {
+        self.0.closes_at
+    }
+
+    async fn open(&self) -> bool {
+        self.0.is_open(Utc::now())
+    }
+
+    async fn tally(&self, ctx: &Context<'_>) -> Result<PollTally> {
+        let (up, down) = ctx
+            .loaders()?
+            .care
+            .load_one(TallyKey(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(PollTally { up, down })
+    }
+
+    /// The viewer's own vote; nobody sees anyone else's.
+    async fn viewer_vote(&self, ctx: &Context<'_>) -> Result<Option<Thumb>> {
+        let Some(person) = ctx.viewer()?.person_id else {
+            return Ok(None);
+        };
+        let key = OwnVoteKey {
+            poll: self.0.id,
+            person,
+        };
+        Ok(ctx.loaders()?.care.load_one(key).await?.map(Into::into))
+    }
+}
+
+connection!(PollConnection, PollEdge, Poll, "A page of polls.");
+
+/// `Group.polls`: newest first, for the group's members and managers.
+pub async fn group_polls(
+    ctx: &Context<'_>,
+    g: &entity::group::Model,
+    args: PageArgs,
+) -> Result<PollConnection> {
+    if !insider(ctx, g).await? {
+        return Err(AppError::forbidden("polls are for the group's members").into());
+    }
+    let select = poll::Entity::find().filter(poll::Column::GroupId.eq(g.id));
+    let sort = Sort {
+        key: None,
+        id: poll::Column::Id,
+        descending: true,
+    };
+    let db = ctx.db()?;
+    let result = page(db, select.clone(), &sort, &args).await?;
+    let total = select.count(db).await.map_err(AppError::from)?;
+    Ok(PollConnection::new(result.map(Poll), Total::Known(total)))
+}
+
+#[derive(InputObject)]
+pub struct CreatePollInput {
+    pub group_id: ID,
+    pub meeting_id: Option<ID>,
+    pub question: String,
+    /// Within the next 90 days.
+    pub closes_at: DateTime<Utc>,
+}
+
+#[derive(InputObject)]
+pub struct CastVoteInput {
+    pub poll_id: ID,
+    pub vote: Thumb,
+}
+
+#[derive(InputObject)]
+pub struct ClosePollInput {
+    pub poll_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct CreatePollPayload {
+    pub poll: Poll,
+}
+
+#[derive(SimpleObject)]
+pub struct CastVotePayload {
+    pub poll: Poll,
+}
+
+#[derive(SimpleObject)]
+pub struct ClosePollPayload {
+    pub poll: Poll,
+}
+
+#[derive(Default)]
+pub struct PollMutation;
+
+#[Object]
+impl PollMutation {
+    /// Facilitators and managers ask the group.
+    async fn create_poll(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePollInput,
+    ) -> Result<CreatePollPayload> {
+        let access = signed_in(ctx).await?;
+        let group = ids::decode(Kind::Group, "groupId", &input.group_id)?;
+        let meeting = input
+            .meeting_id
+            .map(|m| ids::decode(Kind::Meeting, "meetingId", &m))
+            .transpose()?;
+        let p = polls::create(
+            ctx.db()?,
+            &access,
+            group,
+            meeting,
+            &input.question,
+            input.closes_at,
+        )
+        .await?;
+        Ok(CreatePollPayload { poll: Poll(p) })
+    }
+
+    /// Up or down, once per active member; changeable while the poll is open.
+    async fn cast_vote(&self, ctx: &Context<'_>, input: CastVoteInput) -> Result<CastVotePayload> {
+        let access = signed_in(ctx).await?;
+        let id = ids::decode(Kind::Poll, "pollId", &input.poll_id)?;
+        let p = polls::vote(ctx.db()?, &access, id, input.vote.into()).await?;
+        Ok(CastVotePayload { poll: Poll(p) })
+    }
+
+    async fn close_poll(
+        &self,
+        ctx: &Context<'_>,
+        input: ClosePollInput,
+    ) -> Result<ClosePollPayload> {
+        let access = signed_in(ctx).await?;
+        let id = ids::decode(Kind::Poll, "pollId", &input.poll_id)?;
+        let p = polls::close(ctx.db()?, &access, id).await?;
+        Ok(ClosePollPayload { poll: Poll(p) })
+    }
+}

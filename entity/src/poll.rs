@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+/// A thumbs up/down question to a group.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "polls")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub group_id: Uuid,
+    pub meeting_id: Option<Uuid>,
+    pub question: String,
+    pub closes_at: DateTimeUtc,
+    /// Closed early by a facilitator.
+    pub closed_at: Option<DateTimeUtc>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+}
+
+impl Model {
+    pub fn is_open(&self, now: DateTimeUtc) -> bool {
+        self.closed_at.is_none() && self.closes_at > now
+    }
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
