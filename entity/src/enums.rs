@@ -140,3 +140,5 @@ stored_enum!(AgendaItemKind {
 });
 
 stored_enum!(Thumb { Up = "UP", Down = "DOWN" });
+
+stored_enum!(SuggestionStatus { Open = "OPEN", Addressed = "ADDRESSED", Declined = "DECLINED" });

@@ -21,6 +21,7 @@ pub mod poll_vote;
 pub mod record_amendment;
 pub mod refresh_token;
 pub mod role_grant;
+pub mod suggestion;
 pub mod unavailability;
 
 pub use enums::*;

@@ -26,6 +26,7 @@ mod m20261123_000021_create_pledges;
 mod m20261123_000022_create_pledge_acceptances;
 mod m20261123_000023_create_polls;
 mod m20261123_000024_create_poll_votes;
+mod m20261123_000025_create_suggestions;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000022_create_pledge_acceptances::Migration),
             Box::new(m20261123_000023_create_polls::Migration),
             Box::new(m20261123_000024_create_poll_votes::Migration),
+            Box::new(m20261123_000025_create_suggestions::Migration),
         ]
     }
 }

@@ -47,3 +47,4 @@ remote_enum!(
 );
 remote_enum!(AgendaItemKind => "entity::AgendaItemKind" { Icebreaker, CheckIn, TopicSpotlight, Brainstorm, ActionCommitment, Feedback, Custom });
 remote_enum!(Thumb => "entity::Thumb" { Up, Down });
+remote_enum!(SuggestionStatus => "entity::SuggestionStatus" { Open, Addressed, Declined });

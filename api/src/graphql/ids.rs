@@ -21,6 +21,7 @@ pub enum Kind {
     ActionCommitment,
     CheckIn,
     Poll,
+    Suggestion,
 }
 
 impl Kind {
@@ -39,6 +40,7 @@ impl Kind {
             Self::ActionCommitment => "ActionCommitment",
             Self::CheckIn => "CheckIn",
             Self::Poll => "Poll",
+            Self::Suggestion => "Suggestion",
         }
     }
 
@@ -57,6 +59,7 @@ impl Kind {
             Self::ActionCommitment,
             Self::CheckIn,
             Self::Poll,
+            Self::Suggestion,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -39,6 +39,7 @@ pub struct Mutation(
     care::check_ins::CheckInMutation,
     care::pledges::PledgeMutation,
     care::polls::PollMutation,
+    care::suggestions::SuggestionMutation,
 );
 
 pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;

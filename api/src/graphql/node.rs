@@ -35,6 +35,7 @@ pub enum Node {
     ActionCommitment(ActionCommitment),
     CheckIn(crate::graphql::care::check_ins::CheckIn),
     Poll(crate::graphql::care::polls::Poll),
+    Suggestion(crate::graphql::care::suggestions::Suggestion),
 }
 
 pub const MAX_NODES: usize = 100;
@@ -257,6 +258,10 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .await
             .ok()
             .map(|(p, _)| Node::Poll(crate::graphql::care::polls::Poll(p))),
+        Kind::Suggestion => crate::domain::care::suggestions::visible(ctx.db()?, &access, uuid)
+            .await
+            .ok()
+            .map(|s| Node::Suggestion(crate::graphql::care::suggestions::Suggestion(s))),
         Kind::ActionCommitment => {
             let Some(c) = loaders.commitments.load_one(uuid).await? else {
                 return Ok(None);

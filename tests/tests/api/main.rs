@@ -16,4 +16,5 @@ mod polls;
 mod rotation;
 mod schema;
 mod statements;
+mod suggestions;
 mod umbrella;

@@ -4,3 +4,4 @@
 pub mod check_ins;
 pub mod pledges;
 pub mod polls;
+pub mod suggestions;

@@ -410,6 +410,22 @@ impl Group {
         crate::graphql::care::polls::group_polls(ctx, &self.0, args).await
     }
 
+    /// The anonymous suggestion box, newest first; for the group's facilitators and managers.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
+    async fn suggestions(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<crate::graphql::enums::SuggestionStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<crate::graphql::care::suggestions::SuggestionConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::graphql::care::suggestions::group_suggestions(ctx, &self.0, status, args).await
+    }
+
     /// Active members.
     async fn member_count(&self) -> i32 {
         self.0.active_member_count

@@ -1,0 +1,136 @@
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::suggestion;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::{
+    connection,
+    domain::{
+        care::suggestions,
+        pagination::{PageArgs, Sort, page},
+    },
+    error::AppError,
+    graphql::{
+        connection::Total,
+        context::{ContextExt, signed_in},
+        enums::SuggestionStatus,
+        ids::{self, Kind},
+        meetings::types::runs,
+    },
+};
+
+/// An anonymous suggestion: it carries no author, anywhere.
+#[derive(Clone)]
+pub struct Suggestion(pub suggestion::Model);
+
+#[Object]
+impl Suggestion {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Suggestion, self.0.id)
+    }
+
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+
+    async fn status(&self) -> SuggestionStatus {
+        self.0.status.into()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+connection!(
+    SuggestionConnection,
+    SuggestionEdge,
+    Suggestion,
+    "A page of suggestions."
+);
+
+/// `Group.suggestions`: newest first, for the group's facilitators and managers.
+pub async fn group_suggestions(
+    ctx: &Context<'_>,
+    g: &entity::group::Model,
+    status: Option<SuggestionStatus>,
+    args: PageArgs,
+) -> Result<SuggestionConnection> {
+    if !runs(ctx, g).await? {
+        return Err(
+            AppError::forbidden("the suggestion box is read by the group's facilitators").into(),
+        );
+    }
+    let mut select = suggestion::Entity::find().filter(suggestion::Column::GroupId.eq(g.id));
+    if let Some(status) = status {
+        select =
+            select.filter(suggestion::Column::Status.eq(entity::SuggestionStatus::from(status)));
+    }
+    let sort = Sort {
+        key: None,
+        id: suggestion::Column::Id,
+        descending: true,
+    };
+    let db = ctx.db()?;
+    let result = page(db, select.clone(), &sort, &args).await?;
+    let total = select.count(db).await.map_err(AppError::from)?;
+    Ok(SuggestionConnection::new(
+        result.map(Suggestion),
+        Total::Known(total),
+    ))
+}
+
+#[derive(InputObject)]
+pub struct SubmitSuggestionInput {
+    pub group_id: ID,
+    pub text: String,
+}
+
+#[derive(InputObject)]
+pub struct SetSuggestionStatusInput {
+    pub suggestion_id: ID,
+    pub status: SuggestionStatus,
+}
+
+#[derive(SimpleObject)]
+pub struct SubmitSuggestionPayload {
+    /// Accepted; the suggestion itself is only shown to the facilitators.
+    pub ok: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct SetSuggestionStatusPayload {
+    pub suggestion: Suggestion,
+}
+
+#[derive(Default)]
+pub struct SuggestionMutation;
+
+#[Object]
+impl SuggestionMutation {
+    /// Drops an anonymous suggestion in the group's box (active members).
+    async fn submit_suggestion(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitSuggestionInput,
+    ) -> Result<SubmitSuggestionPayload> {
+        let access = signed_in(ctx).await?;
+        let group = ids::decode(Kind::Group, "groupId", &input.group_id)?;
+        suggestions::submit(ctx.db()?, &access, group, &input.text).await?;
+        Ok(SubmitSuggestionPayload { ok: true })
+    }
+
+    /// Facilitators mark a suggestion ADDRESSED, DECLINED or OPEN again.
+    async fn set_suggestion_status(
+        &self,
+        ctx: &Context<'_>,
+        input: SetSuggestionStatusInput,
+    ) -> Result<SetSuggestionStatusPayload> {
+        let access = signed_in(ctx).await?;
+        let id = ids::decode(Kind::Suggestion, "suggestionId", &input.suggestion_id)?;
+        let s = suggestions::set_status(ctx.db()?, &access, id, input.status.into()).await?;
+        Ok(SetSuggestionStatusPayload {
+            suggestion: Suggestion(s),
+        })
+    }
+}
