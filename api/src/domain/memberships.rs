@@ -318,3 +318,17 @@ pub async fn remove_member(
     txn.commit().await?;
     Ok(removed)
 }
+
+/// The person's ACTIVE membership of the group, if they have one.
+pub async fn active_membership(
+    db: &impl ConnectionTrait,
+    group_id: Uuid,
+    person_id: Uuid,
+) -> AppResult<Option<membership::Model>> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::PersonId.eq(person_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .one(db)
+        .await?)
+}

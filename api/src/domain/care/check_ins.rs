@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use entity::{MembershipStatus, check_in, membership};
+use entity::check_in;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession as _, TransactionTrait, sea_query::OnConflict,
@@ -41,12 +41,7 @@ pub async fn submit(
     let note = optional_text("note", note.as_deref(), 1000)?;
     let txn = crate::domain::begin(db).await?;
     let (g, _) = visible_group(&txn, access, group_id).await?;
-    let member = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(g.id))
-        .filter(membership::Column::PersonId.eq(me))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .one(&txn)
-        .await?;
+    let member = crate::domain::memberships::active_membership(&txn, g.id, me).await?;
     if member.is_none() {
         return Err(AppError::forbidden(
             "only the group's active members check in for it",

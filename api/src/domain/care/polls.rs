@@ -2,10 +2,10 @@
 //! everyone in the group sees the tally and their own vote, never anyone else's.
 
 use chrono::{Duration, Utc};
-use entity::{MembershipStatus, Thumb, meeting, membership, poll, poll_vote};
+use entity::{Thumb, meeting, poll, poll_vote};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession as _, TransactionTrait, sea_query::OnConflict,
+    ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionSession as _, TransactionTrait,
+    sea_query::OnConflict,
 };
 use uuid::Uuid;
 
@@ -94,12 +94,7 @@ pub async fn vote(
     let me = require_person(access)?;
     let txn = crate::domain::begin(db).await?;
     let (p, _) = visible(&txn, access, poll_id).await?;
-    let member = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(p.group_id))
-        .filter(membership::Column::PersonId.eq(me))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .one(&txn)
-        .await?;
+    let member = crate::domain::memberships::active_membership(&txn, p.group_id, me).await?;
     if member.is_none() {
         return Err(AppError::forbidden("only the group's active members vote"));
     }

@@ -2,11 +2,8 @@
 //! even the database, says who made it.
 
 use chrono::Utc;
-use entity::{MembershipStatus, SuggestionStatus, membership, suggestion};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionSession as _,
-    TransactionTrait,
-};
+use entity::{SuggestionStatus, suggestion};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionSession as _, TransactionTrait};
 use uuid::Uuid;
 
 use crate::{
@@ -30,12 +27,7 @@ pub async fn submit(
     let suggestion_text = text("text", suggestion_text, 2000)?;
     let txn = crate::domain::begin(db).await?;
     let (g, _) = visible_group(&txn, access, group_id).await?;
-    let member = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(g.id))
-        .filter(membership::Column::PersonId.eq(me))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .one(&txn)
-        .await?;
+    let member = crate::domain::memberships::active_membership(&txn, g.id, me).await?;
     if member.is_none() {
         return Err(AppError::forbidden(
             "only the group's active members make suggestions",

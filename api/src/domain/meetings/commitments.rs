@@ -42,12 +42,7 @@ pub async fn add_commitment(
             "a cancelled meeting takes no commitments",
         ));
     }
-    let own = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(group.id))
-        .filter(membership::Column::PersonId.eq(me))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .one(&txn)
-        .await?;
+    let own = crate::domain::memberships::active_membership(&txn, group.id, me).await?;
     let target = match membership_id {
         None => own
             .clone()

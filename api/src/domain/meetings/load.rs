@@ -4,13 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{
-    MeetingStatus, MembershipStatus, facilitator_load_report, group, meeting, membership,
-};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionSession as _,
-    TransactionTrait,
-};
+use entity::{MeetingStatus, facilitator_load_report, group, meeting, membership};
+use sea_orm::{ActiveModelTrait, Set, TransactionSession as _, TransactionTrait};
 use std::str::FromStr;
 use uuid::Uuid;
 
@@ -120,11 +115,7 @@ pub async fn report_load(
     let note = optional_text("note", note.as_deref(), 1000)?;
     let txn = crate::domain::begin(db).await?;
     let (g, _) = visible_group(&txn, access, group_id).await?;
-    let mine = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(g.id))
-        .filter(membership::Column::PersonId.eq(me))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .one(&txn)
+    let mine = crate::domain::memberships::active_membership(&txn, g.id, me)
         .await?
         .filter(|m| m.role.runs_group())
         .ok_or_else(|| AppError::forbidden("only the group's facilitators report their load"))?;

@@ -139,11 +139,7 @@ pub async fn set_unavailability(
     }
     let txn = crate::domain::begin(db).await?;
     let (g, _) = crate::domain::groups::visible_group(&txn, access, group_id).await?;
-    let mine = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(g.id))
-        .filter(membership::Column::PersonId.eq(me))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .one(&txn)
+    let mine = crate::domain::memberships::active_membership(&txn, g.id, me)
         .await?
         .ok_or_else(|| AppError::forbidden("only active members declare unavailability"))?;
     let saved = unavailability::ActiveModel {

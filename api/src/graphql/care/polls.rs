@@ -15,7 +15,7 @@ use crate::{
         context::{ContextExt, signed_in},
         enums::Thumb,
         ids::{self, Kind},
-        loaders::care::{OwnVoteKey, TallyKey},
+        loaders::care::VotesKey,
         meetings::types::{Meeting, insider},
     },
 };
@@ -56,13 +56,12 @@ impl Poll {
     }
 
     async fn tally(&self, ctx: &Context<'_>) -> Result<PollTally> {
-        let (up, down) = ctx
-            .loaders()?
-            .care
-            .load_one(TallyKey(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(PollTally { up, down })
+        let votes = self.votes(ctx).await?;
+        let up = votes.iter().filter(|v| v.vote == entity::Thumb::Up).count() as i64;
+        Ok(PollTally {
+            up,
+            down: votes.len() as i64 - up,
+        })
     }
 
     /// The viewer's own vote; nobody sees anyone else's.
@@ -70,11 +69,25 @@ impl Poll {
         let Some(person) = ctx.viewer()?.person_id else {
             return Ok(None);
         };
-        let key = OwnVoteKey {
-            poll: self.0.id,
-            person,
-        };
-        Ok(ctx.loaders()?.care.load_one(key).await?.map(Into::into))
+        let votes = self.votes(ctx).await?;
+        Ok(votes
+            .iter()
+            .find(|v| v.person_id == person)
+            .map(|v| v.vote.into()))
+    }
+}
+
+impl Poll {
+    async fn votes(
+        &self,
+        ctx: &Context<'_>,
+    ) -> crate::error::AppResult<Vec<entity::poll_vote::Model>> {
+        Ok(ctx
+            .loaders()?
+            .care
+            .load_one(VotesKey(self.0.id))
+            .await?
+            .unwrap_or_default())
     }
 }
 

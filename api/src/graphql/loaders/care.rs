@@ -88,16 +88,17 @@ impl Loader<AcceptanceKey> for CareLoader {
     }
 }
 
-/// Up and down votes of a poll.
+/// The votes of a poll. Resolvers derive the tally and the viewer's own vote from them; no
+/// field ever returns anyone else's vote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct TallyKey(pub Uuid);
+pub struct VotesKey(pub Uuid);
 
-impl Loader<TallyKey> for CareLoader {
-    type Value = (i64, i64);
+impl Loader<VotesKey> for CareLoader {
+    type Value = Vec<entity::poll_vote::Model>;
     type Error = AppError;
 
-    async fn load(&self, keys: &[TallyKey]) -> Result<HashMap<TallyKey, Self::Value>, AppError> {
-        use entity::{Thumb, poll_vote};
+    async fn load(&self, keys: &[VotesKey]) -> Result<HashMap<VotesKey, Self::Value>, AppError> {
+        use entity::poll_vote;
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
         let backend = self.db.get_database_backend();
         let votes = poll_vote::Entity::find()
@@ -108,56 +109,10 @@ impl Loader<TallyKey> for CareLoader {
             ))
             .all(&self.db)
             .await?;
-        let mut out: HashMap<TallyKey, (i64, i64)> = keys.iter().map(|k| (*k, (0, 0))).collect();
+        let mut out: HashMap<VotesKey, Self::Value> = HashMap::new();
         for v in votes {
-            let entry = out.entry(TallyKey(v.poll_id)).or_default();
-            match v.vote {
-                Thumb::Up => entry.0 += 1,
-                Thumb::Down => entry.1 += 1,
-            }
+            out.entry(VotesKey(v.poll_id)).or_default().push(v);
         }
         Ok(out)
-    }
-}
-
-/// One person's own vote on a poll.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct OwnVoteKey {
-    pub poll: Uuid,
-    pub person: Uuid,
-}
-
-impl Loader<OwnVoteKey> for CareLoader {
-    type Value = entity::Thumb;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[OwnVoteKey],
-    ) -> Result<HashMap<OwnVoteKey, Self::Value>, AppError> {
-        use entity::poll_vote;
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.poll).collect();
-        let backend = self.db.get_database_backend();
-        let votes = poll_vote::Entity::find()
-            .filter(in_ids(
-                backend,
-                Expr::col((poll_vote::Entity, poll_vote::Column::PollId)),
-                &ids,
-            ))
-            .all(&self.db)
-            .await?;
-        Ok(votes
-            .into_iter()
-            .map(|v| {
-                (
-                    OwnVoteKey {
-                        poll: v.poll_id,
-                        person: v.person_id,
-                    },
-                    v.vote,
-                )
-            })
-            .filter(|(k, _)| keys.contains(k))
-            .collect())
     }
 }
