@@ -23,5 +23,6 @@ pub mod refresh_token;
 pub mod role_grant;
 pub mod suggestion;
 pub mod unavailability;
+pub mod wellbeing_week;
 
 pub use enums::*;

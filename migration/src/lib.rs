@@ -27,6 +27,7 @@ mod m20261123_000022_create_pledge_acceptances;
 mod m20261123_000023_create_polls;
 mod m20261123_000024_create_poll_votes;
 mod m20261123_000025_create_suggestions;
+mod m20261123_000026_create_wellbeing_weeks;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000023_create_polls::Migration),
             Box::new(m20261123_000024_create_poll_votes::Migration),
             Box::new(m20261123_000025_create_suggestions::Migration),
+            Box::new(m20261123_000026_create_wellbeing_weeks::Migration),
         ]
     }
 }

@@ -18,3 +18,4 @@ mod schema;
 mod statements;
 mod suggestions;
 mod umbrella;
+mod wellbeing;

@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use entity::check_in;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -139,9 +139,8 @@ pub async fn trend(
         .order_by_asc(check_in::Column::LocalDate)
         .all(db)
         .await?;
-    let monday = |d: NaiveDate| d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
     let mut points = Vec::new();
-    let mut start = monday(from);
+    let mut start = super::wellbeing::monday(from);
     while start <= to {
         let end = start + Duration::days(6);
         let week: Vec<i32> = rows

@@ -5,3 +5,4 @@ pub mod check_ins;
 pub mod pledges;
 pub mod polls;
 pub mod suggestions;
+pub mod wellbeing;

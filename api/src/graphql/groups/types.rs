@@ -396,6 +396,21 @@ impl Group {
         crate::graphql::care::pledges::pledge_status(ctx, &self.0).await
     }
 
+    /// Check-ins in aggregate, per week or per meeting interval, for the group's facilitators,
+    /// managers and analysts. `from` and `to` widen to whole weeks (Monday to Sunday in the
+    /// group's zone); a bucket with fewer contributors than the privacy cohort, or not yet
+    /// ended, is suppressed.
+    async fn wellbeing(
+        &self,
+        ctx: &Context<'_>,
+        from: crate::graphql::scalars::Date,
+        to: crate::graphql::scalars::Date,
+        #[graphql(default_with = "crate::graphql::care::wellbeing::WellbeingBucketSize::Week")]
+        bucket: crate::graphql::care::wellbeing::WellbeingBucketSize,
+    ) -> Result<Vec<crate::graphql::care::wellbeing::WellbeingBucket>> {
+        crate::graphql::care::wellbeing::group_wellbeing(ctx, &self.0, from, to, bucket).await
+    }
+
     /// Thumbs polls, newest first; for the group's members and managers.
     #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn polls(

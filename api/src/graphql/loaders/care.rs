@@ -1,4 +1,5 @@
-//! Loaders for member care: each group's current pledge and people's acceptances of it.
+//! Loaders for member care: current pledges and acceptances, poll votes, and the frozen
+//! wellbeing weeks and meeting intervals of groups.
 
 use std::collections::HashMap;
 
@@ -7,7 +8,15 @@ use entity::{pledge, pledge_acceptance};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 use uuid::Uuid;
 
-use crate::{domain::in_ids, error::AppError};
+use chrono::NaiveDate;
+
+use crate::{
+    domain::{
+        care::wellbeing::{self, ClosedWeeks, Figures, IntervalsOf, Span},
+        in_ids,
+    },
+    error::AppError,
+};
 
 pub struct CareLoader {
     pub(super) db: DatabaseConnection,
@@ -114,5 +123,40 @@ impl Loader<VotesKey> for CareLoader {
             out.entry(VotesKey(v.poll_id)).or_default().push(v);
         }
         Ok(out)
+    }
+}
+
+impl Loader<ClosedWeeks> for CareLoader {
+    type Value = HashMap<NaiveDate, Figures>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[ClosedWeeks],
+    ) -> Result<HashMap<ClosedWeeks, Self::Value>, AppError> {
+        let frozen = wellbeing::frozen(&self.db, keys).await?;
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let weeks = k
+                    .weeks
+                    .starts()
+                    .filter_map(|s| frozen.get(&(k.group, s)).map(|f| (s, *f)))
+                    .collect();
+                (*k, weeks)
+            })
+            .collect())
+    }
+}
+
+impl Loader<IntervalsOf> for CareLoader {
+    type Value = Vec<Span>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[IntervalsOf],
+    ) -> Result<HashMap<IntervalsOf, Self::Value>, AppError> {
+        wellbeing::intervals(&self.db, keys).await
     }
 }

@@ -42,7 +42,7 @@ pub struct Retention {
     pub left_last_90_days: i32,
 }
 
-async fn metrics_allowed(ctx: &Context<'_>, g: &group::Model) -> AppResult<()> {
+pub async fn metrics_allowed(ctx: &Context<'_>, g: &group::Model) -> AppResult<()> {
     let access = access(ctx).await?;
     if !access.is_signed_in() {
         return Err(AppError::unauthenticated());

@@ -1,0 +1,130 @@
+//! `Group.wellbeing`: the group's check-ins in aggregate, withheld below the cohort size.
+
+use std::str::FromStr;
+
+use async_graphql::{Context, Enum, Result, SimpleObject};
+use chrono::Utc;
+use entity::group;
+
+use crate::{
+    domain::care::wellbeing::{self, Bucket, ClosedWeeks, IntervalsOf, Weeks, Withheld},
+    error::AppError,
+    graphql::{context::ContextExt, meetings::health::metrics_allowed, scalars::Date},
+};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum WellbeingBucketSize {
+    /// Monday to Sunday in the group's zone.
+    Week,
+    /// From the week of one meeting up to the week of the next, in whole weeks.
+    MeetingInterval,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum WellbeingWithheld {
+    /// Fewer distinct contributors than the privacy cohort (CANOPY_PRIVACY_MIN_COHORT), in
+    /// this bucket or, for a meeting interval, in one of its weeks.
+    TooFewContributors,
+    /// The bucket has not ended; it is released once it has.
+    NotClosed,
+}
+
+/// Check-ins with one rating.
+#[derive(SimpleObject)]
+pub struct RatingCount {
+    pub rating: i32,
+    pub check_ins: i32,
+}
+
+/// One bucket of a group's wellbeing. When `suppressed`, every value is null.
+#[derive(SimpleObject)]
+pub struct WellbeingBucket {
+    pub start: Date,
+    pub end: Date,
+    /// Distinct people who checked in.
+    pub contributors: Option<i32>,
+    pub average_rating: Option<f64>,
+    /// Check-ins per rating, 1 to 5.
+    pub distribution: Option<Vec<RatingCount>>,
+    pub suppressed: bool,
+    pub withheld: Option<WellbeingWithheld>,
+}
+
+impl From<Bucket> for WellbeingBucket {
+    fn from(b: Bucket) -> Self {
+        let (start, end) = (Date(b.start), Date(b.end));
+        match b.figures {
+            Ok(f) => Self {
+                start,
+                end,
+                contributors: Some(f.contributors),
+                average_rating: f.average(),
+                distribution: Some(
+                    f.rated
+                        .iter()
+                        .zip(1..)
+                        .map(|(count, rating)| RatingCount {
+                            rating,
+                            check_ins: *count,
+                        })
+                        .collect(),
+                ),
+                suppressed: false,
+                withheld: None,
+            },
+            Err(why) => Self {
+                start,
+                end,
+                contributors: None,
+                average_rating: None,
+                distribution: None,
+                suppressed: true,
+                withheld: Some(match why {
+                    Withheld::TooFewContributors => WellbeingWithheld::TooFewContributors,
+                    Withheld::NotClosed => WellbeingWithheld::NotClosed,
+                }),
+            },
+        }
+    }
+}
+
+pub async fn group_wellbeing(
+    ctx: &Context<'_>,
+    g: &group::Model,
+    from: Date,
+    to: Date,
+    size: WellbeingBucketSize,
+) -> Result<Vec<WellbeingBucket>> {
+    metrics_allowed(ctx, g).await?;
+    let weeks = Weeks::covering(from.0, to.0)?;
+    let tz = chrono_tz::Tz::from_str(&g.timezone).map_err(AppError::internal)?;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let min_cohort =
+        i32::try_from(ctx.services()?.config.privacy_min_cohort).map_err(AppError::internal)?;
+    let loaders = ctx.loaders()?;
+    let frozen = match weeks.closed_by(today) {
+        Some(closed) => loaders
+            .care
+            .load_one(ClosedWeeks {
+                group: g.id,
+                weeks: closed,
+            })
+            .await?
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
+    let weekly = wellbeing::weekly(weeks, &frozen, min_cohort);
+    let buckets = match size {
+        WellbeingBucketSize::Week => weekly,
+        WellbeingBucketSize::MeetingInterval => {
+            let key = IntervalsOf {
+                group: g.id,
+                tz,
+                weeks,
+            };
+            let spans = loaders.care.load_one(key).await?.unwrap_or_default();
+            wellbeing::by_interval(&weekly, &spans, min_cohort)
+        }
+    };
+    Ok(buckets.into_iter().map(WellbeingBucket::from).collect())
+}

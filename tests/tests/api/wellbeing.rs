@@ -1,0 +1,356 @@
+//! Group wellbeing: released in aggregate only, and never recoverable below the cohort.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use entity::check_in;
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{Session, TestApp, World, code, ok, spawn_app, uuid_of};
+
+const WELLBEING: &str = "query($id: ID!, $from: Date!, $to: Date!, $bucket: WellbeingBucketSize) { node(id: $id) { ... on Group { wellbeing(from: $from, to: $to, bucket: $bucket) { start end contributors averageRating distribution { rating checkIns } suppressed withheld } } } }";
+const SCHEDULE: &str =
+    "mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }";
+
+pub struct Circle {
+    pub w: World,
+    pub group: String,
+    pub facilitator: Session,
+    pub members: Vec<Session>,
+}
+
+/// A UTC group with a facilitator and seven members.
+pub async fn circle(app: &TestApp) -> Circle {
+    let w = app.world().await;
+    let group = app
+        .group(&w.admin, &w.a1, "steady-circle", json!({ "cadence": { "frequency": "WEEKLY", "weekday": "WEDNESDAY", "localStartTime": "18:00", "timezone": "UTC" } }))
+        .await;
+    let facilitator = app.sign_up("Fay").await;
+    let fac_m = ok(&app.join(&facilitator, &group).await)["joinGroup"]["membership"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let set = "mutation($id: ID!) { setMembershipRole(input: {membershipId: $id, role: FACILITATOR}) { membership { id } } }";
+    ok(&app.gql_as(&w.admin, set, json!({ "id": fac_m })).await);
+    let mut members = Vec::new();
+    for i in 0..7 {
+        let s = app.sign_up(&format!("Member{i}")).await;
+        ok(&app.join(&s, &group).await);
+        members.push(s);
+    }
+    Circle {
+        w,
+        group,
+        facilitator,
+        members,
+    }
+}
+
+fn monday_weeks_ago(weeks: i64) -> NaiveDate {
+    let today = Utc::now().date_naive();
+    today
+        - Duration::days(i64::from(today.weekday().num_days_from_monday()))
+        - Duration::weeks(weeks)
+}
+
+/// Writes a past check-in directly (the API only takes today's).
+pub async fn past_check_in(app: &TestApp, who: &Session, group: &str, day: NaiveDate, rating: i32) {
+    let now = Utc::now();
+    check_in::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(uuid_of(&who.person_id)),
+        group_id: Set(uuid_of(group)),
+        local_date: Set(day),
+        rating: Set(rating),
+        note: Set(Some("private".into())),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
+fn vars(group: &str, from: NaiveDate, to: NaiveDate, bucket: &str) -> Value {
+    json!({ "id": group, "from": from.to_string(), "to": to.to_string(), "bucket": bucket })
+}
+
+fn buckets(res: &Value) -> Vec<Value> {
+    ok(res)["node"]["wellbeing"].as_array().unwrap().clone()
+}
+
+/// Three weeks ago six people checked in, two weeks ago three, last week five; this week is
+/// still open.
+async fn history(app: &TestApp, c: &Circle) {
+    let plan = [(3, 6), (2, 3), (1, 5)];
+    for (ago, people) in plan {
+        let monday = monday_weeks_ago(ago);
+        for (i, who) in c.members.iter().take(people).enumerate() {
+            let rating = i32::try_from(i % 5).unwrap() + 1;
+            past_check_in(app, who, &c.group, monday + Duration::days(1), rating).await;
+            // A second check-in the same week counts once as a contributor.
+            if i == 0 {
+                past_check_in(app, who, &c.group, monday + Duration::days(4), 5).await;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn weekly_buckets_release_only_closed_weeks_with_a_full_cohort() {
+    let app = spawn_app().await;
+    let c = circle(&app).await;
+    history(&app, &c).await;
+    let today = Utc::now().date_naive();
+    ok(&app
+        .gql_as(
+            &c.members[0],
+            "mutation($input: SubmitCheckInInput!) { submitCheckIn(input: $input) { checkIn { id } } }",
+            json!({ "input": { "groupId": c.group, "rating": 2 } }),
+        )
+        .await);
+    // From a Wednesday: the window widens to whole weeks.
+    let from = monday_weeks_ago(3) + Duration::days(2);
+    let res = app
+        .gql_as(
+            &c.facilitator,
+            WELLBEING,
+            vars(&c.group, from, today, "WEEK"),
+        )
+        .await;
+    let b = buckets(&res);
+    assert_eq!(b.len(), 4);
+    assert_eq!(b[0]["start"], monday_weeks_ago(3).to_string());
+    assert_eq!(
+        b[0]["end"],
+        (monday_weeks_ago(3) + Duration::days(6)).to_string()
+    );
+    assert_eq!(b[0]["suppressed"], false);
+    assert_eq!(b[0]["contributors"], 6);
+    // Ratings 1,2,3,4,5,1 plus the second check-in (5): 21 / 7.
+    assert_eq!(b[0]["averageRating"], 3.0);
+    let dist: Vec<i64> = b[0]["distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["checkIns"].as_i64().unwrap())
+        .collect();
+    assert_eq!(dist, [2, 1, 1, 1, 2]);
+    // Three contributors: everything null.
+    assert_eq!(b[1]["suppressed"], true);
+    assert_eq!(b[1]["withheld"], "TOO_FEW_CONTRIBUTORS");
+    for key in ["contributors", "averageRating", "distribution"] {
+        assert!(b[1][key].is_null(), "{key} leaked: {}", b[1]);
+    }
+    // Exactly the cohort: released.
+    assert_eq!(b[2]["suppressed"], false);
+    assert_eq!(b[2]["contributors"], 5);
+    // This week is open, whatever its numbers.
+    assert_eq!(b[3]["suppressed"], true);
+    assert_eq!(b[3]["withheld"], "NOT_CLOSED");
+    assert!(b[3]["averageRating"].is_null());
+}
+
+#[tokio::test]
+async fn no_window_or_bucket_size_recovers_a_suppressed_week() {
+    let app = spawn_app().await;
+    let c = circle(&app).await;
+    history(&app, &c).await;
+    let suppressed = monday_weeks_ago(2);
+    let all = buckets(
+        &app.gql_as(
+            &c.facilitator,
+            WELLBEING,
+            vars(&c.group, monday_weeks_ago(3), monday_weeks_ago(1), "WEEK"),
+        )
+        .await,
+    );
+    // A one-day window inside the suppressed week is the whole week, suppressed.
+    let day = suppressed + Duration::days(1);
+    let one = buckets(
+        &app.gql_as(&c.facilitator, WELLBEING, vars(&c.group, day, day, "WEEK"))
+            .await,
+    );
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0], all[1]);
+    // Shifted, overlapping windows land on the same grid: no partial week to subtract.
+    for (from, to) in [
+        (
+            monday_weeks_ago(3) + Duration::days(3),
+            suppressed + Duration::days(2),
+        ),
+        (
+            suppressed + Duration::days(5),
+            monday_weeks_ago(1) + Duration::days(1),
+        ),
+    ] {
+        let shifted = buckets(
+            &app.gql_as(&c.facilitator, WELLBEING, vars(&c.group, from, to, "WEEK"))
+                .await,
+        );
+        for b in &shifted {
+            let same = all.iter().find(|a| a["start"] == b["start"]).unwrap();
+            assert_eq!(b, same);
+        }
+    }
+    // With no meeting in range the whole range is one interval: it holds the suppressed week,
+    // so it is suppressed too (else interval minus the visible weeks = the suppressed week).
+    let whole = buckets(
+        &app.gql_as(
+            &c.facilitator,
+            WELLBEING,
+            vars(
+                &c.group,
+                monday_weeks_ago(3),
+                monday_weeks_ago(1),
+                "MEETING_INTERVAL",
+            ),
+        )
+        .await,
+    );
+    assert_eq!(whole.len(), 1);
+    assert_eq!(whole[0]["suppressed"], true);
+    assert!(whole[0]["contributors"].is_null());
+    // A meeting last week splits it: [3 and 2 weeks ago] suppressed, [last week] released
+    // with exactly the weekly figures.
+    let meeting_at = (monday_weeks_ago(1) + Duration::days(2))
+        .and_hms_opt(18, 0, 0)
+        .unwrap()
+        .and_utc()
+        .to_rfc3339();
+    ok(&app
+        .gql_as(
+            &c.facilitator,
+            SCHEDULE,
+            json!({ "input": { "groupId": c.group, "startsAt": meeting_at } }),
+        )
+        .await);
+    let split = buckets(
+        &app.gql_as(
+            &c.facilitator,
+            WELLBEING,
+            vars(
+                &c.group,
+                monday_weeks_ago(3),
+                monday_weeks_ago(1),
+                "MEETING_INTERVAL",
+            ),
+        )
+        .await,
+    );
+    assert_eq!(split.len(), 2);
+    assert_eq!(split[0]["start"], monday_weeks_ago(3).to_string());
+    assert_eq!(split[0]["suppressed"], true);
+    assert_eq!(split[1]["distribution"], all[2]["distribution"]);
+    assert_eq!(split[1]["averageRating"], all[2]["averageRating"]);
+    // Nothing anywhere adds the weeks up.
+    assert!(!serde_json::to_string(&all).unwrap().contains("total"));
+}
+
+#[tokio::test]
+async fn a_released_week_never_changes_so_two_reads_cannot_be_differenced() {
+    let app = spawn_app().await;
+    let c = circle(&app).await;
+    history(&app, &c).await;
+    let last_week = monday_weeks_ago(1);
+    let read = || async {
+        buckets(
+            &app.gql_as(
+                &c.facilitator,
+                WELLBEING,
+                vars(&c.group, last_week, last_week, "WEEK"),
+            )
+            .await,
+        )
+    };
+    let before = read().await;
+    assert_eq!(before[0]["contributors"], 5);
+    // A member deletes last week's check-in: their data goes, the released week stays as it
+    // was, so comparing the two reads says nothing about them.
+    let mine = app
+        .gql_as(
+            &c.members[4],
+            "{ viewer { checkIns { edges { node { id date } } } } }",
+            json!({}),
+        )
+        .await;
+    let edge = ok(&mine)["viewer"]["checkIns"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["date"] == (last_week + Duration::days(1)).to_string())
+        .unwrap()
+        .clone();
+    ok(&app
+        .gql_as(
+            &c.members[4],
+            "mutation($id: ID!) { deleteCheckIn(input: {checkInId: $id}) { deletedCheckInId } }",
+            json!({ "id": edge["node"]["id"] }),
+        )
+        .await);
+    assert_eq!(read().await, before);
+    // And the person's own list no longer has it.
+    let after = app
+        .gql_as(
+            &c.members[4],
+            "{ viewer { checkIns { totalCount } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(ok(&after)["viewer"]["checkIns"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn wellbeing_is_for_facilitators_managers_and_analysts_and_checks_its_window() {
+    let app = spawn_app().await;
+    let c = circle(&app).await;
+    let (from, to) = (monday_weeks_ago(2), monday_weeks_ago(1));
+    let v = vars(&c.group, from, to, "WEEK");
+    let analyst = app.sign_up("Ana").await;
+    app.grant(&c.w.admin, &analyst, "ANALYST", &c.w.org_id, Some(&c.w.a))
+        .await;
+    for who in [&c.facilitator, &c.w.admin, &c.w.coordinator_a, &analyst] {
+        assert_eq!(
+            buckets(&app.gql_as(who, WELLBEING, v.clone()).await).len(),
+            2
+        );
+    }
+    assert_eq!(
+        code(&app.gql(WELLBEING, v.clone()).await),
+        "UNAUTHENTICATED"
+    );
+    // A member (who checks in) and a coordinator elsewhere do not read the aggregate.
+    for who in [&c.members[0], &c.w.coordinator_b] {
+        assert_eq!(
+            code(&app.gql_as(who, WELLBEING, v.clone()).await),
+            "FORBIDDEN"
+        );
+    }
+    let backwards = vars(&c.group, to, from, "WEEK");
+    assert_eq!(
+        code(&app.gql_as(&c.facilitator, WELLBEING, backwards).await),
+        "BAD_USER_INPUT"
+    );
+    let too_long = vars(&c.group, from - Duration::weeks(120), to, "WEEK");
+    assert_eq!(
+        code(&app.gql_as(&c.facilitator, WELLBEING, too_long).await),
+        "BAD_USER_INPUT"
+    );
+}
+
+#[tokio::test]
+async fn the_cohort_size_is_configurable() {
+    let app = crate::helpers::spawn_app_with(&[("CANOPY_PRIVACY_MIN_COHORT", "3")]).await;
+    let c = circle(&app).await;
+    history(&app, &c).await;
+    let b = buckets(
+        &app.gql_as(
+            &c.facilitator,
+            WELLBEING,
+            vars(&c.group, monday_weeks_ago(2), monday_weeks_ago(2), "WEEK"),
+        )
+        .await,
+    );
+    assert_eq!(b[0]["suppressed"], false);
+    assert_eq!(b[0]["contributors"], 3);
+}
