@@ -10,6 +10,8 @@ pub mod group;
 pub mod group_review;
 pub mod login_failure;
 pub mod meeting;
+pub mod meeting_feedback;
+pub mod meeting_feedback_receipt;
 pub mod meeting_record;
 pub mod membership;
 pub mod organisation;

@@ -28,6 +28,8 @@ mod m20261123_000023_create_polls;
 mod m20261123_000024_create_poll_votes;
 mod m20261123_000025_create_suggestions;
 mod m20261123_000026_create_wellbeing_weeks;
+mod m20261123_000027_create_meeting_feedback;
+mod m20261123_000028_create_meeting_feedback_receipts;
 
 pub struct Migrator;
 
@@ -61,6 +63,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000024_create_poll_votes::Migration),
             Box::new(m20261123_000025_create_suggestions::Migration),
             Box::new(m20261123_000026_create_wellbeing_weeks::Migration),
+            Box::new(m20261123_000027_create_meeting_feedback::Migration),
+            Box::new(m20261123_000028_create_meeting_feedback_receipts::Migration),
         ]
     }
 }

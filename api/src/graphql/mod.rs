@@ -37,6 +37,7 @@ pub struct Mutation(
     meetings::rotation::RotationMutation,
     meetings::health::HealthMutation,
     care::check_ins::CheckInMutation,
+    care::feedback::FeedbackMutation,
     care::pledges::PledgeMutation,
     care::polls::PollMutation,
     care::suggestions::SuggestionMutation,

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod check_ins;
 mod demo;
+mod feedback;
 mod groups;
 mod http_surface;
 mod limits;

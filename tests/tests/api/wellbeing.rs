@@ -17,6 +17,7 @@ pub struct Circle {
     pub group: String,
     pub facilitator: Session,
     pub members: Vec<Session>,
+    pub memberships: Vec<String>,
 }
 
 /// A UTC group with a facilitator and seven members.
@@ -33,9 +34,16 @@ pub async fn circle(app: &TestApp) -> Circle {
     let set = "mutation($id: ID!) { setMembershipRole(input: {membershipId: $id, role: FACILITATOR}) { membership { id } } }";
     ok(&app.gql_as(&w.admin, set, json!({ "id": fac_m })).await);
     let mut members = Vec::new();
+    let mut memberships = Vec::new();
     for i in 0..7 {
         let s = app.sign_up(&format!("Member{i}")).await;
-        ok(&app.join(&s, &group).await);
+        let joined = app.join(&s, &group).await;
+        memberships.push(
+            ok(&joined)["joinGroup"]["membership"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
         members.push(s);
     }
     Circle {
@@ -43,6 +51,7 @@ pub async fn circle(app: &TestApp) -> Circle {
         group,
         facilitator,
         members,
+        memberships,
     }
 }
 

@@ -2,6 +2,7 @@
 //! check-in, on any path.
 
 pub mod check_ins;
+pub mod feedback;
 pub mod pledges;
 pub mod polls;
 pub mod suggestions;

@@ -1,6 +1,8 @@
-//! Member care: check-ins and group wellbeing, pledges, polls and the suggestion box.
+//! Member care: check-ins and group wellbeing, pledges, polls, meeting feedback and the
+//! suggestion box.
 
 pub mod check_ins;
+pub mod feedback;
 pub mod pledges;
 pub mod polls;
 pub mod suggestions;

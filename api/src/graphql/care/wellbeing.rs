@@ -20,13 +20,23 @@ pub enum WellbeingBucketSize {
     MeetingInterval,
 }
 
+/// Why an aggregate shows no values.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum WellbeingWithheld {
-    /// Fewer distinct contributors than the privacy cohort (CANOPY_PRIVACY_MIN_COHORT), in
-    /// this bucket or, for a meeting interval, in one of its weeks.
+pub enum WithheldReason {
+    /// Fewer distinct contributors than the privacy cohort (CANOPY_PRIVACY_MIN_COHORT): in
+    /// this bucket, in one week of a meeting interval, or among a meeting's answers.
     TooFewContributors,
-    /// The bucket has not ended; it is released once it has.
+    /// The bucket, or a meeting's feedback window, has not ended; released once it has.
     NotClosed,
+}
+
+impl From<Withheld> for WithheldReason {
+    fn from(w: Withheld) -> Self {
+        match w {
+            Withheld::TooFewContributors => Self::TooFewContributors,
+            Withheld::NotClosed => Self::NotClosed,
+        }
+    }
 }
 
 /// Check-ins with one rating.
@@ -47,7 +57,7 @@ pub struct WellbeingBucket {
     /// Check-ins per rating, 1 to 5.
     pub distribution: Option<Vec<RatingCount>>,
     pub suppressed: bool,
-    pub withheld: Option<WellbeingWithheld>,
+    pub withheld: Option<WithheldReason>,
 }
 
 impl From<Bucket> for WellbeingBucket {
@@ -79,10 +89,7 @@ impl From<Bucket> for WellbeingBucket {
                 average_rating: None,
                 distribution: None,
                 suppressed: true,
-                withheld: Some(match why {
-                    Withheld::TooFewContributors => WellbeingWithheld::TooFewContributors,
-                    Withheld::NotClosed => WellbeingWithheld::NotClosed,
-                }),
+                withheld: Some(why.into()),
             },
         }
     }

@@ -160,3 +160,38 @@ impl Loader<IntervalsOf> for CareLoader {
         wellbeing::intervals(&self.db, keys).await
     }
 }
+
+/// The anonymous answers about a meeting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FeedbackKey(pub Uuid);
+
+impl Loader<FeedbackKey> for CareLoader {
+    type Value = Vec<entity::meeting_feedback::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[FeedbackKey],
+    ) -> Result<HashMap<FeedbackKey, Self::Value>, AppError> {
+        use entity::meeting_feedback;
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = meeting_feedback::Entity::find()
+            .filter(in_ids(
+                self.db.get_database_backend(),
+                Expr::col((
+                    meeting_feedback::Entity,
+                    meeting_feedback::Column::MeetingId,
+                )),
+                &ids,
+            ))
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<FeedbackKey, Self::Value> = HashMap::new();
+        for row in rows {
+            out.entry(FeedbackKey(row.meeting_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}

@@ -248,6 +248,15 @@ impl Meeting {
         self.0.updated_at
     }
 
+    /// Attendees' anonymous feedback in aggregate (facilitators, managers and analysts);
+    /// suppressed until the 72-hour feedback window closes, and below the privacy cohort.
+    async fn feedback_summary(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::graphql::care::feedback::MeetingFeedbackSummary> {
+        crate::graphql::care::feedback::summary(ctx, &self.0).await
+    }
+
     /// The finalised record; null until the meeting is HELD.
     async fn record(&self, ctx: &Context<'_>) -> Result<Option<MeetingRecord>> {
         guard(ctx, &self.0).await?;
