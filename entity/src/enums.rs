@@ -142,3 +142,13 @@ stored_enum!(AgendaItemKind {
 stored_enum!(Thumb { Up = "UP", Down = "DOWN" });
 
 stored_enum!(SuggestionStatus { Open = "OPEN", Addressed = "ADDRESSED", Declined = "DECLINED" });
+
+stored_enum!(ApplicationStatus {
+    Pending = "PENDING",
+    Approved = "APPROVED",
+    Declined = "DECLINED",
+    Expired = "EXPIRED",
+    Withdrawn = "WITHDRAWN",
+});
+
+stored_enum!(ConsentVote { Consent = "CONSENT", Object = "OBJECT", Abstain = "ABSTAIN" });

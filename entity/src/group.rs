@@ -49,6 +49,8 @@ pub struct Model {
     pub agenda_template: Option<String>,
     pub rotation_period_weeks: i32,
     pub rotation_max_consecutive_blocks: i32,
+    /// Consents that approve an application; None: half the active members, rounded up.
+    pub consent_quorum: Option<i32>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,6 +1,7 @@
 //! sea-orm entities and the enums stored in them. Knows nothing of GraphQL.
 
 pub mod action_commitment;
+pub mod application_vote;
 pub mod attendance;
 pub mod check_in;
 pub mod cluster;
@@ -14,6 +15,7 @@ pub mod meeting_feedback;
 pub mod meeting_feedback_receipt;
 pub mod meeting_record;
 pub mod membership;
+pub mod membership_application;
 pub mod organisation;
 pub mod person;
 pub mod pledge;

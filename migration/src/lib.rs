@@ -30,6 +30,9 @@ mod m20261123_000025_create_suggestions;
 mod m20261123_000026_create_wellbeing_weeks;
 mod m20261123_000027_create_meeting_feedback;
 mod m20261123_000028_create_meeting_feedback_receipts;
+mod m20261123_000029_create_membership_applications;
+mod m20261123_000030_create_application_votes;
+mod m20261123_000031_add_group_consent_quorum;
 
 pub struct Migrator;
 
@@ -65,6 +68,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000026_create_wellbeing_weeks::Migration),
             Box::new(m20261123_000027_create_meeting_feedback::Migration),
             Box::new(m20261123_000028_create_meeting_feedback_receipts::Migration),
+            Box::new(m20261123_000029_create_membership_applications::Migration),
+            Box::new(m20261123_000030_create_application_votes::Migration),
+            Box::new(m20261123_000031_add_group_consent_quorum::Migration),
         ]
     }
 }
@@ -115,6 +121,11 @@ pub(crate) enum Polls {
 pub(crate) enum Pledges {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum MembershipApplications {
+    Table,
 }
 
 #[derive(DeriveIden)]

@@ -72,6 +72,7 @@ pub struct GroupFields {
     pub membership_source: Option<MembershipSource>,
     pub ground_rules: Patch<String>,
     pub host_partner_id: Patch<Uuid>,
+    pub consent_quorum: Patch<i32>,
 }
 
 pub const DEFAULT_DURATION_MINUTES: i32 = 60;
@@ -165,6 +166,17 @@ fn apply(mut g: group::Model, f: GroupFields) -> AppResult<group::Model> {
         Patch::Keep => {}
         Patch::Clear => g.host_partner_id = None,
         Patch::Set(id) => g.host_partner_id = Some(id),
+    }
+    match f.consent_quorum {
+        Patch::Keep => {}
+        Patch::Clear => g.consent_quorum = None,
+        Patch::Set(q) if (1..=MAX_CAPACITY).contains(&q) => g.consent_quorum = Some(q),
+        Patch::Set(_) => {
+            return Err(AppError::bad_input(
+                "consentQuorum",
+                format!("a quorum is 1 to {MAX_CAPACITY} consents"),
+            ));
+        }
     }
     g.search_text = [
         Some(g.name.as_str()),
@@ -288,6 +300,7 @@ fn defaults(organisation_id: Uuid, cluster_id: Uuid) -> group::Model {
         agenda_template: None,
         rotation_period_weeks: 2,
         rotation_max_consecutive_blocks: 1,
+        consent_quorum: None,
         version: 1,
         created_at: now,
         updated_at: now,

@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 
 /// The group row, locked for the rest of the transaction on PostgreSQL so seat counts cannot
 /// race (SQLite transactions here already hold the write lock).
-pub(super) async fn lock_group(db: &impl ConnectionTrait, id: Uuid) -> AppResult<group::Model> {
+pub(crate) async fn lock_group(db: &impl ConnectionTrait, id: Uuid) -> AppResult<group::Model> {
     group::Entity::find_by_id(id)
         .lock_exclusive()
         .one(db)
@@ -28,7 +28,7 @@ pub(super) async fn lock_group(db: &impl ConnectionTrait, id: Uuid) -> AppResult
         .ok_or_else(|| AppError::not_found("group"))
 }
 
-async fn adjust_active_count(
+pub(crate) async fn adjust_active_count(
     db: &impl ConnectionTrait,
     group_id: Uuid,
     delta: i32,
@@ -64,6 +64,9 @@ pub async fn join_group(
         return Err(AppError::forbidden("this group is not taking new members"));
     }
     super::care::pledges::require_accepted(&txn, person_id, group_id).await?;
+    if g.admission == Admission::ByConsent {
+        super::care::admission::expire_stale(&txn, group_id).await?;
+    }
     let existing = membership::Entity::find()
         .filter(membership::Column::PersonId.eq(person_id))
         .filter(membership::Column::GroupId.eq(group_id))
@@ -84,7 +87,6 @@ pub async fn join_group(
             }
         }
     }
-    let now = Utc::now();
     // Nobody jumps the queue: while anyone waits, newcomers wait too.
     let someone_waits = membership::Entity::find()
         .filter(membership::Column::GroupId.eq(group_id))
@@ -99,6 +101,36 @@ pub async fn join_group(
     } else {
         MembershipStatus::Active
     };
+    let saved = place(
+        &txn,
+        existing,
+        person_id,
+        group_id,
+        status,
+        statement.clone(),
+    )
+    .await?;
+    if status == MembershipStatus::Pending {
+        super::care::admission::open(&txn, &g, person_id, statement, None).await?;
+    }
+    if status == MembershipStatus::Active {
+        adjust_active_count(&txn, group_id, 1).await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Writes the person's membership with a fresh status. A returning person reuses their row
+/// (one row per person and group).
+pub(crate) async fn place(
+    db: &impl ConnectionTrait,
+    existing: Option<membership::Model>,
+    person_id: Uuid,
+    group_id: Uuid,
+    status: MembershipStatus,
+    statement: Option<String>,
+) -> AppResult<membership::Model> {
+    let now = Utc::now();
     let fresh = existing.is_none();
     let mut active: membership::ActiveModel = match existing {
         Some(m) => m.into(),
@@ -117,17 +149,11 @@ pub async fn join_group(
     active.left_at = Set(None);
     active.waitlisted_at = Set((status == MembershipStatus::Waitlisted).then_some(now));
     active.updated_at = Set(now);
-    // A returning member reuses their row (one row per person and group).
-    let saved = if fresh {
-        active.insert(&txn).await?
+    Ok(if fresh {
+        active.insert(db).await?
     } else {
-        active.update(&txn).await?
-    };
-    if status == MembershipStatus::Active {
-        adjust_active_count(&txn, group_id, 1).await?;
-    }
-    txn.commit().await?;
-    Ok(saved)
+        active.update(db).await?
+    })
 }
 
 /// Stores an ACTIVE membership directly (demo data and set-up; no admission rules).
@@ -173,6 +199,9 @@ pub async fn leave_group(
         .await?
         .filter(|m| m.status.is_current())
         .ok_or_else(|| AppError::not_found("membership"))?;
+    if mine.status == MembershipStatus::Pending {
+        super::care::admission::withdraw(&txn, g.id, person_id).await?;
+    }
     let left = end_membership(&txn, &g, mine, MembershipStatus::Left).await?;
     txn.commit().await?;
     Ok(left)

@@ -48,3 +48,9 @@ remote_enum!(
 remote_enum!(AgendaItemKind => "entity::AgendaItemKind" { Icebreaker, CheckIn, TopicSpotlight, Brainstorm, ActionCommitment, Feedback, Custom });
 remote_enum!(Thumb => "entity::Thumb" { Up, Down });
 remote_enum!(SuggestionStatus => "entity::SuggestionStatus" { Open, Addressed, Declined });
+remote_enum!(
+    /// PENDING until consented (APPROVED), declined by a facilitator, expired after 14 days, or
+    /// withdrawn by the applicant leaving.
+    ApplicationStatus => "entity::ApplicationStatus" { Pending, Approved, Declined, Expired, Withdrawn }
+);
+remote_enum!(ConsentVote => "entity::ConsentVote" { Consent, Object, Abstain });

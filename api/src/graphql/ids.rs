@@ -22,6 +22,7 @@ pub enum Kind {
     CheckIn,
     Poll,
     Suggestion,
+    Application,
 }
 
 impl Kind {
@@ -41,6 +42,7 @@ impl Kind {
             Self::CheckIn => "CheckIn",
             Self::Poll => "Poll",
             Self::Suggestion => "Suggestion",
+            Self::Application => "MembershipApplication",
         }
     }
 
@@ -60,6 +62,7 @@ impl Kind {
             Self::CheckIn,
             Self::Poll,
             Self::Suggestion,
+            Self::Application,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -36,6 +36,7 @@ pub struct Mutation(
     meetings::mutation::MeetingMutation,
     meetings::rotation::RotationMutation,
     meetings::health::HealthMutation,
+    care::admission::AdmissionMutation,
     care::check_ins::CheckInMutation,
     care::feedback::FeedbackMutation,
     care::pledges::PledgeMutation,

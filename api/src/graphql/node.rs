@@ -36,6 +36,7 @@ pub enum Node {
     CheckIn(crate::graphql::care::check_ins::CheckIn),
     Poll(crate::graphql::care::polls::Poll),
     Suggestion(crate::graphql::care::suggestions::Suggestion),
+    MembershipApplication(crate::graphql::care::admission::MembershipApplication),
 }
 
 pub const MAX_NODES: usize = 100;
@@ -262,6 +263,14 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .await
             .ok()
             .map(|s| Node::Suggestion(crate::graphql::care::suggestions::Suggestion(s))),
+        Kind::Application => crate::domain::care::admission::visible(ctx.db()?, &access, uuid)
+            .await
+            .ok()
+            .map(|(a, _, _)| {
+                Node::MembershipApplication(crate::graphql::care::admission::MembershipApplication(
+                    a,
+                ))
+            }),
         Kind::ActionCommitment => {
             let Some(c) = loaders.commitments.load_one(uuid).await? else {
                 return Ok(None);

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod admission;
 mod check_ins;
 mod demo;
 mod feedback;

@@ -1,6 +1,7 @@
 //! Member care. The data here is health-adjacent: nobody but the person reads an individual
 //! check-in, on any path.
 
+pub mod admission;
 pub mod check_ins;
 pub mod feedback;
 pub mod pledges;

@@ -426,6 +426,7 @@ pub async fn load(
             } else {
                 Patch::Keep
             },
+            consent_quorum: Patch::Keep,
         };
         let group = insert_group(&txn, clusters[spec.cluster], fields).await?;
         // Person 0 facilitates and person 1 attends the first group, as the printed accounts say.

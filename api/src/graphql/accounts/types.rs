@@ -125,6 +125,20 @@ impl ViewerInfo {
         crate::graphql::meetings::fields::viewer_attendance(ctx, args).await
     }
 
+    /// The viewer's own applications to join groups, newest first.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn applications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<crate::graphql::care::admission::MembershipApplicationConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::graphql::care::admission::viewer_applications(ctx, args).await
+    }
+
     /// The viewer's own memberships, oldest first, in every state.
     #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn memberships(

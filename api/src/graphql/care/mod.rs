@@ -1,6 +1,7 @@
 //! Member care: check-ins and group wellbeing, pledges, polls, meeting feedback and the
 //! suggestion box.
 
+pub mod admission;
 pub mod check_ins;
 pub mod feedback;
 pub mod pledges;

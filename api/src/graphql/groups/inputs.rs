@@ -212,6 +212,9 @@ pub struct CreateGroupInput {
     pub ground_rules: Option<String>,
     /// A PARTNER organisation hosting the group (ADMIN only).
     pub host_partner_id: Option<ID>,
+    /// BY_CONSENT groups: consents that approve an application. Default: half the active
+    /// members, rounded up.
+    pub consent_quorum: Option<i32>,
 }
 
 impl CreateGroupInput {
@@ -238,6 +241,7 @@ impl CreateGroupInput {
                 Some(id) => Patch::Set(ids::decode(Kind::Organisation, "hostPartnerId", &id)?),
                 None => Patch::Keep,
             },
+            consent_quorum: self.consent_quorum.map_or(Patch::Keep, Patch::Set),
         })
     }
 }
@@ -266,6 +270,8 @@ pub struct UpdateGroupInput {
     pub ground_rules: MaybeUndefined<String>,
     /// ADMIN only.
     pub host_partner_id: MaybeUndefined<ID>,
+    /// Null returns to the default: half the active members, rounded up.
+    pub consent_quorum: MaybeUndefined<i32>,
 }
 
 impl UpdateGroupInput {
@@ -289,6 +295,7 @@ impl UpdateGroupInput {
             membership_source: self.membership_source.map(Into::into),
             ground_rules: patch(self.ground_rules, |r| r),
             host_partner_id: partner(self.host_partner_id)?,
+            consent_quorum: patch(self.consent_quorum, |q| q),
         })
     }
 }

@@ -170,6 +170,17 @@ impl Group {
         self.0.membership_source.into()
     }
 
+    /// Consents that approve an application to join, as set; null means the default (half
+    /// the active members, rounded up). See `consentQuorumNow`.
+    async fn consent_quorum(&self) -> Option<i32> {
+        self.0.consent_quorum
+    }
+
+    /// The consents an application needs today.
+    async fn consent_quorum_now(&self) -> i32 {
+        crate::domain::care::admission::quorum(&self.0)
+    }
+
     async fn ground_rules(&self) -> Option<&str> {
         self.0.ground_rules.as_deref()
     }
@@ -409,6 +420,22 @@ impl Group {
         bucket: crate::graphql::care::wellbeing::WellbeingBucketSize,
     ) -> Result<Vec<crate::graphql::care::wellbeing::WellbeingBucket>> {
         crate::graphql::care::wellbeing::group_wellbeing(ctx, &self.0, from, to, bucket).await
+    }
+
+    /// Applications to join (BY_CONSENT groups), newest first; for members and managers.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
+    async fn applications(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<crate::graphql::enums::ApplicationStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<crate::graphql::care::admission::MembershipApplicationConnection> {
+        let args = PageArgs::new(first, after, last, before)?;
+        crate::graphql::care::admission::group_applications(ctx, &self.0, status, args).await
     }
 
     /// Thumbs polls, newest first; for the group's members and managers.

@@ -195,3 +195,39 @@ impl Loader<FeedbackKey> for CareLoader {
         Ok(out)
     }
 }
+
+/// The votes on a membership application; resolvers give out counts, the viewer's own vote
+/// and (to facilitators) objection reasons, never a vote with its voter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ApplicationVotesKey(pub Uuid);
+
+impl Loader<ApplicationVotesKey> for CareLoader {
+    type Value = Vec<entity::application_vote::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[ApplicationVotesKey],
+    ) -> Result<HashMap<ApplicationVotesKey, Self::Value>, AppError> {
+        use entity::application_vote;
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = application_vote::Entity::find()
+            .filter(in_ids(
+                self.db.get_database_backend(),
+                Expr::col((
+                    application_vote::Entity,
+                    application_vote::Column::ApplicationId,
+                )),
+                &ids,
+            ))
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<ApplicationVotesKey, Self::Value> = HashMap::new();
+        for row in rows {
+            out.entry(ApplicationVotesKey(row.application_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}

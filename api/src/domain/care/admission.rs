@@ -1,0 +1,381 @@
+//! Admission by consent. Joining a BY_CONSENT group (or being proposed by a member) opens an
+//! application; active members consent, object or abstain until it is decided. It is approved
+//! the moment consents reach the quorum with no standing objection; a facilitator may decline
+//! it; unresolved, it expires after 14 days. Approval seats the person, or waitlists them when
+//! the group is full. The applicant learns the outcome, never who voted how.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{
+    Admission, ApplicationStatus, ConsentVote, MembershipStatus, application_vote, group,
+    membership, membership_application, person,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionSession as _, TransactionTrait, sea_query::OnConflict,
+};
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        access::Access,
+        authz::{can_run_group, can_see_group, is_insider, require_person},
+        memberships::{active_membership, adjust_active_count, lock_group, place},
+        umbrella::find_cluster,
+        values::optional_text,
+    },
+    error::{AppError, AppResult},
+};
+
+pub const EXPIRY_DAYS: i64 = 14;
+
+/// Consents needed: the group's setting, else half its active members rounded up (at least 1).
+pub fn quorum(g: &group::Model) -> i32 {
+    g.consent_quorum
+        .unwrap_or((g.active_member_count + 1) / 2)
+        .max(1)
+}
+
+/// Opens an application for a person whose membership was just set PENDING.
+pub async fn open(
+    db: &impl ConnectionTrait,
+    g: &group::Model,
+    person_id: Uuid,
+    statement: Option<String>,
+    proposed_by: Option<Uuid>,
+) -> AppResult<membership_application::Model> {
+    let now = Utc::now();
+    Ok(membership_application::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        group_id: Set(g.id),
+        person_id: Set(person_id),
+        statement: Set(statement),
+        proposed_by: Set(proposed_by),
+        status: Set(ApplicationStatus::Pending),
+        expires_at: Set(now + Duration::days(EXPIRY_DAYS)),
+        decided_at: Set(None),
+        decided_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Ends a PENDING membership whose application did not go through, so the person may apply
+/// again later.
+async fn release_pending(
+    db: &impl ConnectionTrait,
+    group_id: Uuid,
+    person_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    membership::Entity::update_many()
+        .col_expr(
+            membership::Column::Status,
+            MembershipStatus::Left.as_str().into(),
+        )
+        .col_expr(membership::Column::LeftAt, Some(now).into())
+        .col_expr(membership::Column::UpdatedAt, now.into())
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::PersonId.eq(person_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Pending))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn settle(
+    db: &impl ConnectionTrait,
+    a: membership_application::Model,
+    status: ApplicationStatus,
+    decided_by: Option<Uuid>,
+    at: DateTime<Utc>,
+) -> AppResult<membership_application::Model> {
+    let mut active: membership_application::ActiveModel = a.into();
+    active.status = Set(status);
+    active.decided_at = Set(Some(at));
+    active.decided_by = Set(decided_by);
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
+}
+
+/// Writes down the expiry of the group's applications that ran out (evaluated when touched;
+/// no background job). Call with the group locked.
+pub async fn expire_stale(db: &impl ConnectionTrait, group_id: Uuid) -> AppResult<()> {
+    let now = Utc::now();
+    let stale = membership_application::Entity::find()
+        .filter(membership_application::Column::GroupId.eq(group_id))
+        .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
+        .filter(membership_application::Column::ExpiresAt.lte(now))
+        .all(db)
+        .await?;
+    for a in stale {
+        let (person, expired_at) = (a.person_id, a.expires_at);
+        settle(db, a, ApplicationStatus::Expired, None, expired_at).await?;
+        release_pending(db, group_id, person, now).await?;
+    }
+    Ok(())
+}
+
+/// The person's PENDING application to the group, if any (when they leave, it is withdrawn).
+pub async fn withdraw(db: &impl ConnectionTrait, group_id: Uuid, person_id: Uuid) -> AppResult<()> {
+    let pending = membership_application::Entity::find()
+        .filter(membership_application::Column::GroupId.eq(group_id))
+        .filter(membership_application::Column::PersonId.eq(person_id))
+        .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
+        .all(db)
+        .await?;
+    for a in pending {
+        settle(
+            db,
+            a,
+            ApplicationStatus::Withdrawn,
+            Some(person_id),
+            Utc::now(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// An active member proposes someone they have talked it over with.
+pub async fn propose(
+    db: &impl TransactionTrait,
+    access: &Access,
+    group_id: Uuid,
+    person_id: Uuid,
+    statement: Option<String>,
+) -> AppResult<membership_application::Model> {
+    let me = require_person(access)?;
+    let statement = optional_text("statement", statement.as_deref(), 2000)?;
+    let txn = crate::domain::begin(db).await?;
+    let g = lock_group(&txn, group_id).await?;
+    let path = find_cluster(&txn, g.cluster_id).await?.path;
+    if !can_see_group(access, &g, &path) {
+        return Err(AppError::not_found("group"));
+    }
+    if active_membership(&txn, g.id, me).await?.is_none() {
+        return Err(AppError::forbidden(
+            "only the group's active members propose people",
+        ));
+    }
+    if g.admission != Admission::ByConsent {
+        return Err(AppError::bad_input(
+            "groupId",
+            "only BY_CONSENT groups take proposals; others are joined directly",
+        ));
+    }
+    if person_id == me {
+        return Err(AppError::bad_input(
+            "personId",
+            "you already belong to this group",
+        ));
+    }
+    if person::Entity::find_by_id(person_id)
+        .one(&txn)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::not_found("person"));
+    }
+    expire_stale(&txn, g.id).await?;
+    let existing = membership::Entity::find()
+        .filter(membership::Column::PersonId.eq(person_id))
+        .filter(membership::Column::GroupId.eq(g.id))
+        .one(&txn)
+        .await?;
+    match existing.as_ref().map(|m| m.status) {
+        None | Some(MembershipStatus::Left) => {}
+        Some(MembershipStatus::Removed) => {
+            return Err(AppError::forbidden(
+                "this person was removed from the group; talk it through with its facilitators",
+            ));
+        }
+        Some(_) => {
+            return Err(AppError::conflict(
+                "this person already belongs to or applied to the group",
+            ));
+        }
+    }
+    place(
+        &txn,
+        existing,
+        person_id,
+        g.id,
+        MembershipStatus::Pending,
+        statement.clone(),
+    )
+    .await?;
+    let a = open(&txn, &g, person_id, statement, Some(me)).await?;
+    txn.commit().await?;
+    Ok(a)
+}
+
+/// The application, NOT_FOUND unless the viewer is its applicant or an insider of the group.
+/// Also says whether the viewer runs the group.
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: Uuid,
+) -> AppResult<(membership_application::Model, group::Model, bool)> {
+    let not_found = || AppError::not_found("application");
+    let a = membership_application::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    let g = group::Entity::find_by_id(a.group_id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    let path = find_cluster(db, g.cluster_id).await?.path;
+    let mine = access.person_id == Some(a.person_id);
+    if !mine && !is_insider(access, &g, &path) {
+        return Err(not_found());
+    }
+    Ok((a, g.clone(), can_run_group(access, &g, &path)))
+}
+
+async fn reload_pending(
+    db: &impl ConnectionTrait,
+    a: &membership_application::Model,
+) -> AppResult<membership_application::Model> {
+    expire_stale(db, a.group_id).await?;
+    let fresh = membership_application::Entity::find_by_id(a.id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("application"))?;
+    if fresh.status != ApplicationStatus::Pending {
+        return Err(AppError::conflict(format!(
+            "the application is already {}",
+            fresh.status.as_str().to_lowercase()
+        )));
+    }
+    Ok(fresh)
+}
+
+/// An active member's vote; changeable until the application is decided. An objection needs
+/// a reason (read by the facilitators only).
+pub async fn vote(
+    db: &impl TransactionTrait,
+    access: &Access,
+    application_id: Uuid,
+    choice: ConsentVote,
+    reason: Option<String>,
+) -> AppResult<membership_application::Model> {
+    let me = require_person(access)?;
+    let reason = optional_text("reason", reason.as_deref(), 1000)?;
+    if choice == ConsentVote::Object && reason.is_none() {
+        return Err(AppError::bad_input(
+            "reason",
+            "an objection says why, so the group can work with it",
+        ));
+    }
+    let txn = crate::domain::begin(db).await?;
+    let (a, _, _) = visible(&txn, access, application_id).await?;
+    let g = lock_group(&txn, a.group_id).await?;
+    if active_membership(&txn, g.id, me).await?.is_none() {
+        return Err(AppError::forbidden(
+            "only the group's active members vote on applications",
+        ));
+    }
+    let a = reload_pending(&txn, &a).await?;
+    let now = Utc::now();
+    application_vote::Entity::insert(application_vote::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        application_id: Set(a.id),
+        person_id: Set(me),
+        vote: Set(choice),
+        reason: Set(reason.filter(|_| choice == ConsentVote::Object)),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            application_vote::Column::ApplicationId,
+            application_vote::Column::PersonId,
+        ])
+        .update_columns([
+            application_vote::Column::Vote,
+            application_vote::Column::Reason,
+            application_vote::Column::UpdatedAt,
+        ])
+        .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    let decided = decide_if_ready(&txn, &g, a).await?;
+    txn.commit().await?;
+    Ok(decided)
+}
+
+/// Approves the application when consents reach the quorum and nobody objects.
+async fn decide_if_ready(
+    db: &impl ConnectionTrait,
+    g: &group::Model,
+    a: membership_application::Model,
+) -> AppResult<membership_application::Model> {
+    let count = |v: ConsentVote| {
+        application_vote::Entity::find()
+            .filter(application_vote::Column::ApplicationId.eq(a.id))
+            .filter(application_vote::Column::Vote.eq(v))
+            .count(db)
+    };
+    if count(ConsentVote::Object).await? > 0 {
+        return Ok(a);
+    }
+    if count(ConsentVote::Consent).await? < u64::try_from(quorum(g)).unwrap_or(u64::MAX) {
+        return Ok(a);
+    }
+    let now = Utc::now();
+    let someone_waits = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(g.id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Waitlisted))
+        .count(db)
+        .await?
+        > 0;
+    let seated = g.active_member_count < g.capacity_max && !someone_waits;
+    let pending = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(g.id))
+        .filter(membership::Column::PersonId.eq(a.person_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Pending))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("application without a pending membership"))?;
+    let mut m: membership::ActiveModel = pending.into();
+    if seated {
+        m.status = Set(MembershipStatus::Active);
+        m.joined_at = Set(Some(now));
+    } else {
+        // Approved while full: they wait their turn like everyone else, from now.
+        m.status = Set(MembershipStatus::Waitlisted);
+        m.waitlisted_at = Set(Some(now));
+    }
+    m.updated_at = Set(now);
+    m.update(db).await?;
+    if seated {
+        adjust_active_count(db, g.id, 1).await?;
+    }
+    settle(db, a, ApplicationStatus::Approved, None, now).await
+}
+
+/// A facilitator (or manager) declines an undecided application.
+pub async fn decline(
+    db: &impl TransactionTrait,
+    access: &Access,
+    application_id: Uuid,
+) -> AppResult<membership_application::Model> {
+    let me = require_person(access)?;
+    let txn = crate::domain::begin(db).await?;
+    let (a, _, runs) = visible(&txn, access, application_id).await?;
+    if !runs {
+        return Err(AppError::forbidden(
+            "only the group's facilitators decline applications",
+        ));
+    }
+    lock_group(&txn, a.group_id).await?;
+    let a = reload_pending(&txn, &a).await?;
+    let now = Utc::now();
+    release_pending(&txn, a.group_id, a.person_id, now).await?;
+    let declined = settle(&txn, a, ApplicationStatus::Declined, Some(me), now).await?;
+    txn.commit().await?;
+    Ok(declined)
+}
