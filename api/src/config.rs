@@ -72,6 +72,8 @@ pub struct Config {
     pub login_max_failures: u32,
     /// How long an acceptance of a group's confidentiality pledge lasts.
     pub pledge_validity_months: u32,
+    /// How long a buddy pair lasts before it ends by itself.
+    pub buddy_pair_days: u32,
     pub trust_proxy_headers: bool,
 }
 
@@ -193,6 +195,7 @@ impl Config {
             },
             login_max_failures: number(&get, "CANOPY_LOGIN_MAX_FAILURES", 5, 1..=1000)?,
             pledge_validity_months: number(&get, "CANOPY_PLEDGE_VALIDITY_MONTHS", 12, 1..=60)?,
+            buddy_pair_days: number(&get, "CANOPY_BUDDY_PAIR_DAYS", 90, 7..=365)?,
             trust_proxy_headers: boolean(&get, "CANOPY_TRUST_PROXY_HEADERS", false)?,
         };
         if config.argon2.memory_kib < 8 * config.argon2.parallelism {

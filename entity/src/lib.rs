@@ -3,6 +3,7 @@
 pub mod action_commitment;
 pub mod application_vote;
 pub mod attendance;
+pub mod buddy_pair;
 pub mod check_in;
 pub mod cluster;
 pub mod enums;

@@ -33,6 +33,7 @@ mod m20261123_000028_create_meeting_feedback_receipts;
 mod m20261123_000029_create_membership_applications;
 mod m20261123_000030_create_application_votes;
 mod m20261123_000031_add_group_consent_quorum;
+mod m20261123_000032_create_buddy_pairs;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000029_create_membership_applications::Migration),
             Box::new(m20261123_000030_create_application_votes::Migration),
             Box::new(m20261123_000031_add_group_consent_quorum::Migration),
+            Box::new(m20261123_000032_create_buddy_pairs::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ pub enum Kind {
     Poll,
     Suggestion,
     Application,
+    BuddyPair,
 }
 
 impl Kind {
@@ -43,6 +44,7 @@ impl Kind {
             Self::Poll => "Poll",
             Self::Suggestion => "Suggestion",
             Self::Application => "MembershipApplication",
+            Self::BuddyPair => "BuddyPair",
         }
     }
 
@@ -63,6 +65,7 @@ impl Kind {
             Self::Poll,
             Self::Suggestion,
             Self::Application,
+            Self::BuddyPair,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -25,6 +25,7 @@ pub struct Query(
     umbrella::query::UmbrellaQuery,
     groups::query::GroupQuery,
     meetings::query::MeetingQuery,
+    care::buddies::BuddyQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -37,6 +38,7 @@ pub struct Mutation(
     meetings::rotation::RotationMutation,
     meetings::health::HealthMutation,
     care::admission::AdmissionMutation,
+    care::buddies::BuddyMutation,
     care::check_ins::CheckInMutation,
     care::feedback::FeedbackMutation,
     care::pledges::PledgeMutation,

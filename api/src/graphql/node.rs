@@ -37,6 +37,7 @@ pub enum Node {
     Poll(crate::graphql::care::polls::Poll),
     Suggestion(crate::graphql::care::suggestions::Suggestion),
     MembershipApplication(crate::graphql::care::admission::MembershipApplication),
+    BuddyPair(crate::graphql::care::buddies::BuddyPair),
 }
 
 pub const MAX_NODES: usize = 100;
@@ -263,6 +264,10 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .await
             .ok()
             .map(|s| Node::Suggestion(crate::graphql::care::suggestions::Suggestion(s))),
+        Kind::BuddyPair => crate::domain::care::buddies::visible(ctx.db()?, &access, uuid)
+            .await
+            .ok()
+            .map(|p| Node::BuddyPair(crate::graphql::care::buddies::BuddyPair(p))),
         Kind::Application => crate::domain::care::admission::visible(ctx.db()?, &access, uuid)
             .await
             .ok()

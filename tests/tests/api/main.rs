@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod admission;
+mod buddies;
 mod check_ins;
 mod demo;
 mod feedback;

@@ -2,6 +2,7 @@
 //! check-in, on any path.
 
 pub mod admission;
+pub mod buddies;
 pub mod check_ins;
 pub mod feedback;
 pub mod pledges;

@@ -573,6 +573,22 @@ impl Membership {
 
     /// Until when the member's acceptance of the current pledge holds; null without one. For
     /// the member and the group's facilitators.
+    /// The other member of this member's newest active buddy pair; for the two of them and
+    /// the group's facilitators and managers (null for anyone else).
+    async fn buddy(&self, ctx: &Context<'_>) -> Result<Option<Membership>> {
+        crate::graphql::care::buddies::buddy_of(ctx, &self.0).await
+    }
+
+    /// The newest active buddy pair, with its dates; same readers as `buddy`.
+    async fn buddy_pair(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::care::buddies::BuddyPair>> {
+        Ok(crate::graphql::care::buddies::current_pair(ctx, &self.0)
+            .await?
+            .map(crate::graphql::care::buddies::BuddyPair))
+    }
+
     async fn pledge_valid_until(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
         crate::graphql::care::pledges::membership_valid_until(ctx, &self.0).await
     }

@@ -231,3 +231,49 @@ impl Loader<ApplicationVotesKey> for CareLoader {
         Ok(out)
     }
 }
+
+/// Every buddy pair a membership is part of, on either side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BuddyPairsKey(pub Uuid);
+
+impl Loader<BuddyPairsKey> for CareLoader {
+    type Value = Vec<entity::buddy_pair::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[BuddyPairsKey],
+    ) -> Result<HashMap<BuddyPairsKey, Self::Value>, AppError> {
+        use entity::buddy_pair;
+        use sea_orm::Condition;
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let backend = self.db.get_database_backend();
+        let rows = buddy_pair::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(in_ids(
+                        backend,
+                        Expr::col((buddy_pair::Entity, buddy_pair::Column::MembershipId)),
+                        &ids,
+                    ))
+                    .add(in_ids(
+                        backend,
+                        Expr::col((buddy_pair::Entity, buddy_pair::Column::BuddyMembershipId)),
+                        &ids,
+                    )),
+            )
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<BuddyPairsKey, Self::Value> = HashMap::new();
+        for row in rows {
+            for side in [row.membership_id, row.buddy_membership_id] {
+                if ids.contains(&side) {
+                    out.entry(BuddyPairsKey(side))
+                        .or_default()
+                        .push(row.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
