@@ -14,6 +14,7 @@ mod http_surface;
 mod limits;
 mod meetings;
 mod memberships;
+mod pending;
 mod pledges;
 mod polls;
 mod rotation;

@@ -5,6 +5,7 @@ pub mod admission;
 pub mod buddies;
 pub mod check_ins;
 pub mod feedback;
+pub mod pending;
 pub mod pledges;
 pub mod polls;
 pub mod suggestions;

@@ -125,6 +125,15 @@ impl ViewerInfo {
         crate::graphql::meetings::fields::viewer_attendance(ctx, args).await
     }
 
+    /// What the viewer has to do: pledges to accept or renew, their open commitments, polls
+    /// and applications awaiting their vote, and check-ins due since a group's last meeting.
+    async fn pending_actions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::graphql::care::pending::PendingActions> {
+        crate::graphql::care::pending::viewer_pending(ctx).await
+    }
+
     /// The viewer's own applications to join groups, newest first.
     #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn applications(
