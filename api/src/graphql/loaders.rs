@@ -6,6 +6,7 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 pub mod care;
+pub mod care_lists;
 pub mod meetings;
 
 use entity::{MembershipRole, MembershipStatus, cluster, group, membership, person, role_grant};
@@ -354,6 +355,10 @@ pub enum CountKey {
         filter: meetings::MeetingFilter,
     },
     MeetingCommitments(Uuid),
+    CareList {
+        group: Uuid,
+        list: care_lists::CareList,
+    },
 }
 
 pub struct PageLoader {
@@ -692,6 +697,7 @@ impl Loader<CountKey> for CountLoader {
             Grants(bool),
             Meetings(meetings::MeetingFilter),
             Commitments,
+            Care(care_lists::CareList),
         }
         let parent_of = |k: &CountKey| match k {
             CountKey::Clusters(ClusterParent::Organisation { id, top_level_only }) => {
@@ -709,6 +715,7 @@ impl Loader<CountKey> for CountLoader {
             CountKey::Grants(GrantParent::Cluster(id)) => (Batch::Grants(false), *id),
             CountKey::Meetings { group, filter } => (Batch::Meetings(filter.clone()), *group),
             CountKey::MeetingCommitments(id) => (Batch::Commitments, *id),
+            CountKey::CareList { group, list } => (Batch::Care(*list), *group),
         };
         let mut by_batch: HashMap<Batch, Vec<(CountKey, Uuid)>> = HashMap::new();
         for key in keys {
@@ -756,6 +763,11 @@ impl Loader<CountKey> for CountLoader {
                         entity::action_commitment::Entity,
                         entity::action_commitment::Column::MeetingId,
                     );
+                    count_by_parent(db, select, parent).await?
+                }
+                Batch::Care(list) => {
+                    let (select, parent) =
+                        list.select(db.get_database_backend(), &parents, chrono::Utc::now());
                     count_by_parent(db, select, parent).await?
                 }
             };

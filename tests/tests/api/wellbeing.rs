@@ -363,3 +363,100 @@ async fn the_cohort_size_is_configurable() {
     assert_eq!(b[0]["suppressed"], false);
     assert_eq!(b[0]["contributors"], 3);
 }
+
+const CARE_DASHBOARD: &str = "query($slug: String!, $from: Date!, $to: Date!) { group(slug: $slug) { pledgeStatus { standing validUntil membership { person { displayName } } } wellbeing(from: $from, to: $to) { start end contributors averageRating distribution { rating checkIns } suppressed withheld } } }";
+
+async fn dashboard_cost(app: &TestApp, who: &Session) -> (u64, Value) {
+    let vars = json!({ "slug": "steady-circle", "from": monday_weeks_ago(12).to_string(), "to": monday_weeks_ago(1).to_string() });
+    app.statements.reset();
+    let res = app.gql_as(who, CARE_DASHBOARD, vars).await;
+    let cost = app.statements.get();
+    (cost, ok(&res)["group"].clone())
+}
+
+#[tokio::test]
+async fn pledge_status_and_wellbeing_cost_the_same_few_statements_for_any_group_size() {
+    let app = spawn_app().await;
+    let c = circle(&app).await;
+    history(&app, &c).await;
+    ok(&app
+        .gql_as(
+            &c.facilitator,
+            "mutation($input: PublishPledgeInput!) { publishPledge(input: $input) { pledge { version } } }",
+            json!({ "input": { "groupId": c.group, "text": "What is said here stays here." } }),
+        )
+        .await);
+    // The first read freezes the closed weeks (read, compute, write); later reads only read.
+    let (cold, _) = dashboard_cost(&app, &c.facilitator).await;
+    let (warm, body) = dashboard_cost(&app, &c.facilitator).await;
+    assert_eq!(body["pledgeStatus"].as_array().unwrap().len(), 8);
+    assert_eq!(body["wellbeing"].as_array().unwrap().len(), 12);
+    assert!(cold <= warm + 2, "cold {cold}, warm {warm}");
+    // Six more members, all with check-ins: the same statements.
+    for i in 0..6 {
+        let s = app.sign_up(&format!("Late{i}")).await;
+        let accept =
+            "mutation($input: AcceptPledgeInput!) { acceptPledge(input: $input) { validUntil } }";
+        ok(&app
+            .gql_as(
+                &s,
+                accept,
+                json!({ "input": { "groupId": c.group, "version": 1 } }),
+            )
+            .await);
+        ok(&app.join(&s, &c.group).await);
+        past_check_in(&app, &s, &c.group, monday_weeks_ago(5), 3).await;
+    }
+    let (bigger, body) = dashboard_cost(&app, &c.facilitator).await;
+    assert_eq!(body["pledgeStatus"].as_array().unwrap().len(), 8);
+    assert_eq!(bigger, warm, "{:#?}", app.statements.seen());
+    assert!(warm <= 8, "{warm} statements: {:#?}", app.statements.seen());
+}
+
+const CLUSTER_CARE: &str = "query($id: ID!, $from: Date!, $to: Date!) { node(id: $id) { ... on Cluster { groups(first: 20) { edges { node { pledgeStatus { standing } wellbeing(from: $from, to: $to) { suppressed } polls(first: 5) { totalCount edges { node { question tally { up } } } } suggestions(first: 5) { totalCount } applications(first: 5) { totalCount edges { node { status } } } } } } } } }";
+
+async fn cluster_cost(app: &TestApp, w: &World) -> u64 {
+    let vars = json!({ "id": w.a1, "from": monday_weeks_ago(4).to_string(), "to": monday_weeks_ago(1).to_string() });
+    // Once to freeze the weeks, then measured.
+    ok(&app.gql_as(&w.admin, CLUSTER_CARE, vars.clone()).await);
+    app.statements.reset();
+    let res = app.gql_as(&w.admin, CLUSTER_CARE, vars).await;
+    let edges = ok(&res)["node"]["groups"]["edges"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(edges > 0);
+    app.statements.get()
+}
+
+#[tokio::test]
+async fn care_lists_of_many_groups_are_batched() {
+    let app = crate::helpers::spawn_app_with(&[("CANOPY_MAX_COMPLEXITY", "100000")]).await;
+    let w = app.world().await;
+    let add = |n: usize| {
+        let (app, w) = (&app, &w);
+        async move {
+            let g = app
+                .group(&w.admin, &w.a1, &format!("care-{n}"), json!({}))
+                .await;
+            let s = app.sign_up(&format!("M{n}")).await;
+            ok(&app.join(&s, &g).await);
+            ok(&app
+                .gql_as(
+                    &w.admin,
+                    "mutation($input: CreatePollInput!) { createPoll(input: $input) { poll { id } } }",
+                    json!({ "input": { "groupId": g, "question": "Shorter check-in round?", "closesAt": (Utc::now() + Duration::days(2)).to_rfc3339() } }),
+                )
+                .await);
+        }
+    };
+    for n in 0..2 {
+        add(n).await;
+    }
+    let two = cluster_cost(&app, &w).await;
+    for n in 2..5 {
+        add(n).await;
+    }
+    let five = cluster_cost(&app, &w).await;
+    assert_eq!(two, five, "{:#?}", app.statements.seen());
+}

@@ -3,9 +3,12 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{ApplicationStatus as Stored, membership_application};
-use sea_orm::ExprTrait as _;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+use crate::graphql::loaders::{
+    CountKey,
+    care_lists::{CareList, CarePage, group_page},
+};
 use crate::{
     connection,
     domain::{
@@ -195,23 +198,15 @@ pub async fn group_applications(
     if !insider(ctx, g).await? {
         return Err(AppError::forbidden("applications are for the group's members").into());
     }
-    let mut select = membership_application::Entity::find()
-        .filter(membership_application::Column::GroupId.eq(g.id));
-    select = match status.map(Stored::from) {
-        None => select,
-        Some(Stored::Pending) => select
-            .filter(membership_application::Column::Status.eq(Stored::Pending))
-            .filter(membership_application::Column::ExpiresAt.gt(Utc::now())),
-        Some(Stored::Expired) => select.filter(
-            membership_application::Column::Status
-                .eq(Stored::Expired)
-                .or(membership_application::Column::Status
-                    .eq(Stored::Pending)
-                    .and(membership_application::Column::ExpiresAt.lte(Utc::now()))),
-        ),
-        Some(s) => select.filter(membership_application::Column::Status.eq(s)),
+    let list = CareList::Applications(status.map(Into::into));
+    let CarePage::Applications(page) = group_page(ctx, g.id, list, args).await? else {
+        return Err(AppError::internal("applications page of another kind").into());
     };
-    paged(ctx, select, args).await
+    let total = Total::Batched(CountKey::CareList { group: g.id, list });
+    Ok(MembershipApplicationConnection::new(
+        page.map(MembershipApplication),
+        total,
+    ))
 }
 
 /// `Viewer.applications`: the viewer's own, newest first.

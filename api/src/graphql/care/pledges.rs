@@ -1,7 +1,6 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{MembershipStatus, group, membership, pledge};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{group, membership, pledge};
 
 use crate::{
     domain::care::pledges::{self, Standing},
@@ -10,7 +9,7 @@ use crate::{
         context::{ContextExt, signed_in},
         groups::types::{Group, Membership},
         ids::{self, Kind},
-        loaders::care::{AcceptanceKey, CurrentPledgeKey},
+        loaders::care::{AcceptanceKey, ActiveMembersKey, CurrentPledgeKey},
         meetings::types::runs,
     },
 };
@@ -113,12 +112,11 @@ pub async fn pledge_status(ctx: &Context<'_>, g: &group::Model) -> Result<Vec<Pl
     let Some(current) = loaders.care.load_one(CurrentPledgeKey(g.id)).await? else {
         return Ok(Vec::new());
     };
-    let members = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(g.id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .all(ctx.db()?)
-        .await
-        .map_err(AppError::from)?;
+    let members = loaders
+        .care
+        .load_one(ActiveMembersKey(g.id))
+        .await?
+        .unwrap_or_default();
     let keys: Vec<AcceptanceKey> = members
         .iter()
         .map(|m| AcceptanceKey {

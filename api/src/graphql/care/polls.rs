@@ -1,14 +1,14 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::poll;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+use crate::graphql::loaders::{
+    CountKey,
+    care_lists::{CareList, CarePage, group_page},
+};
 use crate::{
     connection,
-    domain::{
-        care::polls,
-        pagination::{PageArgs, Sort, page},
-    },
+    domain::{care::polls, pagination::PageArgs},
     error::AppError,
     graphql::{
         connection::Total,
@@ -102,16 +102,12 @@ pub async fn group_polls(
     if !insider(ctx, g).await? {
         return Err(AppError::forbidden("polls are for the group's members").into());
     }
-    let select = poll::Entity::find().filter(poll::Column::GroupId.eq(g.id));
-    let sort = Sort {
-        key: None,
-        id: poll::Column::Id,
-        descending: true,
+    let list = CareList::Polls;
+    let CarePage::Polls(page) = group_page(ctx, g.id, list, args).await? else {
+        return Err(AppError::internal("polls page of another kind").into());
     };
-    let db = ctx.db()?;
-    let result = page(db, select.clone(), &sort, &args).await?;
-    let total = select.count(db).await.map_err(AppError::from)?;
-    Ok(PollConnection::new(result.map(Poll), Total::Known(total)))
+    let total = Total::Batched(CountKey::CareList { group: g.id, list });
+    Ok(PollConnection::new(page.map(Poll), total))
 }
 
 #[derive(InputObject)]

@@ -1,14 +1,14 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::suggestion;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+use crate::graphql::loaders::{
+    CountKey,
+    care_lists::{CareList, CarePage, group_page},
+};
 use crate::{
     connection,
-    domain::{
-        care::suggestions,
-        pagination::{PageArgs, Sort, page},
-    },
+    domain::{care::suggestions, pagination::PageArgs},
     error::AppError,
     graphql::{
         connection::Total,
@@ -61,23 +61,12 @@ pub async fn group_suggestions(
             AppError::forbidden("the suggestion box is read by the group's facilitators").into(),
         );
     }
-    let mut select = suggestion::Entity::find().filter(suggestion::Column::GroupId.eq(g.id));
-    if let Some(status) = status {
-        select =
-            select.filter(suggestion::Column::Status.eq(entity::SuggestionStatus::from(status)));
-    }
-    let sort = Sort {
-        key: None,
-        id: suggestion::Column::Id,
-        descending: true,
+    let list = CareList::Suggestions(status.map(Into::into));
+    let CarePage::Suggestions(page) = group_page(ctx, g.id, list, args).await? else {
+        return Err(AppError::internal("suggestions page of another kind").into());
     };
-    let db = ctx.db()?;
-    let result = page(db, select.clone(), &sort, &args).await?;
-    let total = select.count(db).await.map_err(AppError::from)?;
-    Ok(SuggestionConnection::new(
-        result.map(Suggestion),
-        Total::Known(total),
-    ))
+    let total = Total::Batched(CountKey::CareList { group: g.id, list });
+    Ok(SuggestionConnection::new(page.map(Suggestion), total))
 }
 
 #[derive(InputObject)]

@@ -277,3 +277,38 @@ impl Loader<BuddyPairsKey> for CareLoader {
         Ok(out)
     }
 }
+
+/// A group's ACTIVE memberships.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ActiveMembersKey(pub Uuid);
+
+impl Loader<ActiveMembersKey> for CareLoader {
+    type Value = Vec<entity::membership::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[ActiveMembersKey],
+    ) -> Result<HashMap<ActiveMembersKey, Self::Value>, AppError> {
+        use entity::{MembershipStatus, membership};
+        use sea_orm::ColumnTrait;
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = membership::Entity::find()
+            .filter(in_ids(
+                self.db.get_database_backend(),
+                Expr::col((membership::Entity, membership::Column::GroupId)),
+                &ids,
+            ))
+            .filter(membership::Column::Status.eq(MembershipStatus::Active))
+            .order_by_asc(membership::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<ActiveMembersKey, Self::Value> = HashMap::new();
+        for row in rows {
+            out.entry(ActiveMembersKey(row.group_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,194 @@
+//! Pages and counts of a group's care lists (polls, suggestions, applications), batched
+//! across groups: one statement per list and page arguments, however many groups ask.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use chrono::{DateTime, Utc};
+use entity::{ApplicationStatus, SuggestionStatus, membership_application, poll, suggestion};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseBackend, EntityTrait, QueryFilter, QueryTrait,
+    sea_query::{Alias, Expr, SelectStatement},
+};
+use uuid::Uuid;
+
+use super::{PageLoader, batches};
+use crate::{
+    domain::{
+        in_ids,
+        pagination::{Page, PageArgs, Sort, pages_by_parent},
+    },
+    error::AppError,
+};
+
+/// Which list of a group, with its filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CareList {
+    Polls,
+    Suggestions(Option<SuggestionStatus>),
+    Applications(Option<ApplicationStatus>),
+}
+
+/// A PENDING application past its expiry counts as EXPIRED, stored or not.
+fn application_status(status: ApplicationStatus, now: DateTime<Utc>) -> Condition {
+    use membership_application::Column as C;
+    match status {
+        ApplicationStatus::Pending => Condition::all()
+            .add(C::Status.eq(ApplicationStatus::Pending))
+            .add(C::ExpiresAt.gt(now)),
+        ApplicationStatus::Expired => Condition::any()
+            .add(C::Status.eq(ApplicationStatus::Expired))
+            .add(
+                Condition::all()
+                    .add(C::Status.eq(ApplicationStatus::Pending))
+                    .add(C::ExpiresAt.lte(now)),
+            ),
+        other => Condition::all().add(C::Status.eq(other)),
+    }
+}
+
+impl CareList {
+    /// The list's rows for the groups, and the column naming each row's group.
+    pub(super) fn select(
+        self,
+        backend: DatabaseBackend,
+        groups: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> (SelectStatement, (Alias, Alias)) {
+        let parent = |table: &str| (Alias::new(table), Alias::new("group_id"));
+        match self {
+            Self::Polls => (
+                poll::Entity::find()
+                    .filter(in_ids(
+                        backend,
+                        Expr::col((poll::Entity, poll::Column::GroupId)),
+                        groups,
+                    ))
+                    .into_query(),
+                parent("polls"),
+            ),
+            Self::Suggestions(status) => {
+                let mut q = suggestion::Entity::find().filter(in_ids(
+                    backend,
+                    Expr::col((suggestion::Entity, suggestion::Column::GroupId)),
+                    groups,
+                ));
+                if let Some(s) = status {
+                    q = q.filter(suggestion::Column::Status.eq(s));
+                }
+                (q.into_query(), parent("suggestions"))
+            }
+            Self::Applications(status) => {
+                let mut q = membership_application::Entity::find().filter(in_ids(
+                    backend,
+                    Expr::col((
+                        membership_application::Entity,
+                        membership_application::Column::GroupId,
+                    )),
+                    groups,
+                ));
+                if let Some(s) = status {
+                    q = q.filter(application_status(s, now));
+                }
+                (q.into_query(), parent("membership_applications"))
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CarePageKey {
+    pub group: Uuid,
+    pub list: CareList,
+    pub args: PageArgs,
+}
+
+/// A page of whichever list was asked for; newest first.
+#[derive(Clone)]
+pub enum CarePage {
+    Polls(Page<poll::Model>),
+    Suggestions(Page<suggestion::Model>),
+    Applications(Page<membership_application::Model>),
+}
+
+fn newest_first<E: EntityTrait>(id: E::Column) -> Sort<E> {
+    Sort {
+        key: None,
+        id,
+        descending: true,
+    }
+}
+
+impl Loader<CarePageKey> for PageLoader {
+    type Value = CarePage;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[CarePageKey],
+    ) -> Result<HashMap<CarePageKey, Self::Value>, AppError> {
+        let backend = self.db.get_database_backend();
+        let now = Utc::now();
+        let mut out = HashMap::new();
+        for ((list, args), groups) in batches(keys, |k| ((k.list, k.args.clone()), k.group)) {
+            let (select, parent) = list.select(backend, &groups, now);
+            let mut pages: HashMap<Uuid, CarePage> = match list {
+                CareList::Polls => {
+                    let sort = newest_first::<poll::Entity>(poll::Column::Id);
+                    pages_by_parent(&self.db, select, parent, &sort, &args)
+                        .await?
+                        .into_iter()
+                        .map(|(g, p)| (g, CarePage::Polls(p)))
+                        .collect()
+                }
+                CareList::Suggestions(_) => {
+                    let sort = newest_first::<suggestion::Entity>(suggestion::Column::Id);
+                    pages_by_parent(&self.db, select, parent, &sort, &args)
+                        .await?
+                        .into_iter()
+                        .map(|(g, p)| (g, CarePage::Suggestions(p)))
+                        .collect()
+                }
+                CareList::Applications(_) => {
+                    let sort = newest_first::<membership_application::Entity>(
+                        membership_application::Column::Id,
+                    );
+                    pages_by_parent(&self.db, select, parent, &sort, &args)
+                        .await?
+                        .into_iter()
+                        .map(|(g, p)| (g, CarePage::Applications(p)))
+                        .collect()
+                }
+            };
+            for group in groups {
+                let empty = match list {
+                    CareList::Polls => CarePage::Polls(Page::default()),
+                    CareList::Suggestions(_) => CarePage::Suggestions(Page::default()),
+                    CareList::Applications(_) => CarePage::Applications(Page::default()),
+                };
+                let page = pages.remove(&group).unwrap_or(empty);
+                out.insert(
+                    CarePageKey {
+                        group,
+                        list,
+                        args: args.clone(),
+                    },
+                    page,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The page of one of a group's lists, through the request's page loader.
+pub async fn group_page(
+    ctx: &async_graphql::Context<'_>,
+    group: Uuid,
+    list: CareList,
+    args: PageArgs,
+) -> Result<CarePage, AppError> {
+    use crate::graphql::context::ContextExt;
+    let key = CarePageKey { group, list, args };
+    super::must(&ctx.loaders()?.pages, key, "care list page").await
+}
