@@ -202,3 +202,72 @@ async fn the_demo_has_twelve_weeks_of_group_life_and_one_facilitator_at_risk() {
         "ROTATION"
     );
 }
+
+#[tokio::test]
+async fn the_demo_has_member_care_in_every_state() {
+    let app = spawn_demo_app().await;
+    let facilitator = log_in(&app, "facilitator@evergreen.example").await;
+    let today = chrono::Utc::now().date_naive();
+    let q = "query($from: Date!, $to: Date!) { group(slug: \"carers-north-evenings\") { wellbeing(from: $from, to: $to) { suppressed withheld contributors } pledgeStatus { standing } polls(first: 5) { edges { node { open tally { up down } } } } suggestions(first: 5) { totalCount } meetings(first: 30, filter: {status: [HELD]}) { edges { node { feedbackSummary { suppressed withheld responses comments } } } } members(first: 20) { edges { node { buddyPair { active } } } } } }";
+    let vars = json!({ "from": (today - chrono::Duration::weeks(12)).to_string(), "to": today.to_string() });
+    let res = app.gql_as(&facilitator, q, vars).await;
+    let g = &ok(&res)["group"];
+    let weeks = g["wellbeing"].as_array().unwrap();
+    let shown = weeks.iter().filter(|w| w["suppressed"] == false).count();
+    let too_few = weeks
+        .iter()
+        .filter(|w| w["withheld"] == "TOO_FEW_CONTRIBUTORS")
+        .count();
+    assert!(shown >= 6 && too_few >= 3, "{weeks:?}");
+    let standings: std::collections::BTreeSet<&str> = g["pledgeStatus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["standing"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        standings,
+        ["EXPIRED", "EXPIRING_SOON", "MISSING"]
+            .into_iter()
+            .collect()
+    );
+    let polls = g["polls"]["edges"].as_array().unwrap();
+    assert!(polls.iter().any(|p| p["node"]["open"] == true));
+    assert!(polls.iter().any(|p| p["node"]["open"] == false));
+    assert_eq!(g["suggestions"]["totalCount"], 2);
+    let summaries: Vec<&Value> = g["meetings"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"]["feedbackSummary"])
+        .collect();
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s["suppressed"] == false && s["responses"].as_i64().unwrap() >= 5)
+    );
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s["withheld"] == "TOO_FEW_CONTRIBUTORS")
+    );
+    let pairs: Vec<&Value> = g["members"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| {
+            e["node"]["buddyPair"]
+                .as_object()
+                .map(|_| &e["node"]["buddyPair"])
+        })
+        .collect();
+    assert!(!pairs.is_empty());
+    // One application is waiting on the members' decision somewhere in the network.
+    let pending: u64 = sea_orm::PaginatorTrait::count(
+        <entity::membership_application::Entity as sea_orm::EntityTrait>::find(),
+        &app.db,
+    )
+    .await
+    .unwrap();
+    assert_eq!(pending, 1);
+}

@@ -67,7 +67,7 @@ pub fn receipt(secret: &[u8], meeting: Uuid, person: Uuid) -> AppResult<String> 
 }
 
 /// A random (v4) id: a time-ordered one would say when the answer was given.
-fn random_id() -> AppResult<Uuid> {
+pub(crate) fn random_id() -> AppResult<Uuid> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(AppError::internal)?;
     Ok(uuid::Builder::from_random_bytes(bytes).into_uuid())

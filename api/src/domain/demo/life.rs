@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// Deterministic "randomness": the same demo every time.
-fn roll(a: usize, b: usize, salt: usize) -> usize {
+pub(super) fn roll(a: usize, b: usize, salt: usize) -> usize {
     let mut x = (a as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
         ^ (b as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
         ^ salt as u64;

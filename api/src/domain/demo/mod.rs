@@ -11,6 +11,7 @@ use sea_orm::TransactionSession as _;
 use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
 use uuid::Uuid;
 
+mod care;
 mod life;
 
 use super::{
@@ -374,6 +375,7 @@ pub async fn load(
 
     let now = Utc::now();
     let mut next = 2usize;
+    let mut applied = false;
     for (n, spec) in GROUPS.iter().enumerate() {
         let scheduled = spec.frequency != CadenceFrequency::AdHoc;
         let fields = GroupFields {
@@ -452,6 +454,13 @@ pub async fn load(
             memberships.push(insert_active(&txn, group.id, *person_id, role, joined).await?);
         }
         life::populate(&txn, &group, &memberships, n, now).await?;
+        // The first BY_CONSENT group has someone waiting on its decision: a person from
+        // outside it.
+        let applicant = (spec.admission == Admission::ByConsent && !applied)
+            .then(|| people.iter().find(|p| !members.contains(p)).copied())
+            .flatten();
+        applied |= applicant.is_some();
+        care::populate(&txn, &group, &memberships, n, applicant, now).await?;
     }
     txn.commit().await?;
     Ok(accounts)
