@@ -52,6 +52,9 @@ pub struct Config {
     pub jwt_secret: Secret,
     /// True when no secret was configured and a random one was made (development only).
     pub jwt_secret_generated: bool,
+    /// Key of the keyed hashes that stop a second anonymous answer (feedback receipts). Falls
+    /// back to the JWT secret; a separate, stable key survives rotating that secret.
+    pub receipt_key: Secret,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_token_ttl: Duration,
@@ -144,6 +147,17 @@ impl Config {
             None => (random_secret()?, true),
         };
 
+        let receipt_key = match get("CANOPY_RECEIPT_KEY") {
+            Some(key) if key.len() >= MIN_SECRET_BYTES => key.into_bytes(),
+            Some(key) => {
+                return Err(ConfigError(format!(
+                    "CANOPY_RECEIPT_KEY is {} bytes; it must be at least {MIN_SECRET_BYTES} bytes",
+                    key.len()
+                )));
+            }
+            None => jwt_secret.clone(),
+        };
+
         let log_format = match get("CANOPY_LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
@@ -167,6 +181,7 @@ impl Config {
             bind: get("CANOPY_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             jwt_secret: Secret::new(jwt_secret),
             jwt_secret_generated,
+            receipt_key: Secret::new(receipt_key),
             jwt_issuer: get("CANOPY_JWT_ISSUER").unwrap_or_else(|| "canopy".to_owned()),
             jwt_audience: get("CANOPY_JWT_AUDIENCE").unwrap_or_else(|| "canopy-api".to_owned()),
             access_token_ttl: duration(&get, "CANOPY_ACCESS_TOKEN_TTL", 15 * 60)?,

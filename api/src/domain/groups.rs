@@ -484,6 +484,13 @@ pub async fn update_group(
         super::memberships::promote_waitlist(&txn, id, max, active).await?;
         updated = find_group(&txn, id).await?;
     }
+    if updated.consent_quorum != current.consent_quorum
+        && updated.admission == entity::Admission::ByConsent
+    {
+        // Consents that were short of the old quorum may meet the new one.
+        super::care::admission::reconsider(&txn, id).await?;
+        updated = find_group(&txn, id).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }

@@ -57,16 +57,20 @@ pub async fn join_group(
     let txn = super::begin(db).await?;
     let g = lock_group(&txn, group_id).await?;
     let cluster = find_cluster(&txn, g.cluster_id).await?;
-    if !can_see_group(access, &g, &cluster.path) {
+    // A member's proposal lets the person find a group they could not otherwise see.
+    let proposal = if g.admission == Admission::ByConsent {
+        super::care::admission::expire_stale(&txn, group_id).await?;
+        super::care::admission::open_proposal(&txn, group_id, person_id).await?
+    } else {
+        None
+    };
+    if !can_see_group(access, &g, &cluster.path) && proposal.is_none() {
         return Err(AppError::not_found("group"));
     }
     if g.admission == Admission::Closed || g.status == GroupStatus::Closed {
         return Err(AppError::forbidden("this group is not taking new members"));
     }
     super::care::pledges::require_accepted(&txn, person_id, group_id).await?;
-    if g.admission == Admission::ByConsent {
-        super::care::admission::expire_stale(&txn, group_id).await?;
-    }
     let existing = membership::Entity::find()
         .filter(membership::Column::PersonId.eq(person_id))
         .filter(membership::Column::GroupId.eq(group_id))
@@ -110,12 +114,24 @@ pub async fn join_group(
         statement.clone(),
     )
     .await?;
-    if status == MembershipStatus::Pending {
-        super::care::admission::open(&txn, &g, person_id, statement, None).await?;
-    }
     if status == MembershipStatus::Active {
         adjust_active_count(&txn, group_id, 1).await?;
     }
+    let saved = match (status, proposal) {
+        (MembershipStatus::Pending, Some(p)) => {
+            super::care::admission::accept_proposal(&txn, &g, p).await?;
+            // Approved already if the members had consented: read what it became.
+            membership::Entity::find_by_id(saved.id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| AppError::internal("membership vanished"))?
+        }
+        (MembershipStatus::Pending, None) => {
+            super::care::admission::open(&txn, &g, person_id, statement, None).await?;
+            saved
+        }
+        _ => saved,
+    };
     txn.commit().await?;
     Ok(saved)
 }
@@ -199,9 +215,6 @@ pub async fn leave_group(
         .await?
         .filter(|m| m.status.is_current())
         .ok_or_else(|| AppError::not_found("membership"))?;
-    if mine.status == MembershipStatus::Pending {
-        super::care::admission::withdraw(&txn, g.id, person_id).await?;
-    }
     let left = end_membership(&txn, &g, mine, MembershipStatus::Left).await?;
     txn.commit().await?;
     Ok(left)
@@ -214,6 +227,16 @@ async fn end_membership(
     status: MembershipStatus,
 ) -> AppResult<membership::Model> {
     let was_active = m.status == MembershipStatus::Active;
+    if m.status == MembershipStatus::Pending {
+        // An application still open ends with the membership: withdrawn by the person
+        // leaving, declined by a facilitator removing them.
+        let outcome = if status == MembershipStatus::Removed {
+            entity::ApplicationStatus::Declined
+        } else {
+            entity::ApplicationStatus::Withdrawn
+        };
+        super::care::admission::close_open(db, g.id, m.person_id, outcome).await?;
+    }
     let now = Utc::now();
     let mut active: membership::ActiveModel = m.into();
     active.status = Set(status);
@@ -221,9 +244,14 @@ async fn end_membership(
     active.waitlisted_at = Set(None);
     active.updated_at = Set(now);
     let ended = active.update(db).await?;
+    super::care::buddies::end_pairs_of(db, ended.id, now).await?;
     if was_active {
         adjust_active_count(db, g.id, -1).await?;
         promote_waitlist(db, g.id, g.capacity_max, g.active_member_count - 1).await?;
+        if g.admission == Admission::ByConsent {
+            // Their votes no longer stand and the quorum may have dropped.
+            super::care::admission::reconsider(db, g.id).await?;
+        }
     }
     Ok(ended)
 }

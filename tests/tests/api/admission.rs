@@ -275,6 +275,11 @@ async fn members_propose_and_facilitators_decline() {
         code(&app.gql_as(&c.members[1], PROPOSE, input.clone()).await),
         "CONFLICT"
     );
+    let bad = json!({ "input": { "applicationId": "not-an-id" } });
+    assert_eq!(
+        field(&app.gql_as(&c.facilitator, DECLINE, bad).await),
+        "applicationId"
+    );
     let decline = json!({ "input": { "applicationId": id } });
     assert_eq!(
         code(&app.gql(DECLINE, decline.clone()).await),
@@ -293,12 +298,42 @@ async fn members_propose_and_facilitators_decline() {
         code(&app.gql_as(&c.facilitator, DECLINE, decline).await),
         "CONFLICT"
     );
+    // A proposal never made Pat a member of anything.
     assert_eq!(
         membership_status(&app, &friend, "Group consent-circle").await,
-        "LEFT"
+        ""
     );
-    // Declined is not barred: Pat may apply again later.
-    apply(&app, &friend, &c.group).await;
+    // Proposed again, the members consent: still PENDING, since Pat has not asked yet.
+    let res = app.gql_as(&c.members[1], PROPOSE, input.clone()).await;
+    let again = ok(&res)["proposeMember"]["application"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for m in [&c.members[0], &c.members[2]] {
+        assert_eq!(
+            status(&app.gql_as(m, VOTE, vote(&again, "CONSENT", None)).await),
+            "PENDING"
+        );
+    }
+    // Pat asks: the consents stand, and Pat is in at once.
+    let joined = app.join(&friend, &c.group).await;
+    assert_eq!(ok(&joined)["joinGroup"]["membership"]["status"], "ACTIVE");
+    let seen = app
+        .gql_as(
+            &friend,
+            "query($id: ID!) { node(id: $id) { ... on MembershipApplication { status } } }",
+            json!({ "id": again }),
+        )
+        .await;
+    assert_eq!(ok(&seen)["node"]["status"], "APPROVED");
+    // Now a member, Pat still does not read the tally of their own application.
+    assert_eq!(
+        code(
+            &app.gql_as(&friend, APPLICATION, json!({ "id": again }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
     // Proposals are for BY_CONSENT groups only.
     let open = app
         .group(&c.w.admin, &c.w.a1, "open-circle", json!({}))
@@ -440,5 +475,72 @@ async fn an_applicant_who_leaves_withdraws() {
                 .await
         ),
         "CONFLICT"
+    );
+    // A facilitator removing a pending applicant declines the application.
+    let other = app.sign_up("Bo").await;
+    let second = apply(&app, &other, &c.group).await;
+    let mine = app
+        .gql_as(
+            &other,
+            "{ viewer { memberships { edges { node { id status } } } } }",
+            json!({}),
+        )
+        .await;
+    let membership = ok(&mine)["viewer"]["memberships"]["edges"][0]["node"]["id"].clone();
+    ok(&app
+        .gql_as(
+            &c.facilitator,
+            "mutation($id: ID!) { removeMember(input: {membershipId: $id}) { membership { status } } }",
+            json!({ "id": membership }),
+        )
+        .await);
+    let seen = app
+        .gql_as(&c.members[0], APPLICATION, json!({ "id": second }))
+        .await;
+    assert_eq!(ok(&seen)["node"]["status"], "DECLINED");
+}
+
+#[tokio::test]
+async fn only_votes_of_active_members_stand_and_a_lower_quorum_decides() {
+    let app = spawn_app().await;
+    let c = consent_group(&app).await;
+    let applicant = app.sign_up("Ada").await;
+    let id = apply(&app, &applicant, &c.group).await;
+    // Ned objects, then leaves the group: his objection no longer stands.
+    ok(&app
+        .gql_as(&c.members[1], VOTE, vote(&id, "OBJECT", Some("Not now.")))
+        .await);
+    assert_eq!(
+        status(
+            &app.gql_as(&c.members[0], VOTE, vote(&id, "CONSENT", None))
+                .await
+        ),
+        "PENDING"
+    );
+    ok(&app
+        .gql_as(
+            &c.members[1],
+            "mutation($id: ID!) { leaveGroup(input: {groupId: $id}) { membership { status } } }",
+            json!({ "id": c.group }),
+        )
+        .await);
+    let seen = app
+        .gql_as(&c.members[0], APPLICATION, json!({ "id": id }))
+        .await;
+    // Three active now: quorum 2, one consent, no objection standing.
+    assert_eq!(
+        ok(&seen)["node"]["tally"],
+        json!({ "consents": 1, "objections": 0, "abstentions": 0, "quorum": 2 })
+    );
+    assert_eq!(ok(&seen)["node"]["status"], "PENDING");
+    // The group lowers its quorum to one: the consent already given decides it.
+    set_group(&app, &c.w, &c.group, json!({ "consentQuorum": 1 })).await;
+    let after = app
+        .gql_as(&c.members[0], APPLICATION, json!({ "id": id }))
+        .await;
+    assert_eq!(ok(&after)["node"]["status"], "APPROVED");
+    assert_eq!(
+        membership_status(&app, &applicant, "Group consent-circle").await,
+        "ACTIVE"
     );
 }

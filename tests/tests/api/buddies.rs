@@ -191,6 +191,17 @@ async fn facilitators_pair_members_and_pairs_end_by_hand_or_by_time() {
         ),
         "NOT_FOUND"
     );
+    assert_eq!(
+        code(&app.gql(END, json!({ "id": pair_id })).await),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        field(
+            &app.gql_as(&c.members[0], END, json!({ "id": "nope" }))
+                .await
+        ),
+        "pairId"
+    );
     let ended = app
         .gql_as(&c.members[0], END, json!({ "id": pair_id }))
         .await;
@@ -235,6 +246,19 @@ async fn facilitators_pair_members_and_pairs_end_by_hand_or_by_time() {
     // With that pair over, m0 may be paired again.
     ok(&app
         .gql_as(&c.facilitator, ASSIGN, pair_input(&m[0], &m[1]))
+        .await);
+    // The buddy leaves the group: the pair ends with the membership.
+    ok(&app
+        .gql_as(
+            &c.members[1],
+            "mutation($id: ID!) { leaveGroup(input: {groupId: $id}) { membership { status } } }",
+            json!({ "id": c.group }),
+        )
+        .await);
+    let left = app.gql_as(&c.members[0], BUDDY, json!({ "id": m[0] })).await;
+    assert!(ok(&left)["node"]["buddy"].is_null());
+    ok(&app
+        .gql_as(&c.facilitator, ASSIGN, pair_input(&m[0], &m[2]))
         .await);
 }
 

@@ -80,6 +80,15 @@ async fn attendees_answer_once_and_the_summary_waits_for_window_and_cohort() {
             json!({ "input": { "meetingId": id, "entries": entries } }),
         )
         .await);
+    // A meeting still to come takes no feedback.
+    let future = meeting_at(&app, &c, 48).await;
+    let res = app
+        .gql_as(&c.members[0], SUBMIT, answer(&future, 4, 1, None))
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "meetingId".into())
+    );
     // Not HELD yet.
     let early = app
         .gql_as(&c.members[0], SUBMIT, answer(&id, 4, 1, None))
@@ -137,8 +146,14 @@ async fn attendees_answer_once_and_the_summary_waits_for_window_and_cohort() {
         ),
         "CONFLICT"
     );
+    // Refused answers left nothing behind, the duplicate included.
     let stored = meeting_feedback::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(stored.len(), 4);
+    let receipts = meeting_feedback_receipt::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(receipts.len(), 4);
     // While answers can still arrive, nothing is shown: each new one would be a difference.
     let open = summary(&app, &c, &id).await;
     assert_eq!(open["suppressed"], true);

@@ -1,8 +1,10 @@
-//! Admission by consent. Joining a BY_CONSENT group (or being proposed by a member) opens an
-//! application; active members consent, object or abstain until it is decided. It is approved
-//! the moment consents reach the quorum with no standing objection; a facilitator may decline
-//! it; unresolved, it expires after 14 days. Approval seats the person, or waitlists them when
-//! the group is full. The applicant learns the outcome, never who voted how.
+//! Admission by consent. Joining a BY_CONSENT group opens an application; a member may also
+//! propose someone, whose own `joinGroup` then joins the proposal. Active members consent,
+//! object or abstain until it is decided; only the votes of people still active stand. It is
+//! approved the moment consents reach the quorum with no standing objection (and, for a
+//! proposal, once the person has asked); a facilitator may decline it; unresolved, it expires
+//! after 14 days. Approval seats the person, or waitlists them when the group is full. The
+//! applicant learns the outcome, never who voted how.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{
@@ -10,8 +12,9 @@ use entity::{
     membership, membership_application, person,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionSession as _, TransactionTrait, sea_query::OnConflict,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set, TransactionSession as _, TransactionTrait,
+    sea_query::OnConflict,
 };
 use uuid::Uuid;
 
@@ -19,7 +22,7 @@ use crate::{
     domain::{
         access::Access,
         authz::{can_run_group, can_see_group, is_insider, require_person},
-        memberships::{active_membership, adjust_active_count, lock_group, place},
+        memberships::{active_membership, adjust_active_count, lock_group},
         umbrella::find_cluster,
         values::optional_text,
     },
@@ -117,23 +120,24 @@ pub async fn expire_stale(db: &impl ConnectionTrait, group_id: Uuid) -> AppResul
     Ok(())
 }
 
-/// The person's PENDING application to the group, if any (when they leave, it is withdrawn).
-pub async fn withdraw(db: &impl ConnectionTrait, group_id: Uuid, person_id: Uuid) -> AppResult<()> {
+/// Ends the person's open application to the group when their PENDING membership ends:
+/// WITHDRAWN when they leave, DECLINED when a facilitator removes them.
+pub async fn close_open(
+    db: &impl ConnectionTrait,
+    group_id: Uuid,
+    person_id: Uuid,
+    outcome: ApplicationStatus,
+) -> AppResult<()> {
     let pending = membership_application::Entity::find()
         .filter(membership_application::Column::GroupId.eq(group_id))
         .filter(membership_application::Column::PersonId.eq(person_id))
         .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
+        .filter(membership_application::Column::ExpiresAt.gt(Utc::now()))
         .all(db)
         .await?;
     for a in pending {
-        settle(
-            db,
-            a,
-            ApplicationStatus::Withdrawn,
-            Some(person_id),
-            Utc::now(),
-        )
-        .await?;
+        let by = (outcome == ApplicationStatus::Withdrawn).then_some(person_id);
+        settle(db, a, outcome, by, Utc::now()).await?;
     }
     Ok(())
 }
@@ -184,28 +188,20 @@ pub async fn propose(
         .filter(membership::Column::GroupId.eq(g.id))
         .one(&txn)
         .await?;
-    match existing.as_ref().map(|m| m.status) {
-        None | Some(MembershipStatus::Left) => {}
-        Some(MembershipStatus::Removed) => {
-            return Err(AppError::forbidden(
-                "this person was removed from the group; talk it through with its facilitators",
-            ));
-        }
-        Some(_) => {
-            return Err(AppError::conflict(
-                "this person already belongs to or applied to the group",
-            ));
-        }
+    let open_already = membership_application::Entity::find()
+        .filter(membership_application::Column::GroupId.eq(g.id))
+        .filter(membership_application::Column::PersonId.eq(person_id))
+        .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
+        .count(&txn)
+        .await?
+        > 0;
+    // One answer for every reason, so members learn nothing of the person's standing.
+    if open_already || existing.is_some_and(|m| m.status != MembershipStatus::Left) {
+        return Err(AppError::conflict(
+            "this person cannot be proposed to the group now",
+        ));
     }
-    place(
-        &txn,
-        existing,
-        person_id,
-        g.id,
-        MembershipStatus::Pending,
-        statement.clone(),
-    )
-    .await?;
+    // No membership yet: the proposal waits for the person's own joinGroup.
     let a = open(&txn, &g, person_id, statement, Some(me)).await?;
     txn.commit().await?;
     Ok(a)
@@ -307,24 +303,50 @@ pub async fn vote(
     Ok(decided)
 }
 
-/// Approves the application when consents reach the quorum and nobody objects.
+/// The votes that stand: those of people still ACTIVE in the group (someone who left no
+/// longer consents or objects).
+pub async fn standing_votes(
+    db: &impl ConnectionTrait,
+    group_id: Uuid,
+    application_id: Uuid,
+) -> AppResult<Vec<application_vote::Model>> {
+    let active = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::PersonId)
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .into_query();
+    Ok(application_vote::Entity::find()
+        .filter(application_vote::Column::ApplicationId.eq(application_id))
+        .filter(application_vote::Column::PersonId.in_subquery(active))
+        .all(db)
+        .await?)
+}
+
+/// Approves the application when consents reach the quorum and nobody objects. A member's
+/// proposal also waits for the person's own request (`joinGroup`, which checks the pledge):
+/// nobody is put in a group without asking.
 async fn decide_if_ready(
     db: &impl ConnectionTrait,
     g: &group::Model,
     a: membership_application::Model,
 ) -> AppResult<membership_application::Model> {
-    let count = |v: ConsentVote| {
-        application_vote::Entity::find()
-            .filter(application_vote::Column::ApplicationId.eq(a.id))
-            .filter(application_vote::Column::Vote.eq(v))
-            .count(db)
+    let votes = standing_votes(db, g.id, a.id).await?;
+    let count = |v: ConsentVote| votes.iter().filter(|x| x.vote == v).count();
+    if count(ConsentVote::Object) > 0
+        || count(ConsentVote::Consent) < usize::try_from(quorum(g)).unwrap_or(usize::MAX)
+    {
+        return Ok(a);
+    }
+    let Some(pending) = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(g.id))
+        .filter(membership::Column::PersonId.eq(a.person_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Pending))
+        .one(db)
+        .await?
+    else {
+        return Ok(a);
     };
-    if count(ConsentVote::Object).await? > 0 {
-        return Ok(a);
-    }
-    if count(ConsentVote::Consent).await? < u64::try_from(quorum(g)).unwrap_or(u64::MAX) {
-        return Ok(a);
-    }
     let now = Utc::now();
     let someone_waits = membership::Entity::find()
         .filter(membership::Column::GroupId.eq(g.id))
@@ -333,13 +355,6 @@ async fn decide_if_ready(
         .await?
         > 0;
     let seated = g.active_member_count < g.capacity_max && !someone_waits;
-    let pending = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(g.id))
-        .filter(membership::Column::PersonId.eq(a.person_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Pending))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("application without a pending membership"))?;
     let mut m: membership::ActiveModel = pending.into();
     if seated {
         m.status = Set(MembershipStatus::Active);
@@ -355,6 +370,55 @@ async fn decide_if_ready(
         adjust_active_count(db, g.id, 1).await?;
     }
     settle(db, a, ApplicationStatus::Approved, None, now).await
+}
+
+/// Decides every open application of the group again: after someone leaves (their vote no
+/// longer stands, the quorum may drop) or the group's quorum changes. Call with the group
+/// locked.
+pub async fn reconsider(db: &impl ConnectionTrait, group_id: Uuid) -> AppResult<()> {
+    expire_stale(db, group_id).await?;
+    let open = membership_application::Entity::find()
+        .filter(membership_application::Column::GroupId.eq(group_id))
+        .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
+        .order_by_asc(membership_application::Column::Id)
+        .all(db)
+        .await?;
+    for a in open {
+        // Re-read each time: an approval just now may have taken the last seat.
+        let g = group::Entity::find_by_id(group_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::not_found("group"))?;
+        decide_if_ready(db, &g, a).await?;
+    }
+    Ok(())
+}
+
+/// The person's open proposal to the group, if a member proposed them.
+pub async fn open_proposal(
+    db: &impl ConnectionTrait,
+    group_id: Uuid,
+    person_id: Uuid,
+) -> AppResult<Option<membership_application::Model>> {
+    Ok(membership_application::Entity::find()
+        .filter(membership_application::Column::GroupId.eq(group_id))
+        .filter(membership_application::Column::PersonId.eq(person_id))
+        .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
+        .filter(membership_application::Column::ExpiresAt.gt(Utc::now()))
+        .filter(membership_application::Column::ProposedBy.is_not_null())
+        .one(db)
+        .await?)
+}
+
+/// The person asks to join a group a member proposed them for: their request joins the
+/// proposal, which is decided at once if the members have already consented.
+pub async fn accept_proposal(
+    db: &impl ConnectionTrait,
+    g: &group::Model,
+    proposal: membership_application::Model,
+) -> AppResult<()> {
+    decide_if_ready(db, g, proposal).await?;
+    Ok(())
 }
 
 /// A facilitator (or manager) declines an undecided application.

@@ -12,7 +12,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationDef, Set, TransactionSession as _, TransactionTrait,
+    QuerySelect, RelationDef, Set, TransactionSession as _, TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -20,6 +20,7 @@ use crate::{
     domain::{
         access::Access,
         authz::{can_run_group, can_see_membership, require_person},
+        in_ids,
         meetings::metrics::{CONSISTENCY_WINDOW, consistency},
         umbrella::find_cluster,
     },
@@ -166,7 +167,11 @@ pub async fn suggest(
         .collect();
     let held_ids: Vec<Uuid> = recent_held.iter().map(|(id, _)| *id).collect();
     let recent_attendance = attendance::Entity::find()
-        .filter(attendance::Column::MeetingId.is_in(held_ids))
+        .filter(in_ids(
+            db.get_database_backend(),
+            Expr::col((attendance::Entity, attendance::Column::MeetingId)),
+            &held_ids,
+        ))
         .all(db)
         .await?;
     let mut out: Vec<Candidate> = members
@@ -220,8 +225,14 @@ pub async fn assign(
         ));
     }
     let txn = crate::domain::begin(db).await?;
+    // Lock the group first, then read the memberships, so a concurrent leave cannot slip in.
+    if let Some(m) = membership::Entity::find_by_id(membership_id)
+        .one(&txn)
+        .await?
+    {
+        crate::domain::memberships::lock_group(&txn, m.group_id).await?;
+    }
     let (target, g) = runnable_membership(&txn, access, membership_id).await?;
-    crate::domain::memberships::lock_group(&txn, g.id).await?;
     require_active(&target, "membershipId")?;
     let buddy = membership::Entity::find_by_id(buddy_membership_id)
         .one(&txn)
@@ -293,7 +304,11 @@ pub async fn visible(
     }
     let me = access.person_id.ok_or_else(not_found)?;
     let mine = membership::Entity::find()
-        .filter(membership::Column::Id.is_in([p.membership_id, p.buddy_membership_id]))
+        .filter(in_ids(
+            db.get_database_backend(),
+            Expr::col((membership::Entity, membership::Column::Id)),
+            &[p.membership_id, p.buddy_membership_id],
+        ))
         .filter(membership::Column::PersonId.eq(me))
         .one(db)
         .await?;
@@ -319,4 +334,24 @@ pub async fn end(
     let saved = active.update(&txn).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Ends the active pairs of a membership that has ended.
+pub async fn end_pairs_of(
+    db: &impl ConnectionTrait,
+    membership_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    buddy_pair::Entity::update_many()
+        .col_expr(buddy_pair::Column::EndedAt, Some(now).into())
+        .filter(
+            sea_orm::Condition::any()
+                .add(buddy_pair::Column::MembershipId.eq(membership_id))
+                .add(buddy_pair::Column::BuddyMembershipId.eq(membership_id)),
+        )
+        .filter(buddy_pair::Column::EndedAt.is_null())
+        .filter(buddy_pair::Column::EndsAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -26,6 +26,9 @@ use crate::{
 
 /// Feedback is taken for this long after a meeting starts; its summary is released after.
 pub const WINDOW_HOURS: i64 = 72;
+/// The summary waits this much longer, so an answer accepted just before the window closed
+/// (and committed just after) lands before anyone can read the summary.
+pub const RELEASE_GRACE_MINUTES: i64 = 5;
 
 pub fn window_closes(m: &meeting::Model) -> DateTime<Utc> {
     m.starts_at + Duration::hours(WINDOW_HOURS)
@@ -49,8 +52,9 @@ fn scale(field: &str, value: i32, range: std::ops::RangeInclusive<i32>) -> AppRe
     }
 }
 
-/// HMAC-SHA256 of the meeting and person under a key derived from the server secret. The key
-/// is labelled so the same secret signing tokens never produces these values directly.
+/// HMAC-SHA256 of the meeting and person under a key derived from CANOPY_RECEIPT_KEY (or the
+/// JWT secret). The key is labelled so a secret that also signs tokens never produces these
+/// values directly.
 pub fn receipt(secret: &[u8], meeting: Uuid, person: Uuid) -> AppResult<String> {
     let mut keyed = Hmac::<Sha256>::new_from_slice(secret).map_err(AppError::internal)?;
     keyed.update(b"canopy meeting-feedback receipt v1");
@@ -168,7 +172,7 @@ pub fn summarise(
     min_cohort: usize,
     now: DateTime<Utc>,
 ) -> Result<Summary, Withheld> {
-    if now <= window_closes(m) {
+    if now <= window_closes(m) + Duration::minutes(RELEASE_GRACE_MINUTES) {
         return Err(Withheld::NotClosed);
     }
     if answers.len() < min_cohort || answers.is_empty() {

@@ -2,9 +2,9 @@
 //! commitments, open polls and applications awaiting their vote, and check-ins due since a
 //! group's last meeting. A fixed number of statements however many groups they are in.
 
-use std::{collections::HashMap, str::FromStr};
+use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{
     ApplicationStatus, CommitmentStatus, MeetingStatus, MembershipStatus, action_commitment,
     application_vote, check_in, group, meeting, membership, membership_application, pledge,
@@ -46,12 +46,6 @@ pub struct Pending {
     pub polls: Vec<poll::Model>,
     pub applications: Vec<membership_application::Model>,
     pub check_ins: Vec<CheckInDue>,
-}
-
-fn local_date(at: DateTime<Utc>, timezone: &str) -> NaiveDate {
-    chrono_tz::Tz::from_str(timezone)
-        .map(|tz| at.with_timezone(&tz).date_naive())
-        .unwrap_or_else(|_| at.date_naive())
 }
 
 pub async fn for_person(
@@ -187,17 +181,17 @@ pub async fn for_person(
         .into_tuple()
         .all(db)
         .await?;
-    let latest_check_ins: HashMap<Uuid, Option<NaiveDate>> = check_in::Entity::find()
+    let latest_check_ins: HashMap<Uuid, Option<DateTime<Utc>>> = check_in::Entity::find()
         .select_only()
         .column(check_in::Column::GroupId)
-        .column_as(check_in::Column::LocalDate.max(), "latest")
+        .column_as(check_in::Column::UpdatedAt.max(), "latest")
         .filter(check_in::Column::PersonId.eq(person))
         .filter(in_groups(Expr::col((
             check_in::Entity,
             check_in::Column::GroupId,
         ))))
         .group_by(check_in::Column::GroupId)
-        .into_tuple::<(Uuid, Option<NaiveDate>)>()
+        .into_tuple::<(Uuid, Option<DateTime<Utc>>)>()
         .all(db)
         .await?
         .into_iter()
@@ -207,12 +201,12 @@ pub async fn for_person(
         .filter_map(|(group_id, last)| {
             let last = last?;
             let g = groups.get(&group_id)?;
-            let meeting_day = local_date(last, &g.timezone);
+            // Checked in (or updated today's check-in) since the meeting started.
             let done = latest_check_ins
                 .get(&group_id)
                 .copied()
                 .flatten()
-                .is_some_and(|d| d >= meeting_day);
+                .is_some_and(|at| at >= last);
             (!done).then(|| CheckInDue {
                 group: g.clone(),
                 last_meeting_at: last,

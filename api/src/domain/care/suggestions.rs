@@ -1,5 +1,5 @@
 //! The anonymous suggestion box. A suggestion is stored with its group only: nothing, not
-//! even the database, says who made it.
+//! even the database, says who made it, and its time is kept to the day.
 
 use chrono::Utc;
 use entity::{SuggestionStatus, suggestion};
@@ -33,9 +33,14 @@ pub async fn submit(
             "only the group's active members make suggestions",
         ));
     }
-    let now = Utc::now();
+    // Kept to the day, with a random id: an exact time (or a time-ordered id) could be matched
+    // to who was around when it was written.
+    let now = Utc::now()
+        .date_naive()
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
     let saved = suggestion::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(crate::domain::care::feedback::random_id()?),
         group_id: Set(g.id),
         text: Set(suggestion_text),
         status: Set(SuggestionStatus::Open),

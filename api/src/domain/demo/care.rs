@@ -62,7 +62,9 @@ async fn check_ins(
                     group_id: Set(g.id),
                     local_date: Set(day),
                     rating: Set(1 + i32::try_from(r % 5).unwrap_or(2)),
-                    note: Set(r.is_multiple_of(4).then(|| NOTES[r % NOTES.len()].to_owned())),
+                    note: Set(r
+                        .is_multiple_of(4)
+                        .then(|| NOTES[r % NOTES.len()].to_owned())),
                     created_at: Set(now),
                     updated_at: Set(now),
                 });

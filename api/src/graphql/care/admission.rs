@@ -23,8 +23,11 @@ use crate::{
         enums::{ApplicationStatus, ConsentVote},
         groups::types::Group,
         ids::{self, Kind},
-        loaders::{care::ApplicationVotesKey, must},
-        meetings::types::{insider, runs},
+        loaders::{
+            care::{ActiveMembersKey, ApplicationVotesKey},
+            must,
+        },
+        meetings::types::{require_insider, runs},
     },
 };
 
@@ -116,10 +119,26 @@ impl MembershipApplication {
     /// For the group's members and managers; the applicant sees the status only.
     async fn tally(&self, ctx: &Context<'_>) -> Result<ApplicationTally> {
         let g = self.group_model(ctx).await?;
-        if !insider(ctx, &g).await? {
-            return Err(AppError::forbidden("the tally is for the group's members").into());
+        if self.is_applicant(ctx)? {
+            return Err(AppError::forbidden("the applicant sees the status, not the votes").into());
         }
-        let votes = self.votes(ctx).await?;
+        require_insider(ctx, &g, "tallies").await?;
+        // Only the votes of people still active stand, as when the application is decided.
+        let active: std::collections::HashSet<uuid::Uuid> = ctx
+            .loaders()?
+            .care
+            .load_one(ActiveMembersKey(g.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.person_id)
+            .collect();
+        let votes: Vec<_> = self
+            .votes(ctx)
+            .await?
+            .into_iter()
+            .filter(|v| active.contains(&v.person_id))
+            .collect();
         let count = |v: entity::ConsentVote| {
             i32::try_from(votes.iter().filter(|x| x.vote == v).count()).unwrap_or(i32::MAX)
         };
@@ -195,9 +214,7 @@ pub async fn group_applications(
     status: Option<ApplicationStatus>,
     args: PageArgs,
 ) -> Result<MembershipApplicationConnection> {
-    if !insider(ctx, g).await? {
-        return Err(AppError::forbidden("applications are for the group's members").into());
-    }
+    require_insider(ctx, g, "applications").await?;
     let list = CareList::Applications(status.map(Into::into));
     let CarePage::Applications(page) = group_page(ctx, g.id, list, args).await? else {
         return Err(AppError::internal("applications page of another kind").into());
@@ -247,7 +264,17 @@ pub struct DeclineApplicationInput {
 }
 
 #[derive(SimpleObject)]
-pub struct ApplicationPayload {
+pub struct ProposeMemberPayload {
+    pub application: MembershipApplication,
+}
+
+#[derive(SimpleObject)]
+pub struct VoteOnApplicationPayload {
+    pub application: MembershipApplication,
+}
+
+#[derive(SimpleObject)]
+pub struct DeclineApplicationPayload {
     pub application: MembershipApplication,
 }
 
@@ -261,12 +288,12 @@ impl AdmissionMutation {
         &self,
         ctx: &Context<'_>,
         input: ProposeMemberInput,
-    ) -> Result<ApplicationPayload> {
+    ) -> Result<ProposeMemberPayload> {
         let access = signed_in(ctx).await?;
         let group = ids::decode(Kind::Group, "groupId", &input.group_id)?;
         let person = ids::decode(Kind::Person, "personId", &input.person_id)?;
         let a = admission::propose(ctx.db()?, &access, group, person, input.statement).await?;
-        Ok(ApplicationPayload {
+        Ok(ProposeMemberPayload {
             application: MembershipApplication(a),
         })
     }
@@ -277,12 +304,12 @@ impl AdmissionMutation {
         &self,
         ctx: &Context<'_>,
         input: VoteOnApplicationInput,
-    ) -> Result<ApplicationPayload> {
+    ) -> Result<VoteOnApplicationPayload> {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Application, "applicationId", &input.application_id)?;
         let a = admission::vote(ctx.db()?, &access, id, input.vote.into(), input.reason).await?;
         ctx.viewer()?.forget_access().await;
-        Ok(ApplicationPayload {
+        Ok(VoteOnApplicationPayload {
             application: MembershipApplication(a),
         })
     }
@@ -292,11 +319,11 @@ impl AdmissionMutation {
         &self,
         ctx: &Context<'_>,
         input: DeclineApplicationInput,
-    ) -> Result<ApplicationPayload> {
+    ) -> Result<DeclineApplicationPayload> {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Application, "applicationId", &input.application_id)?;
         let a = admission::decline(ctx.db()?, &access, id).await?;
-        Ok(ApplicationPayload {
+        Ok(DeclineApplicationPayload {
             application: MembershipApplication(a),
         })
     }

@@ -169,7 +169,12 @@ pub struct EndBuddyPairInput {
 }
 
 #[derive(SimpleObject)]
-pub struct BuddyPairPayload {
+pub struct AssignBuddyPayload {
+    pub pair: BuddyPair,
+}
+
+#[derive(SimpleObject)]
+pub struct EndBuddyPairPayload {
     pub pair: BuddyPair,
 }
 
@@ -184,7 +189,7 @@ impl BuddyMutation {
         &self,
         ctx: &Context<'_>,
         input: AssignBuddyInput,
-    ) -> Result<BuddyPairPayload> {
+    ) -> Result<AssignBuddyPayload> {
         let access = signed_in(ctx).await?;
         let member = ids::decode(Kind::Membership, "membershipId", &input.membership_id)?;
         let buddy = ids::decode(
@@ -194,7 +199,7 @@ impl BuddyMutation {
         )?;
         let days = ctx.services()?.config.buddy_pair_days;
         let p = buddies::assign(ctx.db()?, &access, member, buddy, days).await?;
-        Ok(BuddyPairPayload { pair: BuddyPair(p) })
+        Ok(AssignBuddyPayload { pair: BuddyPair(p) })
     }
 
     /// Either member of the pair, or a facilitator, ends it early.
@@ -202,10 +207,10 @@ impl BuddyMutation {
         &self,
         ctx: &Context<'_>,
         input: EndBuddyPairInput,
-    ) -> Result<BuddyPairPayload> {
+    ) -> Result<EndBuddyPairPayload> {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::BuddyPair, "pairId", &input.pair_id)?;
         let p = buddies::end(ctx.db()?, &access, id).await?;
-        Ok(BuddyPairPayload { pair: BuddyPair(p) })
+        Ok(EndBuddyPairPayload { pair: BuddyPair(p) })
     }
 }

@@ -100,7 +100,7 @@ impl FeedbackMutation {
     ) -> Result<SubmitMeetingFeedbackPayload> {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Meeting, "meetingId", &input.meeting_id)?;
-        let secret = ctx.services()?.config.jwt_secret.expose();
+        let secret = ctx.services()?.config.receipt_key.expose();
         let answers = Answers {
             relevance: input.relevance,
             format: input.format,

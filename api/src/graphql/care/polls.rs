@@ -16,7 +16,7 @@ use crate::{
         enums::Thumb,
         ids::{self, Kind},
         loaders::care::VotesKey,
-        meetings::types::{Meeting, insider},
+        meetings::types::{Meeting, require_insider},
     },
 };
 
@@ -99,9 +99,7 @@ pub async fn group_polls(
     g: &entity::group::Model,
     args: PageArgs,
 ) -> Result<PollConnection> {
-    if !insider(ctx, g).await? {
-        return Err(AppError::forbidden("polls are for the group's members").into());
-    }
+    require_insider(ctx, g, "polls").await?;
     let list = CareList::Polls;
     let CarePage::Polls(page) = group_page(ctx, g.id, list, args).await? else {
         return Err(AppError::internal("polls page of another kind").into());

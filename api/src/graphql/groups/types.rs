@@ -571,8 +571,6 @@ impl Membership {
         crate::graphql::meetings::health::member_consistency(ctx, &self.0).await
     }
 
-    /// Until when the member's acceptance of the current pledge holds; null without one. For
-    /// the member and the group's facilitators.
     /// The other member of this member's newest active buddy pair; for the two of them and
     /// the group's facilitators and managers (null for anyone else).
     async fn buddy(&self, ctx: &Context<'_>) -> Result<Option<Membership>> {
@@ -589,6 +587,8 @@ impl Membership {
             .map(crate::graphql::care::buddies::BuddyPair))
     }
 
+    /// Until when the member's acceptance of the current pledge holds; null without one. For
+    /// the member and the group's facilitators.
     async fn pledge_valid_until(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
         crate::graphql::care::pledges::membership_valid_until(ctx, &self.0).await
     }

@@ -142,7 +142,12 @@ impl Loader<CarePageKey> for PageLoader {
                         .collect()
                 }
                 CareList::Suggestions(_) => {
-                    let sort = newest_first::<suggestion::Entity>(suggestion::Column::Id);
+                    // Ids are random: order by the (day-rounded) date, then id.
+                    let sort: Sort<suggestion::Entity> = Sort {
+                        key: Some(suggestion::Column::CreatedAt),
+                        id: suggestion::Column::Id,
+                        descending: true,
+                    };
                     pages_by_parent(&self.db, select, parent, &sort, &args)
                         .await?
                         .into_iter()

@@ -38,14 +38,7 @@ pub struct MeetingFilter {
 }
 
 async fn require_insider(ctx: &Context<'_>, group: &group::Model) -> Result<()> {
-    if insider(ctx, group).await? {
-        return Ok(());
-    }
-    if access(ctx).await?.is_signed_in() {
-        Err(AppError::forbidden("meetings are for the group's members").into())
-    } else {
-        Err(AppError::unauthenticated().into())
-    }
+    Ok(crate::graphql::meetings::types::require_insider(ctx, group, "meetings").await?)
 }
 
 /// `Group.meetings`: in order of start.

@@ -98,6 +98,25 @@ pub async fn runs(ctx: &Context<'_>, group: &entity::group::Model) -> AppResult<
     Ok(authz::can_run_group(&access, group, &path))
 }
 
+/// Insiders pass; anyone else gets UNAUTHENTICATED when anonymous, FORBIDDEN (saying `what`
+/// is for the group's members) when signed in.
+pub async fn require_insider(
+    ctx: &Context<'_>,
+    group: &entity::group::Model,
+    what: &str,
+) -> AppResult<()> {
+    if insider(ctx, group).await? {
+        return Ok(());
+    }
+    if access(ctx).await?.is_signed_in() {
+        Err(AppError::forbidden(format!(
+            "{what} are for the group's members"
+        )))
+    } else {
+        Err(AppError::unauthenticated())
+    }
+}
+
 /// Active members and managers of the group.
 pub async fn insider(ctx: &Context<'_>, group: &entity::group::Model) -> AppResult<bool> {
     let access = access(ctx).await?;
