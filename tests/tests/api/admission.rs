@@ -22,27 +22,6 @@ struct Consent {
     members: Vec<Session>,
 }
 
-async fn set_group(app: &TestApp, w: &World, group: &str, changes: Value) {
-    let version = app
-        .gql_as(
-            &w.admin,
-            "query($id: ID!) { node(id: $id) { ... on Group { version } } }",
-            json!({ "id": group }),
-        )
-        .await;
-    let mut input = json!({ "groupId": group, "expectedVersion": ok(&version)["node"]["version"] });
-    for (k, v) in changes.as_object().unwrap() {
-        input[k] = v.clone();
-    }
-    ok(&app
-        .gql_as(
-            &w.admin,
-            "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id } } }",
-            json!({ "input": input }),
-        )
-        .await);
-}
-
 /// A facilitator and three members (four active: quorum 2), then BY_CONSENT.
 async fn consent_group(app: &TestApp) -> Consent {
     let w = app.world().await;
@@ -62,7 +41,8 @@ async fn consent_group(app: &TestApp) -> Consent {
         ok(&app.join(&s, &group).await);
         members.push(s);
     }
-    set_group(app, &w, &group, json!({ "admission": "BY_CONSENT" })).await;
+    app.set_group(&w.admin, &group, json!({ "admission": "BY_CONSENT" }))
+        .await;
     Consent {
         w,
         group,
@@ -91,8 +71,19 @@ fn vote(id: &str, choice: &str, reason: Option<&str>) -> Value {
     json!({ "input": { "applicationId": id, "vote": choice, "reason": reason } })
 }
 
-fn status(res: &Value) -> &Value {
-    &ok(res)["voteOnApplication"]["application"]["status"]
+/// Votes and returns the application's status after the vote.
+async fn cast(
+    app: &TestApp,
+    who: &Session,
+    id: &str,
+    choice: &str,
+    reason: Option<&str>,
+) -> String {
+    let res = app.gql_as(who, VOTE, vote(id, choice, reason)).await;
+    ok(&res)["voteOnApplication"]["application"]["status"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn membership_status(app: &TestApp, who: &Session, group_name: &str) -> String {
@@ -141,29 +132,23 @@ async fn consents_reach_the_quorum_unless_one_member_objects() {
         ("BAD_USER_INPUT".into(), "reason".into())
     );
     assert_eq!(
-        status(
-            &app.gql_as(&c.members[0], VOTE, vote(&id, "CONSENT", None))
-                .await
-        ),
+        cast(&app, &c.members[0], &id, "CONSENT", None).await,
         "PENDING"
     );
     assert_eq!(
-        status(
-            &app.gql_as(
-                &c.members[1],
-                VOTE,
-                vote(&id, "OBJECT", Some("We agreed to stay small until spring."))
-            )
-            .await
-        ),
+        cast(
+            &app,
+            &c.members[1],
+            &id,
+            "OBJECT",
+            Some("We agreed to stay small until spring.")
+        )
+        .await,
         "PENDING"
     );
     // Two consents make the quorum of four active members, but the objection stands.
     assert_eq!(
-        status(
-            &app.gql_as(&c.members[2], VOTE, vote(&id, "CONSENT", None))
-                .await
-        ),
+        cast(&app, &c.members[2], &id, "CONSENT", None).await,
         "PENDING"
     );
     let seen = app
@@ -212,10 +197,7 @@ async fn consents_reach_the_quorum_unless_one_member_objects() {
     );
     // The objector talks it through and consents: approved, and Ada is in.
     assert_eq!(
-        status(
-            &app.gql_as(&c.members[1], VOTE, vote(&id, "CONSENT", None))
-                .await
-        ),
+        cast(&app, &c.members[1], &id, "CONSENT", None).await,
         "APPROVED"
     );
     assert_eq!(
@@ -310,10 +292,7 @@ async fn members_propose_and_facilitators_decline() {
         .unwrap()
         .to_owned();
     for m in [&c.members[0], &c.members[2]] {
-        assert_eq!(
-            status(&app.gql_as(m, VOTE, vote(&again, "CONSENT", None)).await),
-            "PENDING"
-        );
+        assert_eq!(cast(&app, m, &again, "CONSENT", None).await, "PENDING");
     }
     // Pat asks: the consents stand, and Pat is in at once.
     let joined = app.join(&friend, &c.group).await;
@@ -394,9 +373,8 @@ async fn approval_in_a_full_group_waitlists_and_a_freed_seat_promotes_in_order()
     let app = spawn_app().await;
     let c = consent_group(&app).await;
     // Four active, four seats; a quorum of one set by the group.
-    set_group(
-        &app,
-        &c.w,
+    app.set_group(
+        &c.w.admin,
         &c.group,
         json!({ "capacity": { "min": 1, "max": 4 }, "consentQuorum": 1 }),
     )
@@ -406,30 +384,18 @@ async fn approval_in_a_full_group_waitlists_and_a_freed_seat_promotes_in_order()
     let a1 = apply(&app, &first, &c.group).await;
     let a2 = apply(&app, &second, &c.group).await;
     assert_eq!(
-        status(
-            &app.gql_as(&c.members[0], VOTE, vote(&a1, "CONSENT", None))
-                .await
-        ),
+        cast(&app, &c.members[0], &a1, "CONSENT", None).await,
         "APPROVED"
     );
     assert_eq!(
-        status(
-            &app.gql_as(&c.members[0], VOTE, vote(&a2, "CONSENT", None))
-                .await
-        ),
+        cast(&app, &c.members[0], &a2, "CONSENT", None).await,
         "APPROVED"
     );
     let name = "Group consent-circle";
     assert_eq!(membership_status(&app, &first, name).await, "WAITLISTED");
     assert_eq!(membership_status(&app, &second, name).await, "WAITLISTED");
     // A member leaves: the first approved takes the seat, the second keeps waiting.
-    ok(&app
-        .gql_as(
-            &c.members[2],
-            "mutation($id: ID!) { leaveGroup(input: {groupId: $id}) { membership { status } } }",
-            json!({ "id": c.group }),
-        )
-        .await);
+    ok(&app.leave(&c.members[2], &c.group).await);
     assert_eq!(membership_status(&app, &first, name).await, "ACTIVE");
     assert_eq!(membership_status(&app, &second, name).await, "WAITLISTED");
     // A bad quorum is refused.
@@ -458,13 +424,7 @@ async fn an_applicant_who_leaves_withdraws() {
     let c = consent_group(&app).await;
     let applicant = app.sign_up("Ada").await;
     let id = apply(&app, &applicant, &c.group).await;
-    ok(&app
-        .gql_as(
-            &applicant,
-            "mutation($id: ID!) { leaveGroup(input: {groupId: $id}) { membership { status } } }",
-            json!({ "id": c.group }),
-        )
-        .await);
+    ok(&app.leave(&applicant, &c.group).await);
     let seen = app
         .gql_as(&c.members[0], APPLICATION, json!({ "id": id }))
         .await;
@@ -511,19 +471,10 @@ async fn only_votes_of_active_members_stand_and_a_lower_quorum_decides() {
         .gql_as(&c.members[1], VOTE, vote(&id, "OBJECT", Some("Not now.")))
         .await);
     assert_eq!(
-        status(
-            &app.gql_as(&c.members[0], VOTE, vote(&id, "CONSENT", None))
-                .await
-        ),
+        cast(&app, &c.members[0], &id, "CONSENT", None).await,
         "PENDING"
     );
-    ok(&app
-        .gql_as(
-            &c.members[1],
-            "mutation($id: ID!) { leaveGroup(input: {groupId: $id}) { membership { status } } }",
-            json!({ "id": c.group }),
-        )
-        .await);
+    ok(&app.leave(&c.members[1], &c.group).await);
     let seen = app
         .gql_as(&c.members[0], APPLICATION, json!({ "id": id }))
         .await;
@@ -534,7 +485,8 @@ async fn only_votes_of_active_members_stand_and_a_lower_quorum_decides() {
     );
     assert_eq!(ok(&seen)["node"]["status"], "PENDING");
     // The group lowers its quorum to one: the consent already given decides it.
-    set_group(&app, &c.w, &c.group, json!({ "consentQuorum": 1 })).await;
+    app.set_group(&c.w.admin, &c.group, json!({ "consentQuorum": 1 }))
+        .await;
     let after = app
         .gql_as(&c.members[0], APPLICATION, json!({ "id": id }))
         .await;

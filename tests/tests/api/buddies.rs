@@ -31,29 +31,12 @@ async fn joined_days_ago(app: &TestApp, membership_id: &str, days: i64) {
 /// Four HELD meetings in the last four weeks that `present` attended.
 async fn held_meetings(app: &TestApp, c: &Circle, present: &str) {
     for week in 1..=4 {
-        let at = (Utc::now() - Duration::weeks(week)).to_rfc3339();
-        let res = app
-            .gql_as(
-                &c.facilitator,
-                "mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }",
-                json!({ "input": { "groupId": c.group, "startsAt": at } }),
-            )
+        let id = app
+            .meeting_at(&c.facilitator, &c.group, Utc::now() - Duration::weeks(week))
             .await;
-        let id = ok(&res)["scheduleMeeting"]["meeting"]["id"].clone();
-        ok(&app
-            .gql_as(
-                &c.facilitator,
-                "mutation($input: RecordAttendanceInput!) { recordAttendance(input: $input) { attendance { status } } }",
-                json!({ "input": { "meetingId": id, "entries": [{ "membershipId": present, "status": "PRESENT" }] } }),
-            )
-            .await);
-        ok(&app
-            .gql_as(
-                &c.facilitator,
-                "mutation($input: FinalizeMeetingRecordInput!) { finalizeMeetingRecord(input: $input) { meeting { status } } }",
-                json!({ "input": { "meetingId": id, "summary": "Held." } }),
-            )
-            .await);
+        let entries = json!([{ "membershipId": present, "status": "PRESENT" }]);
+        app.attend(&c.facilitator, &id, entries).await;
+        app.hold(&c.facilitator, &id).await;
     }
 }
 
@@ -248,14 +231,10 @@ async fn facilitators_pair_members_and_pairs_end_by_hand_or_by_time() {
         .gql_as(&c.facilitator, ASSIGN, pair_input(&m[0], &m[1]))
         .await);
     // The buddy leaves the group: the pair ends with the membership.
-    ok(&app
-        .gql_as(
-            &c.members[1],
-            "mutation($id: ID!) { leaveGroup(input: {groupId: $id}) { membership { status } } }",
-            json!({ "id": c.group }),
-        )
-        .await);
-    let left = app.gql_as(&c.members[0], BUDDY, json!({ "id": m[0] })).await;
+    ok(&app.leave(&c.members[1], &c.group).await);
+    let left = app
+        .gql_as(&c.members[0], BUDDY, json!({ "id": m[0] }))
+        .await;
     assert!(ok(&left)["node"]["buddy"].is_null());
     ok(&app
         .gql_as(&c.facilitator, ASSIGN, pair_input(&m[0], &m[2]))

@@ -18,18 +18,8 @@ fn answer(meeting: &str, relevance: i64, stress: i64, comment: Option<&str>) -> 
 }
 
 async fn meeting_at(app: &TestApp, c: &Circle, hours_from_now: i64) -> String {
-    let at = (Utc::now() + Duration::hours(hours_from_now)).to_rfc3339();
-    let res = app
-        .gql_as(
-            &c.facilitator,
-            "mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }",
-            json!({ "input": { "groupId": c.group, "startsAt": at } }),
-        )
-        .await;
-    ok(&res)["scheduleMeeting"]["meeting"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let at = Utc::now() + Duration::hours(hours_from_now);
+    app.meeting_at(&c.facilitator, &c.group, at).await
 }
 
 /// Moves a meeting's start by `hours`, as if time had passed.
@@ -73,13 +63,7 @@ async fn attendees_answer_once_and_the_summary_waits_for_window_and_cohort() {
         .enumerate()
         .map(|(i, m)| json!({ "membershipId": m, "status": if i < 6 { "PRESENT" } else { "ABSENT" } }))
         .collect();
-    ok(&app
-        .gql_as(
-            &c.facilitator,
-            "mutation($input: RecordAttendanceInput!) { recordAttendance(input: $input) { attendance { status } } }",
-            json!({ "input": { "meetingId": id, "entries": entries } }),
-        )
-        .await);
+    app.attend(&c.facilitator, &id, json!(entries)).await;
     // A meeting still to come takes no feedback.
     let future = meeting_at(&app, &c, 48).await;
     let res = app
@@ -97,13 +81,7 @@ async fn attendees_answer_once_and_the_summary_waits_for_window_and_cohort() {
         (code(&early), field(&early)),
         ("BAD_USER_INPUT".into(), "meetingId".into())
     );
-    ok(&app
-        .gql_as(
-            &c.facilitator,
-            "mutation($input: FinalizeMeetingRecordInput!) { finalizeMeetingRecord(input: $input) { meeting { status } } }",
-            json!({ "input": { "meetingId": id, "summary": "Sleep and screens." } }),
-        )
-        .await);
+    app.hold(&c.facilitator, &id).await;
     assert_eq!(
         code(&app.gql(SUBMIT, answer(&id, 4, 1, None)).await),
         "UNAUTHENTICATED"
@@ -209,20 +187,8 @@ async fn stored_feedback_has_no_link_to_the_person() {
     let c = circle(&app).await;
     let id = meeting_at(&app, &c, -1).await;
     let entries = json!([{ "membershipId": c.memberships[0], "status": "PRESENT" }]);
-    ok(&app
-        .gql_as(
-            &c.facilitator,
-            "mutation($input: RecordAttendanceInput!) { recordAttendance(input: $input) { attendance { status } } }",
-            json!({ "input": { "meetingId": id, "entries": entries } }),
-        )
-        .await);
-    ok(&app
-        .gql_as(
-            &c.facilitator,
-            "mutation($input: FinalizeMeetingRecordInput!) { finalizeMeetingRecord(input: $input) { meeting { status } } }",
-            json!({ "input": { "meetingId": id, "summary": "Held." } }),
-        )
-        .await);
+    app.attend(&c.facilitator, &id, entries).await;
+    app.hold(&c.facilitator, &id).await;
     ok(&app
         .gql_as(&c.members[0], SUBMIT, answer(&id, 2, 0, Some("ok")))
         .await);

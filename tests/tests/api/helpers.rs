@@ -398,6 +398,80 @@ impl TestApp {
     pub async fn join(&self, who: &Session, group: &str) -> Value {
         self.gql_as(who, JOIN_GROUP, json!({ "id": group })).await
     }
+
+    pub async fn leave(&self, who: &Session, group: &str) -> Value {
+        self.gql_as(
+            who,
+            "mutation($id: ID!) { leaveGroup(input: {groupId: $id}) { membership { status } } }",
+            json!({ "id": group }),
+        )
+        .await
+    }
+
+    /// Changes group settings as `who`, at the group's current version.
+    pub async fn set_group(&self, who: &Session, group: &str, changes: Value) {
+        let version = self
+            .gql_as(
+                who,
+                "query($id: ID!) { node(id: $id) { ... on Group { version } } }",
+                json!({ "id": group }),
+            )
+            .await;
+        let mut input =
+            json!({ "groupId": group, "expectedVersion": ok(&version)["node"]["version"] });
+        for (k, v) in changes.as_object().into_iter().flatten() {
+            input[k] = v.clone();
+        }
+        ok(&self
+            .gql_as(
+                who,
+                "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id } } }",
+                json!({ "input": input }),
+            )
+            .await);
+    }
+
+    /// Schedules a meeting of the group at `at`; returns its id.
+    pub async fn meeting_at(
+        &self,
+        who: &Session,
+        group: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> String {
+        let res = self
+            .gql_as(
+                who,
+                "mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }",
+                json!({ "input": { "groupId": group, "startsAt": at.to_rfc3339() } }),
+            )
+            .await;
+        ok(&res)["scheduleMeeting"]["meeting"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Records attendance: `entries` as `[{ membershipId, status }]`.
+    pub async fn attend(&self, who: &Session, meeting: &str, entries: Value) {
+        ok(&self
+            .gql_as(
+                who,
+                "mutation($input: RecordAttendanceInput!) { recordAttendance(input: $input) { attendance { status } } }",
+                json!({ "input": { "meetingId": meeting, "entries": entries } }),
+            )
+            .await);
+    }
+
+    /// Finalises the meeting's record, which marks it HELD.
+    pub async fn hold(&self, who: &Session, meeting: &str) {
+        ok(&self
+            .gql_as(
+                who,
+                "mutation($input: FinalizeMeetingRecordInput!) { finalizeMeetingRecord(input: $input) { meeting { status } } }",
+                json!({ "input": { "meetingId": meeting, "summary": "Held." } }),
+            )
+            .await);
+    }
 }
 
 pub fn group_input(cluster: &str, slug: &str, extra: Value) -> Value {

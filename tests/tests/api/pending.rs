@@ -27,15 +27,9 @@ async fn pending_actions_list_what_is_due_and_clear_when_done() {
     let c = circle(&app).await;
     let mo = &c.members[1];
     // A meeting two hours ago: nobody has checked in since.
-    let at = (Utc::now() - Duration::hours(2)).to_rfc3339();
-    let res = app
-        .gql_as(
-            &c.facilitator,
-            "mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }",
-            json!({ "input": { "groupId": c.group, "startsAt": at } }),
-        )
+    let meeting = app
+        .meeting_at(&c.facilitator, &c.group, Utc::now() - Duration::hours(2))
         .await;
-    let meeting = ok(&res)["scheduleMeeting"]["meeting"]["id"].clone();
     let before = pending(&app, mo).await;
     assert_eq!(len(&before, "checkInsDue"), 1);
     assert_eq!(before["checkInsDue"][0]["group"]["id"], c.group.as_str());
@@ -62,20 +56,8 @@ async fn pending_actions_list_what_is_due_and_clear_when_done() {
         )
         .await);
     // The group turns to admission by consent and someone applies.
-    let version = app
-        .gql_as(
-            &c.w.admin,
-            "query($id: ID!) { node(id: $id) { ... on Group { version } } }",
-            json!({ "id": c.group }),
-        )
+    app.set_group(&c.w.admin, &c.group, json!({ "admission": "BY_CONSENT" }))
         .await;
-    ok(&app
-        .gql_as(
-            &c.w.admin,
-            "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id } } }",
-            json!({ "input": { "groupId": c.group, "expectedVersion": ok(&version)["node"]["version"], "admission": "BY_CONSENT" } }),
-        )
-        .await);
     let ada = app.sign_up("Ada").await;
     let accept =
         "mutation($input: AcceptPledgeInput!) { acceptPledge(input: $input) { validUntil } }";

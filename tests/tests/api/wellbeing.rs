@@ -9,8 +9,6 @@ use uuid::Uuid;
 use crate::helpers::{Session, TestApp, World, code, ok, spawn_app, uuid_of};
 
 const WELLBEING: &str = "query($id: ID!, $from: Date!, $to: Date!, $bucket: WellbeingBucketSize) { node(id: $id) { ... on Group { wellbeing(from: $from, to: $to, bucket: $bucket) { start end contributors averageRating distribution { rating checkIns } suppressed withheld } } } }";
-const SCHEDULE: &str =
-    "mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }";
 
 pub struct Circle {
     pub w: World,
@@ -222,18 +220,11 @@ async fn no_window_or_bucket_size_recovers_a_suppressed_week() {
     assert!(whole[0]["contributors"].is_null());
     // A meeting last week splits it: [3 and 2 weeks ago] suppressed, [last week] released
     // with exactly the weekly figures.
-    let meeting_at = (monday_weeks_ago(1) + Duration::days(2))
+    let at = (monday_weeks_ago(1) + Duration::days(2))
         .and_hms_opt(18, 0, 0)
         .unwrap()
-        .and_utc()
-        .to_rfc3339();
-    ok(&app
-        .gql_as(
-            &c.facilitator,
-            SCHEDULE,
-            json!({ "input": { "groupId": c.group, "startsAt": meeting_at } }),
-        )
-        .await);
+        .and_utc();
+    app.meeting_at(&c.facilitator, &c.group, at).await;
     let split = buckets(
         &app.gql_as(
             &c.facilitator,
@@ -459,4 +450,18 @@ async fn care_lists_of_many_groups_are_batched() {
     }
     let five = cluster_cost(&app, &w).await;
     assert_eq!(two, five, "{:#?}", app.statements.seen());
+}
+
+#[tokio::test]
+async fn a_check_in_costs_three_statements() {
+    let app = spawn_app().await;
+    let c = circle(&app).await;
+    let submit = "mutation($input: SubmitCheckInInput!) { submitCheckIn(input: $input) { checkIn { id rating date } } }";
+    let input = json!({ "input": { "groupId": c.group, "rating": 3 } });
+    for _ in 0..2 {
+        app.statements.reset();
+        ok(&app.gql_as(&c.members[0], submit, input.clone()).await);
+        // The viewer's access, the group's zone, one upsert returning the row.
+        assert_eq!(app.statements.get(), 3, "{:#?}", app.statements.seen());
+    }
 }
