@@ -25,6 +25,8 @@ pub struct MembershipRef {
     pub organisation_id: Uuid,
     pub role: MembershipRole,
     pub status: MembershipStatus,
+    /// The group's time zone, read along (check-ins need the group's calendar day).
+    pub timezone: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -49,11 +51,13 @@ impl Access {
         // One statement for both halves keeps every request's fixed cost at one query.
         let sql = format!(
             "SELECT 'G' AS kind, rg.role AS role, rg.organisation_id AS organisation_id, \
-                    rg.cluster_id AS cluster_id, c.path AS path, NULL AS group_id, NULL AS status \
+                    rg.cluster_id AS cluster_id, c.path AS path, NULL AS group_id, NULL AS status, \
+                    NULL AS timezone \
              FROM role_grants rg LEFT JOIN clusters c ON c.id = rg.cluster_id \
              WHERE rg.person_id = {p1} \
              UNION ALL \
-             SELECT 'M', m.role, g.organisation_id, g.cluster_id, NULL, m.group_id, m.status \
+             SELECT 'M', m.role, g.organisation_id, g.cluster_id, NULL, m.group_id, m.status, \
+                    g.timezone \
              FROM memberships m JOIN \"groups\" g ON g.id = m.group_id \
              WHERE m.person_id = {p2} AND m.status IN ('PENDING', 'WAITLISTED', 'ACTIVE', 'PAUSED')"
         );
@@ -95,6 +99,7 @@ impl Access {
                     organisation_id,
                     role,
                     status,
+                    timezone: row.try_get("", "timezone")?,
                 });
             }
         }

@@ -3,9 +3,9 @@
 use std::str::FromStr;
 
 use chrono::{Duration, NaiveDate, Utc};
-use entity::{check_in, group};
+use entity::check_in;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     sea_query::OnConflict,
 };
 use uuid::Uuid;
@@ -30,9 +30,9 @@ pub fn rating(field: &str, value: i32) -> AppResult<i32> {
 /// Records today's check-in for the group; a second one the same day replaces the first.
 /// Only ACTIVE members check in for their group.
 ///
-/// The hottest write of the service, kept to two statements after the viewer's access: the
-/// group's zone and one upsert returning the row. No transaction is needed: the upsert is a
-/// single statement, and membership comes from the access loaded for this request.
+/// The hottest write of the service, kept to one statement after the viewer's access (which
+/// brings the membership and the group's zone): an upsert returning the row. No transaction
+/// is needed for a single statement.
 pub async fn submit(
     db: &impl ConnectionTrait,
     access: &Access,
@@ -43,21 +43,17 @@ pub async fn submit(
     let me = require_person(access)?;
     let value = rating("rating", value)?;
     let note = optional_text("note", note.as_deref(), 1000)?;
-    if !access.is_active_member(group_id) {
+    let Some(membership) = access
+        .membership(group_id)
+        .filter(|m| m.status == entity::MembershipStatus::Active)
+    else {
         // NOT_FOUND for a group they cannot see, FORBIDDEN for one they can.
         visible_group(db, access, group_id).await?;
         return Err(AppError::forbidden(
             "only the group's active members check in for it",
         ));
-    }
-    let timezone: String = group::Entity::find_by_id(group_id)
-        .select_only()
-        .column(group::Column::Timezone)
-        .into_tuple()
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("group"))?;
-    let tz = chrono_tz::Tz::from_str(&timezone).map_err(AppError::internal)?;
+    };
+    let tz = chrono_tz::Tz::from_str(&membership.timezone).map_err(AppError::internal)?;
     let now = Utc::now();
     let today = now.with_timezone(&tz).date_naive();
     let row = check_in::ActiveModel {
