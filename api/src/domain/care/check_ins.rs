@@ -5,8 +5,7 @@ use std::str::FromStr;
 use chrono::{Duration, NaiveDate, Utc};
 use entity::check_in;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    sea_query::OnConflict,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::OnConflict,
 };
 use uuid::Uuid;
 
