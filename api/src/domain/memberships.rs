@@ -91,16 +91,9 @@ pub async fn join_group(
             }
         }
     }
-    // Nobody jumps the queue: while anyone waits, newcomers wait too.
-    let someone_waits = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(group_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Waitlisted))
-        .count(&txn)
-        .await?
-        > 0;
     let status = if g.admission == Admission::ByConsent {
         MembershipStatus::Pending
-    } else if g.active_member_count >= g.capacity_max || someone_waits {
+    } else if !has_free_seat(&txn, &g).await? {
         MembershipStatus::Waitlisted
     } else {
         MembershipStatus::Active
@@ -134,6 +127,20 @@ pub async fn join_group(
     };
     txn.commit().await?;
     Ok(saved)
+}
+
+/// A seat is free while the group is below capacity and nobody waits: while anyone waits,
+/// newcomers wait too, so nobody jumps the queue.
+pub(crate) async fn has_free_seat(db: &impl ConnectionTrait, g: &group::Model) -> AppResult<bool> {
+    if g.active_member_count >= g.capacity_max {
+        return Ok(false);
+    }
+    let waiting = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(g.id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Waitlisted))
+        .count(db)
+        .await?;
+    Ok(waiting == 0)
 }
 
 /// Writes the person's membership with a fresh status. A returning person reuses their row

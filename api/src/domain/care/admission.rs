@@ -22,7 +22,7 @@ use crate::{
     domain::{
         access::Access,
         authz::{can_run_group, can_see_group, is_insider, require_person},
-        memberships::{active_membership, adjust_active_count, lock_group},
+        memberships::{active_membership, adjust_active_count, has_free_seat, lock_group, place},
         umbrella::find_cluster,
         values::optional_text,
     },
@@ -347,29 +347,18 @@ async fn decide_if_ready(
     else {
         return Ok(a);
     };
-    let now = Utc::now();
-    let someone_waits = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(g.id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Waitlisted))
-        .count(db)
-        .await?
-        > 0;
-    let seated = g.active_member_count < g.capacity_max && !someone_waits;
-    let mut m: membership::ActiveModel = pending.into();
-    if seated {
-        m.status = Set(MembershipStatus::Active);
-        m.joined_at = Set(Some(now));
+    // Approved while full: they wait their turn like everyone else, from now.
+    let status = if has_free_seat(db, g).await? {
+        MembershipStatus::Active
     } else {
-        // Approved while full: they wait their turn like everyone else, from now.
-        m.status = Set(MembershipStatus::Waitlisted);
-        m.waitlisted_at = Set(Some(now));
-    }
-    m.updated_at = Set(now);
-    m.update(db).await?;
-    if seated {
+        MembershipStatus::Waitlisted
+    };
+    let statement = pending.statement.clone();
+    place(db, Some(pending), a.person_id, g.id, status, statement).await?;
+    if status == MembershipStatus::Active {
         adjust_active_count(db, g.id, 1).await?;
     }
-    settle(db, a, ApplicationStatus::Approved, None, now).await
+    settle(db, a, ApplicationStatus::Approved, None, Utc::now()).await
 }
 
 /// Decides every open application of the group again: after someone leaves (their vote no

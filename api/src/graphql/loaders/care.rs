@@ -22,6 +22,34 @@ pub struct CareLoader {
     pub(super) db: DatabaseConnection,
 }
 
+/// The rows of `select` whose `parent` column is one of `parents`, in one statement, listed
+/// under the key `key_of` gives each row.
+async fn rows_under<E, K>(
+    db: &DatabaseConnection,
+    select: sea_orm::Select<E>,
+    parent: E::Column,
+    parents: &[Uuid],
+    key_of: impl Fn(&E::Model) -> K,
+) -> Result<HashMap<K, Vec<E::Model>>, AppError>
+where
+    E: EntityTrait,
+    K: std::hash::Hash + Eq,
+{
+    let rows = select
+        .filter(in_ids(
+            db.get_database_backend(),
+            Expr::col((E::default(), parent)),
+            parents,
+        ))
+        .all(db)
+        .await?;
+    let mut out: HashMap<K, Vec<E::Model>> = HashMap::new();
+    for row in rows {
+        out.entry(key_of(&row)).or_default().push(row);
+    }
+    Ok(out)
+}
+
 /// The current (highest) pledge version of a group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CurrentPledgeKey(pub Uuid);
@@ -107,22 +135,13 @@ impl Loader<VotesKey> for CareLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[VotesKey]) -> Result<HashMap<VotesKey, Self::Value>, AppError> {
-        use entity::poll_vote;
+        use entity::poll_vote::{Column, Entity};
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let backend = self.db.get_database_backend();
-        let votes = poll_vote::Entity::find()
-            .filter(in_ids(
-                backend,
-                Expr::col((poll_vote::Entity, poll_vote::Column::PollId)),
-                &ids,
-            ))
-            .all(&self.db)
-            .await?;
-        let mut out: HashMap<VotesKey, Self::Value> = HashMap::new();
-        for v in votes {
-            out.entry(VotesKey(v.poll_id)).or_default().push(v);
-        }
-        Ok(out)
+        let select = Entity::find();
+        rows_under(&self.db, select, Column::PollId, &ids, |v| {
+            VotesKey(v.poll_id)
+        })
+        .await
     }
 }
 
@@ -173,26 +192,13 @@ impl Loader<FeedbackKey> for CareLoader {
         &self,
         keys: &[FeedbackKey],
     ) -> Result<HashMap<FeedbackKey, Self::Value>, AppError> {
-        use entity::meeting_feedback;
+        use entity::meeting_feedback::{Column, Entity};
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let rows = meeting_feedback::Entity::find()
-            .filter(in_ids(
-                self.db.get_database_backend(),
-                Expr::col((
-                    meeting_feedback::Entity,
-                    meeting_feedback::Column::MeetingId,
-                )),
-                &ids,
-            ))
-            .all(&self.db)
-            .await?;
-        let mut out: HashMap<FeedbackKey, Self::Value> = HashMap::new();
-        for row in rows {
-            out.entry(FeedbackKey(row.meeting_id))
-                .or_default()
-                .push(row);
-        }
-        Ok(out)
+        let select = Entity::find();
+        rows_under(&self.db, select, Column::MeetingId, &ids, |f| {
+            FeedbackKey(f.meeting_id)
+        })
+        .await
     }
 }
 
@@ -209,26 +215,13 @@ impl Loader<ApplicationVotesKey> for CareLoader {
         &self,
         keys: &[ApplicationVotesKey],
     ) -> Result<HashMap<ApplicationVotesKey, Self::Value>, AppError> {
-        use entity::application_vote;
+        use entity::application_vote::{Column, Entity};
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let rows = application_vote::Entity::find()
-            .filter(in_ids(
-                self.db.get_database_backend(),
-                Expr::col((
-                    application_vote::Entity,
-                    application_vote::Column::ApplicationId,
-                )),
-                &ids,
-            ))
-            .all(&self.db)
-            .await?;
-        let mut out: HashMap<ApplicationVotesKey, Self::Value> = HashMap::new();
-        for row in rows {
-            out.entry(ApplicationVotesKey(row.application_id))
-                .or_default()
-                .push(row);
-        }
-        Ok(out)
+        let select = Entity::find();
+        rows_under(&self.db, select, Column::ApplicationId, &ids, |v| {
+            ApplicationVotesKey(v.application_id)
+        })
+        .await
     }
 }
 
@@ -290,25 +283,18 @@ impl Loader<ActiveMembersKey> for CareLoader {
         &self,
         keys: &[ActiveMembersKey],
     ) -> Result<HashMap<ActiveMembersKey, Self::Value>, AppError> {
-        use entity::{MembershipStatus, membership};
-        use sea_orm::ColumnTrait;
+        use entity::{
+            MembershipStatus,
+            membership::{Column, Entity},
+        };
+        use sea_orm::{ColumnTrait, QueryOrder};
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let rows = membership::Entity::find()
-            .filter(in_ids(
-                self.db.get_database_backend(),
-                Expr::col((membership::Entity, membership::Column::GroupId)),
-                &ids,
-            ))
-            .filter(membership::Column::Status.eq(MembershipStatus::Active))
-            .order_by_asc(membership::Column::Id)
-            .all(&self.db)
-            .await?;
-        let mut out: HashMap<ActiveMembersKey, Self::Value> = HashMap::new();
-        for row in rows {
-            out.entry(ActiveMembersKey(row.group_id))
-                .or_default()
-                .push(row);
-        }
-        Ok(out)
+        let select = Entity::find()
+            .filter(Column::Status.eq(MembershipStatus::Active))
+            .order_by_asc(Column::Id);
+        rows_under(&self.db, select, Column::GroupId, &ids, |m| {
+            ActiveMembersKey(m.group_id)
+        })
+        .await
     }
 }
