@@ -78,6 +78,9 @@ pub struct Config {
     /// How long a buddy pair lasts before it ends by itself.
     pub buddy_pair_days: u32,
     pub trust_proxy_headers: bool,
+    /// Where clients reach this service (no trailing slash): the ids of Open Badges are
+    /// `<public_url>/credentials/<id>`.
+    pub public_url: String,
 }
 
 /// One clear line saying which variable is wrong and why.
@@ -212,6 +215,10 @@ impl Config {
             pledge_validity_months: number(&get, "CANOPY_PLEDGE_VALIDITY_MONTHS", 12, 1..=60)?,
             buddy_pair_days: number(&get, "CANOPY_BUDDY_PAIR_DAYS", 90, 7..=365)?,
             trust_proxy_headers: boolean(&get, "CANOPY_TRUST_PROXY_HEADERS", false)?,
+            public_url: public_url(
+                get("CANOPY_PUBLIC_URL"),
+                &get("CANOPY_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            )?,
         };
         if config.argon2.memory_kib < 8 * config.argon2.parallelism {
             return Err(ConfigError(
@@ -234,6 +241,23 @@ impl Config {
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
+}
+
+/// An http(s) origin with an optional path; defaults to `http://<CANOPY_BIND>`.
+fn public_url(raw: Option<String>, bind: &str) -> Result<String, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(format!("http://{bind}"));
+    };
+    let url = raw.trim().trim_end_matches('/');
+    let valid = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty())
+        && !url.contains(char::is_whitespace);
+    if !valid {
+        return Err(ConfigError(
+            "CANOPY_PUBLIC_URL must be an http(s) URL, e.g. https://canopy.example.org".to_owned(),
+        ));
+    }
+    Ok(url.to_owned())
 }
 
 fn random_secret() -> Result<Vec<u8>, ConfigError> {

@@ -152,3 +152,31 @@ stored_enum!(ApplicationStatus {
 });
 
 stored_enum!(ConsentVote { Consent = "CONSENT", Object = "OBJECT", Abstain = "ABSTAIN" });
+
+stored_enum!(WorkshopKind { Standard = "STANDARD", Refresher = "REFRESHER" });
+
+stored_enum!(EnrollmentStatus {
+    Applied = "APPLIED",
+    Accepted = "ACCEPTED",
+    Waitlisted = "WAITLISTED",
+    Declined = "DECLINED",
+    Completed = "COMPLETED",
+    NotCompleted = "NOT_COMPLETED",
+});
+
+stored_enum!(EvidenceKind {
+    WorkshopAssessment = "WORKSHOP_ASSESSMENT",
+    ObservedMeeting = "OBSERVED_MEETING",
+    MentorReview = "MENTOR_REVIEW",
+    Other = "OTHER",
+});
+
+stored_enum!(EvidenceStatus { Submitted = "SUBMITTED", Accepted = "ACCEPTED", Rejected = "REJECTED" });
+
+// Never stored: computed from the dates and revocation.
+stored_enum!(CertificationStatus {
+    Active = "ACTIVE",
+    ExpiringSoon = "EXPIRING_SOON",
+    Expired = "EXPIRED",
+    Revoked = "REVOKED",
+});

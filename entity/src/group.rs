@@ -51,6 +51,8 @@ pub struct Model {
     pub rotation_max_consecutive_blocks: i32,
     /// Consents that approve an application; None: half the active members, rounded up.
     pub consent_quorum: Option<i32>,
+    /// Rotation only assigns certified facilitators, and trainees in practicum as co-facilitator.
+    pub requires_certified_facilitator: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -34,6 +34,18 @@ mod m20261123_000029_create_membership_applications;
 mod m20261123_000030_create_application_votes;
 mod m20261123_000031_add_group_consent_quorum;
 mod m20261123_000032_create_buddy_pairs;
+mod m20261123_000033_create_training_programs;
+mod m20261123_000034_create_competencies;
+mod m20261123_000035_create_workshops;
+mod m20261123_000036_create_workshop_trainers;
+mod m20261123_000037_create_workshop_sessions;
+mod m20261123_000038_create_enrollments;
+mod m20261123_000039_create_workshop_attendance;
+mod m20261123_000040_create_evidence;
+mod m20261123_000041_create_certifications;
+mod m20261123_000042_create_mentorships;
+mod m20261123_000043_create_named_successors;
+mod m20261123_000044_add_group_requires_certified_facilitator;
 
 pub struct Migrator;
 
@@ -73,6 +85,18 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000030_create_application_votes::Migration),
             Box::new(m20261123_000031_add_group_consent_quorum::Migration),
             Box::new(m20261123_000032_create_buddy_pairs::Migration),
+            Box::new(m20261123_000033_create_training_programs::Migration),
+            Box::new(m20261123_000034_create_competencies::Migration),
+            Box::new(m20261123_000035_create_workshops::Migration),
+            Box::new(m20261123_000036_create_workshop_trainers::Migration),
+            Box::new(m20261123_000037_create_workshop_sessions::Migration),
+            Box::new(m20261123_000038_create_enrollments::Migration),
+            Box::new(m20261123_000039_create_workshop_attendance::Migration),
+            Box::new(m20261123_000040_create_evidence::Migration),
+            Box::new(m20261123_000041_create_certifications::Migration),
+            Box::new(m20261123_000042_create_mentorships::Migration),
+            Box::new(m20261123_000043_create_named_successors::Migration),
+            Box::new(m20261123_000044_add_group_requires_certified_facilitator::Migration),
         ]
     }
 }
@@ -134,6 +158,80 @@ pub(crate) enum MembershipApplications {
 pub(crate) enum MeetingRecords {
     Table,
     Id,
+}
+
+/// A training programme of an organisation: what it certifies and for how long.
+#[derive(DeriveIden)]
+pub(crate) enum TrainingPrograms {
+    Table,
+    Id,
+    OrganisationId,
+    /// Unique across the service (`trainingProgram(slug)`).
+    Slug,
+    Name,
+    SortName,
+    Description,
+    PracticumMeetingsRequired,
+    CertificationValidityMonths,
+    /// Certifies trainers rather than facilitators.
+    IsTrainerProgram,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum Competencies {
+    Table,
+}
+
+/// A train-the-facilitator workshop; `starts_at`/`ends_at` span its sessions.
+#[derive(DeriveIden)]
+pub(crate) enum Workshops {
+    Table,
+    Id,
+    ProgramId,
+    OrganisationId,
+    Title,
+    /// STANDARD or REFRESHER (a refresher renews a certification).
+    Kind,
+    Modality,
+    Venue,
+    ConferenceUrl,
+    Capacity,
+    StartsAt,
+    EndsAt,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+pub(crate) enum WorkshopSessions {
+    Table,
+    Id,
+    WorkshopId,
+    Position,
+    StartsAt,
+    EndsAt,
+}
+
+/// An application to a workshop and what became of it; the waitlist is ordered by
+/// `waitlisted_at`.
+#[derive(DeriveIden)]
+pub(crate) enum Enrollments {
+    Table,
+    Id,
+    WorkshopId,
+    PersonId,
+    Statement,
+    Status,
+    /// For trainers and admins only.
+    ScreeningNotes,
+    AppliedAt,
+    DecidedAt,
+    DecidedBy,
+    WaitlistedAt,
+    CompletedAt,
+    CompletedBy,
 }
 
 /// A sort key: the name lower-cased by the service, compared byte-wise on both databases

@@ -73,6 +73,7 @@ pub struct GroupFields {
     pub ground_rules: Patch<String>,
     pub host_partner_id: Patch<Uuid>,
     pub consent_quorum: Patch<i32>,
+    pub requires_certified_facilitator: Option<bool>,
 }
 
 pub const DEFAULT_DURATION_MINUTES: i32 = 60;
@@ -166,6 +167,9 @@ fn apply(mut g: group::Model, f: GroupFields) -> AppResult<group::Model> {
         Patch::Keep => {}
         Patch::Clear => g.host_partner_id = None,
         Patch::Set(id) => g.host_partner_id = Some(id),
+    }
+    if let Some(required) = f.requires_certified_facilitator {
+        g.requires_certified_facilitator = required;
     }
     match f.consent_quorum {
         Patch::Keep => {}
@@ -301,6 +305,7 @@ fn defaults(organisation_id: Uuid, cluster_id: Uuid) -> group::Model {
         rotation_period_weeks: 2,
         rotation_max_consecutive_blocks: 1,
         consent_quorum: None,
+        requires_certified_facilitator: false,
         version: 1,
         created_at: now,
         updated_at: now,

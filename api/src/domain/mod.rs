@@ -10,6 +10,7 @@ pub mod groups;
 pub mod meetings;
 pub mod memberships;
 pub mod pagination;
+pub mod training;
 pub mod umbrella;
 pub mod values;
 
@@ -75,4 +76,30 @@ pub async fn begin<C: sea_orm::TransactionTrait>(db: &C) -> Result<C::Transactio
         sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
     })
     .await
+}
+
+/// A raw statement written with `?` placeholders, numbered `$1, $2, …` on PostgreSQL. For the
+/// few queries (aggregates over joins) that read better as SQL than as builder calls.
+pub fn raw_statement(
+    backend: DatabaseBackend,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> sea_orm::Statement {
+    let text = match backend {
+        DatabaseBackend::Postgres => {
+            let mut out = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for c in sql.chars() {
+                if c == '?' {
+                    n += 1;
+                    out.push_str(&format!("${n}"));
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        _ => sql.to_owned(),
+    };
+    sea_orm::Statement::from_sql_and_values(backend, text, values)
 }

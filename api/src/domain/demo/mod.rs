@@ -429,6 +429,7 @@ pub async fn load(
                 Patch::Keep
             },
             consent_quorum: Patch::Keep,
+            requires_certified_facilitator: None,
         };
         let group = insert_group(&txn, clusters[spec.cluster], fields).await?;
         // Person 0 facilitates and person 1 attends the first group, as the printed accounts say.

@@ -215,6 +215,10 @@ pub struct CreateGroupInput {
     /// BY_CONSENT groups: consents that approve an application. Default: half the active
     /// members, rounded up.
     pub consent_quorum: Option<i32>,
+    /// Rotation only assigns facilitators with an active certification (and trainees in
+    /// practicum as co-facilitator).
+    #[graphql(default = false)]
+    pub requires_certified_facilitator: bool,
 }
 
 impl CreateGroupInput {
@@ -242,6 +246,7 @@ impl CreateGroupInput {
                 None => Patch::Keep,
             },
             consent_quorum: self.consent_quorum.map_or(Patch::Keep, Patch::Set),
+            requires_certified_facilitator: Some(self.requires_certified_facilitator),
         })
     }
 }
@@ -272,6 +277,7 @@ pub struct UpdateGroupInput {
     pub host_partner_id: MaybeUndefined<ID>,
     /// Null returns to the default: half the active members, rounded up.
     pub consent_quorum: MaybeUndefined<i32>,
+    pub requires_certified_facilitator: Option<bool>,
 }
 
 impl UpdateGroupInput {
@@ -296,6 +302,7 @@ impl UpdateGroupInput {
             ground_rules: patch(self.ground_rules, |r| r),
             host_partner_id: partner(self.host_partner_id)?,
             consent_quorum: patch(self.consent_quorum, |q| q),
+            requires_certified_facilitator: self.requires_certified_facilitator,
         })
     }
 }

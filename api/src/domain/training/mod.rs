@@ -1,0 +1,111 @@
+//! Train-the-facilitator: programmes and competencies, workshops, evidence, practicum,
+//! certification (with its Open Badge), mentoring, lineage and succession.
+//!
+//! Who may do what, in one place:
+//! - programmes and workshops are seen by people of the organisation (a grant there, or an
+//!   active membership in one of its groups);
+//! - programmes are created by its ADMINs and TRAINER grant holders ("training managers");
+//! - trainers are training managers and holders of an active certification of one of its
+//!   trainer programmes: they schedule workshops, review evidence and issue certifications;
+//! - a workshop's own trainers run its enrollments and attendance;
+//! - a trainee's progress is theirs, their mentor's, and the trainers'.
+
+pub mod badge;
+pub mod certifications;
+pub mod evidence;
+pub mod lineage;
+pub mod mentoring;
+pub mod programs;
+pub mod progress;
+pub mod succession;
+pub mod workshops;
+
+use chrono::{DateTime, Utc};
+use entity::{Role, certification, training_program};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::access::Access;
+use crate::error::{AppError, AppResult};
+
+/// ADMIN of the organisation, or a TRAINER grant anywhere in it.
+pub fn manages_training(access: &Access, organisation_id: Uuid) -> bool {
+    access.is_admin_of(organisation_id)
+        || access
+            .grants
+            .iter()
+            .any(|g| g.organisation_id == organisation_id && g.role == Role::Trainer)
+}
+
+/// Part of the organisation: any grant in it, or an active membership in one of its groups.
+pub fn sees_training(access: &Access, organisation_id: Uuid) -> bool {
+    access.organisations().contains(&organisation_id)
+}
+
+/// Holds an active certification of one of the organisation's trainer programmes.
+pub async fn certified_trainer(
+    db: &impl ConnectionTrait,
+    person_id: Uuid,
+    organisation_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let trainer_programs = sea_orm::sea_query::Query::select()
+        .column(training_program::Column::Id)
+        .from(training_program::Entity)
+        .and_where(training_program::Column::OrganisationId.eq(organisation_id))
+        .and_where(training_program::Column::IsTrainerProgram.eq(true))
+        .to_owned();
+    let n = certification::Entity::find()
+        .filter(certification::Column::PersonId.eq(person_id))
+        .filter(certification::Column::ProgramId.in_subquery(trainer_programs))
+        .filter(certification::Column::RevokedAt.is_null())
+        .filter(certification::Column::ValidUntil.gt(now))
+        .count(db)
+        .await?;
+    Ok(n > 0)
+}
+
+/// A trainer of the organisation: a training manager or a certified trainer.
+pub async fn is_trainer(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    organisation_id: Uuid,
+) -> AppResult<bool> {
+    if manages_training(access, organisation_id) {
+        return Ok(true);
+    }
+    match access.person_id {
+        Some(me) => certified_trainer(db, me, organisation_id, Utc::now()).await,
+        None => Ok(false),
+    }
+}
+
+/// A programme the viewer may see; NOT_FOUND otherwise.
+pub async fn visible_program(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    program_id: Uuid,
+) -> AppResult<training_program::Model> {
+    let program = training_program::Entity::find_by_id(program_id)
+        .one(db)
+        .await?
+        .filter(|p| sees_training(access, p.organisation_id))
+        .ok_or_else(|| AppError::not_found("training programme"))?;
+    Ok(program)
+}
+
+/// The holder's certifications of a programme that are valid now (at most one in practice).
+pub async fn valid_certification(
+    db: &impl ConnectionTrait,
+    person_id: Uuid,
+    program_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Option<certification::Model>> {
+    Ok(certification::Entity::find()
+        .filter(certification::Column::PersonId.eq(person_id))
+        .filter(certification::Column::ProgramId.eq(program_id))
+        .filter(certification::Column::RevokedAt.is_null())
+        .filter(certification::Column::ValidUntil.gt(now))
+        .one(db)
+        .await?)
+}
