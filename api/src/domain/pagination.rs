@@ -291,6 +291,27 @@ where
         .collect())
 }
 
+/// One page of a list already in memory, sorted ascending by (cursor key, id): for lists
+/// whose order is computed rather than stored (e.g. groups by succession risk).
+pub fn page_sorted<M>(items: Vec<(Cursor, M)>, args: &PageArgs) -> Page<M> {
+    let position = |c: &Cursor| (c.key.clone(), c.id);
+    let rows: Vec<(Cursor, M)> = match (&args.cursor, args.backward) {
+        (None, false) => items.into_iter().take(args.limit as usize + 1).collect(),
+        (Some(at), false) => items
+            .into_iter()
+            .filter(|(c, _)| position(c) > position(at))
+            .take(args.limit as usize + 1)
+            .collect(),
+        (at, true) => items
+            .into_iter()
+            .rev()
+            .filter(|(c, _)| at.as_ref().is_none_or(|at| position(c) < position(at)))
+            .take(args.limit as usize + 1)
+            .collect(),
+    };
+    finish(rows, args)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +325,43 @@ mod tests {
         };
         assert_eq!(Cursor::decode("after", &c.encode()).unwrap(), c);
         assert!(Cursor::decode("after", "not-a-cursor").is_err());
+    }
+
+    #[test]
+    fn sorted_lists_page_both_ways() {
+        let items: Vec<(Cursor, u32)> = (0..5u32)
+            .map(|i| {
+                let c = Cursor {
+                    key: Some(format!("k{i}")),
+                    time: None,
+                    id: Uuid::from_u128(u128::from(i)),
+                };
+                (c, i)
+            })
+            .collect();
+        let first = page_sorted(
+            items.clone(),
+            &PageArgs::new(Some(2), None, None, None).unwrap(),
+        );
+        assert_eq!(
+            first.items.iter().map(|(_, i)| *i).collect::<Vec<_>>(),
+            [0, 1]
+        );
+        assert!(first.has_next_page && !first.has_previous_page);
+        let after = first.items[1].0.encode();
+        let next = page_sorted(
+            items.clone(),
+            &PageArgs::new(Some(2), Some(after), None, None).unwrap(),
+        );
+        assert_eq!(
+            next.items.iter().map(|(_, i)| *i).collect::<Vec<_>>(),
+            [2, 3]
+        );
+        let back = page_sorted(items, &PageArgs::new(None, None, Some(2), None).unwrap());
+        assert_eq!(
+            back.items.iter().map(|(_, i)| *i).collect::<Vec<_>>(),
+            [3, 4]
+        );
     }
 
     #[test]

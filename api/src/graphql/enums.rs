@@ -54,3 +54,29 @@ remote_enum!(
     ApplicationStatus => "entity::ApplicationStatus" { Pending, Approved, Declined, Expired, Withdrawn }
 );
 remote_enum!(ConsentVote => "entity::ConsentVote" { Consent, Object, Abstain });
+remote_enum!(
+    /// A REFRESHER workshop renews a certification; a STANDARD one leads to it.
+    WorkshopKind => "entity::WorkshopKind" { Standard, Refresher }
+);
+remote_enum!(
+    /// APPLIED until screened; ACCEPTED takes a place, WAITLISTED waits for one (in order);
+    /// COMPLETED or NOT_COMPLETED once the workshop is over.
+    EnrollmentStatus => "entity::EnrollmentStatus" { Applied, Accepted, Waitlisted, Declined, Completed, NotCompleted }
+);
+remote_enum!(EvidenceKind => "entity::EvidenceKind" { WorkshopAssessment, ObservedMeeting, MentorReview, Other });
+remote_enum!(
+    /// SUBMITTED until a trainer (not the trainee) accepts or rejects it.
+    EvidenceStatus => "entity::EvidenceStatus" { Submitted, Accepted, Rejected }
+);
+remote_enum!(
+    /// EXPIRING_SOON: valid, ending within 60 days.
+    CertificationStatus => "entity::CertificationStatus" { Active, ExpiringSoon, Expired, Revoked }
+);
+remote_enum!(
+    /// EVIDENCED: evidence waits for review; ACCEPTED: a trainer signed it off.
+    CompetencyStatus => "crate::domain::training::progress::CompetencyStatus" { NotStarted, Evidenced, Accepted }
+);
+remote_enum!(
+    /// CRITICAL: no certified facilitator; AT_RISK: one, or one expiring, or an overloaded one.
+    SuccessionRisk => "crate::domain::training::succession::SuccessionRisk" { Critical, AtRisk, Ok }
+);

@@ -24,6 +24,14 @@ pub enum Kind {
     Suggestion,
     Application,
     BuddyPair,
+    TrainingProgram,
+    Competency,
+    Workshop,
+    WorkshopSession,
+    Enrollment,
+    Evidence,
+    Certification,
+    Mentorship,
 }
 
 impl Kind {
@@ -45,6 +53,14 @@ impl Kind {
             Self::Suggestion => "Suggestion",
             Self::Application => "MembershipApplication",
             Self::BuddyPair => "BuddyPair",
+            Self::TrainingProgram => "TrainingProgram",
+            Self::Competency => "Competency",
+            Self::Workshop => "Workshop",
+            Self::WorkshopSession => "WorkshopSession",
+            Self::Enrollment => "Enrollment",
+            Self::Evidence => "Evidence",
+            Self::Certification => "Certification",
+            Self::Mentorship => "Mentorship",
         }
     }
 
@@ -66,6 +82,14 @@ impl Kind {
             Self::Suggestion,
             Self::Application,
             Self::BuddyPair,
+            Self::TrainingProgram,
+            Self::Competency,
+            Self::Workshop,
+            Self::WorkshopSession,
+            Self::Enrollment,
+            Self::Evidence,
+            Self::Certification,
+            Self::Mentorship,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -8,6 +8,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 pub mod care;
 pub mod care_lists;
 pub mod meetings;
+pub mod training;
 
 use entity::{MembershipRole, MembershipStatus, cluster, group, membership, person, role_grant};
 use sea_orm::{
@@ -80,6 +81,7 @@ pub struct Loaders {
     pub commitments: DataLoader<CommitmentLoader, HashMapCache>,
     pub meeting_data: DataLoader<meetings::MeetingDataLoader, HashMapCache>,
     pub care: DataLoader<care::CareLoader, HashMapCache>,
+    pub training: DataLoader<training::TrainingLoader, HashMapCache>,
     pub grants: DataLoader<GrantLoader, HashMapCache>,
     pub facilitators: DataLoader<FacilitatorLoader, HashMapCache>,
     /// Each person's ACTIVE memberships (who may see a person depends on them).
@@ -106,6 +108,7 @@ impl Loaders {
         self.commitments.enable_all_cache(false);
         self.meeting_data.enable_all_cache(false);
         self.care.enable_all_cache(false);
+        self.training.enable_all_cache(false);
         self.grants.enable_all_cache(false);
         self.facilitators.enable_all_cache(false);
         self.person_memberships.enable_all_cache(false);
@@ -140,6 +143,7 @@ impl Loaders {
             commitments: make(CommitmentLoader { db: db.clone() }),
             meeting_data: make(meetings::MeetingDataLoader { db: db.clone() }),
             care: make(care::CareLoader { db: db.clone() }),
+            training: make(training::TrainingLoader { db: db.clone() }),
             grants: make(GrantLoader { db: db.clone() }),
             facilitators: make(FacilitatorLoader {
                 db: db.clone(),
@@ -359,6 +363,7 @@ pub enum CountKey {
         group: Uuid,
         list: care_lists::CareList,
     },
+    ProgramWorkshops(Uuid),
 }
 
 pub struct PageLoader {
@@ -698,6 +703,7 @@ impl Loader<CountKey> for CountLoader {
             Meetings(meetings::MeetingFilter),
             Commitments,
             Care(care_lists::CareList),
+            Workshops,
         }
         let parent_of = |k: &CountKey| match k {
             CountKey::Clusters(ClusterParent::Organisation { id, top_level_only }) => {
@@ -716,6 +722,7 @@ impl Loader<CountKey> for CountLoader {
             CountKey::Meetings { group, filter } => (Batch::Meetings(filter.clone()), *group),
             CountKey::MeetingCommitments(id) => (Batch::Commitments, *id),
             CountKey::CareList { group, list } => (Batch::Care(*list), *group),
+            CountKey::ProgramWorkshops(id) => (Batch::Workshops, *id),
         };
         let mut by_batch: HashMap<Batch, Vec<(CountKey, Uuid)>> = HashMap::new();
         for key in keys {
@@ -755,6 +762,14 @@ impl Loader<CountKey> for CountLoader {
                 Batch::Meetings(filter) => {
                     let select = meetings::meetings_select(db, filter, &parents);
                     let parent = (entity::meeting::Entity, entity::meeting::Column::GroupId);
+                    count_by_parent(db, select, parent).await?
+                }
+                Batch::Workshops => {
+                    let select = training::workshops_select(db, &parents);
+                    let parent = (
+                        entity::workshop::Entity,
+                        entity::workshop::Column::ProgramId,
+                    );
                     count_by_parent(db, select, parent).await?
                 }
                 Batch::Commitments => {

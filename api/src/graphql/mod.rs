@@ -12,6 +12,7 @@ pub mod loaders;
 pub mod meetings;
 pub mod node;
 pub mod scalars;
+pub mod training;
 pub mod umbrella;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -26,6 +27,7 @@ pub struct Query(
     groups::query::GroupQuery,
     meetings::query::MeetingQuery,
     care::buddies::BuddyQuery,
+    training::query::TrainingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -44,6 +46,7 @@ pub struct Mutation(
     care::pledges::PledgeMutation,
     care::polls::PollMutation,
     care::suggestions::SuggestionMutation,
+    training::mutation::TrainingMutation,
 );
 
 pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -38,6 +38,14 @@ pub enum Node {
     Suggestion(crate::graphql::care::suggestions::Suggestion),
     MembershipApplication(crate::graphql::care::admission::MembershipApplication),
     BuddyPair(crate::graphql::care::buddies::BuddyPair),
+    TrainingProgram(crate::graphql::training::types::TrainingProgram),
+    Competency(crate::graphql::training::types::Competency),
+    Workshop(crate::graphql::training::types::Workshop),
+    WorkshopSession(crate::graphql::training::types::WorkshopSession),
+    Enrollment(crate::graphql::training::types::Enrollment),
+    Evidence(crate::graphql::training::types::Evidence),
+    Certification(crate::graphql::training::types::Certification),
+    Mentorship(crate::graphql::training::types::Mentorship),
 }
 
 pub const MAX_NODES: usize = 100;
@@ -276,6 +284,16 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                     a,
                 ))
             }),
+        Kind::TrainingProgram
+        | Kind::Competency
+        | Kind::Workshop
+        | Kind::WorkshopSession
+        | Kind::Enrollment
+        | Kind::Evidence
+        | Kind::Certification
+        | Kind::Mentorship => {
+            crate::graphql::training::types::training_node(ctx, kind, uuid).await?
+        }
         Kind::ActionCommitment => {
             let Some(c) = loaders.commitments.load_one(uuid).await? else {
                 return Ok(None);

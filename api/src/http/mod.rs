@@ -1,5 +1,6 @@
 //! The HTTP surface: GraphQL over HTTP, health, the SDL.
 
+pub mod credentials;
 pub mod graphql;
 pub mod health;
 pub mod request_id;
@@ -15,5 +16,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/livez", web::get().to(health::livez))
     .route("/readyz", web::get().to(health::readyz))
-    .route("/schema.graphql", web::get().to(health::schema_sdl));
+    .route("/schema.graphql", web::get().to(health::schema_sdl))
+    .route("/credentials/{id}", web::get().to(credentials::credential));
 }

@@ -261,6 +261,8 @@ pub async fn populate(
                 last: mine.iter().map(|(_, t)| *t).max(),
                 count: mine.len() as u32,
                 unavailable: Vec::new(),
+                may_lead: true,
+                may_co: true,
             }
         })
         .collect();

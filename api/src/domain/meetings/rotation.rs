@@ -162,6 +162,10 @@ pub struct Candidate {
     pub last: Option<DateTime<Utc>>,
     pub count: u32,
     pub unavailable: Vec<(NaiveDate, NaiveDate)>,
+    /// May be the lead facilitator (false when the group requires a certification they lack).
+    pub may_lead: bool,
+    /// May co-facilitate (certified, or a trainee in practicum, when the group requires it).
+    pub may_co: bool,
 }
 
 impl Candidate {
@@ -231,8 +235,9 @@ pub fn plan(
             continue;
         }
         let free_for_block = |c: &&Candidate| open.iter().all(|s| c.free_on(s.local_date));
-        let mut available: Vec<&Candidate> = candidates.iter().filter(free_for_block).collect();
-        available.sort_by_key(order);
+        let mut free: Vec<&Candidate> = candidates.iter().filter(free_for_block).collect();
+        free.sort_by_key(order);
+        let mut available: Vec<&Candidate> = free.iter().copied().filter(|c| c.may_lead).collect();
         // A block already under way (its first meetings are past) keeps its lead.
         let continuing = previous
             .filter(|p| p.block == idx)
@@ -246,9 +251,10 @@ pub fn plan(
         {
             available.retain(|c| c.membership_id != p.lead);
         }
-        let chosen = match (available.first(), available.get(1)) {
-            (Some(lead), co) => {
-                let (lead, co) = (lead.membership_id, co.map(|c| c.membership_id));
+        let chosen = match available.first() {
+            Some(lead) => {
+                let lead = lead.membership_id;
+                let co = co_for(&free, lead);
                 for slot in &open {
                     out.push(Assignment {
                         meeting_id: slot.meeting_id,
@@ -259,7 +265,7 @@ pub fn plan(
                 Some(lead)
             }
             // Nobody is free for the whole block: meeting by meeting, whoever is free.
-            (None, _) => {
+            None => {
                 let mut first = None;
                 for slot in &open {
                     let mut free: Vec<&Candidate> = candidates
@@ -267,12 +273,12 @@ pub fn plan(
                         .filter(|c| c.free_on(slot.local_date))
                         .collect();
                     free.sort_by_key(order);
-                    if let Some(lead) = free.first() {
+                    if let Some(lead) = free.iter().find(|c| c.may_lead) {
                         first = first.or(Some(lead.membership_id));
                         out.push(Assignment {
                             meeting_id: slot.meeting_id,
                             facilitator: Some(lead.membership_id),
-                            co_facilitator: free.get(1).map(|c| c.membership_id),
+                            co_facilitator: co_for(&free, lead.membership_id),
                         });
                     }
                 }
@@ -306,6 +312,13 @@ pub fn plan(
         });
     }
     out
+}
+
+/// The first free candidate after the lead who may co-facilitate.
+fn co_for(free: &[&Candidate], lead: Uuid) -> Option<Uuid> {
+    free.iter()
+        .find(|c| c.membership_id != lead && c.may_co)
+        .map(|c| c.membership_id)
 }
 
 /// Facilitating memberships of the group (FACILITATOR and CO_FACILITATOR, ACTIVE).
@@ -362,6 +375,13 @@ pub async fn plan_rotation(
             .push((u.from_date, u.to_date));
     }
     let past: Vec<&meeting::Model> = meetings.iter().filter(|m| m.starts_at <= now).collect();
+    let (certified, in_practicum) = if g.requires_certified_facilitator {
+        let people: Vec<Uuid> = people.iter().map(|m| m.person_id).collect();
+        crate::domain::training::certified_and_in_practicum(&txn, g.organisation_id, &people, now)
+            .await?
+    } else {
+        Default::default()
+    };
     let candidates: Vec<Candidate> = people
         .iter()
         .map(|p| {
@@ -371,6 +391,10 @@ pub async fn plan_rotation(
                 last: mine.clone().map(|m| m.starts_at).max(),
                 count: mine.count() as u32,
                 unavailable: unavailable.remove(&p.id).unwrap_or_default(),
+                may_lead: !g.requires_certified_facilitator || certified.contains(&p.person_id),
+                may_co: !g.requires_certified_facilitator
+                    || certified.contains(&p.person_id)
+                    || in_practicum.contains(&p.person_id),
             }
         })
         .collect();
@@ -505,8 +529,32 @@ mod tests {
                 last: None,
                 count: 0,
                 unavailable: vec![],
+                may_lead: true,
+                may_co: true,
             })
             .collect()
+    }
+
+    #[test]
+    fn only_the_certified_lead_and_trainees_co_facilitate_when_required() {
+        let mut cands = people(4);
+        // 1 and 3 are certified; 2 is a trainee in practicum; 4 neither.
+        cands[1].may_lead = false;
+        cands[3].may_lead = false;
+        cands[3].may_co = false;
+        let planned = plan(1, 1, cands, None, &weekly_slots(6));
+        for a in &planned {
+            let lead = a.facilitator.unwrap().as_u128();
+            assert!(lead == 1 || lead == 3, "lead {lead}");
+            let co = a.co_facilitator.unwrap().as_u128();
+            assert_ne!(co, 4);
+            assert_ne!(co, lead);
+        }
+        let leads: Vec<u128> = planned
+            .iter()
+            .map(|a| a.facilitator.unwrap().as_u128())
+            .collect();
+        assert_eq!(leads, [1, 3, 1, 3, 1, 3]);
     }
 
     #[test]

@@ -7,7 +7,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use entity::{
     CertificationStatus, certification, competency, organisation, person, training_program,
 };
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
 use sha2::{Digest, Sha256};
 
 pub struct BadgeParts<'a> {
@@ -96,6 +100,49 @@ pub fn credential(parts: &BadgeParts<'_>) -> Value {
         },
         "credentialStatus": status_entry,
     })
+}
+
+/// The credential of a certification, read afresh (for `GET /credentials/{id}` and
+/// `Certification.openBadge`); None when there is no such certification.
+pub async fn load_credential(
+    db: &impl ConnectionTrait,
+    certification_id: Uuid,
+    base_url: &str,
+) -> AppResult<Option<Value>> {
+    let Some(c) = certification::Entity::find_by_id(certification_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let missing =
+        || AppError::internal("certification without its programme, organisation or holder");
+    let program = training_program::Entity::find_by_id(c.program_id)
+        .one(db)
+        .await?
+        .ok_or_else(missing)?;
+    let org = organisation::Entity::find_by_id(c.organisation_id)
+        .one(db)
+        .await?
+        .ok_or_else(missing)?;
+    let holder = person::Entity::find_by_id(c.person_id)
+        .one(db)
+        .await?
+        .ok_or_else(missing)?;
+    let competencies = competency::Entity::find()
+        .filter(competency::Column::ProgramId.eq(program.id))
+        .order_by_asc(competency::Column::Position)
+        .all(db)
+        .await?;
+    Ok(Some(credential(&BadgeParts {
+        certification: &c,
+        program: &program,
+        organisation: &org,
+        holder: &holder,
+        competencies: &competencies,
+        base_url,
+        now: Utc::now(),
+    })))
 }
 
 #[cfg(test)]

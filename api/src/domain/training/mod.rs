@@ -109,3 +109,62 @@ pub async fn valid_certification(
         .one(db)
         .await?)
 }
+
+/// Of `people`, who holds a valid certification of one of the organisation's programmes, and
+/// who is in practicum (accepted into or through one of its workshops, or mentored in one of
+/// its programmes) without one. For rotation in groups that require certified facilitators.
+pub async fn certified_and_in_practicum(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+    people: &[Uuid],
+    now: DateTime<Utc>,
+) -> AppResult<(
+    std::collections::HashSet<Uuid>,
+    std::collections::HashSet<Uuid>,
+)> {
+    use entity::{EnrollmentStatus, enrollment, mentorship, workshop};
+    let certified: std::collections::HashSet<Uuid> = certification::Entity::find()
+        .filter(certification::Column::OrganisationId.eq(organisation_id))
+        .filter(certification::Column::PersonId.is_in(people.iter().copied()))
+        .filter(certification::Column::RevokedAt.is_null())
+        .filter(certification::Column::ValidUntil.gt(now))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.person_id)
+        .collect();
+    let workshops = sea_orm::sea_query::Query::select()
+        .column(workshop::Column::Id)
+        .from(workshop::Entity)
+        .and_where(workshop::Column::OrganisationId.eq(organisation_id))
+        .to_owned();
+    let mut training: std::collections::HashSet<Uuid> = enrollment::Entity::find()
+        .filter(enrollment::Column::PersonId.is_in(people.iter().copied()))
+        .filter(
+            enrollment::Column::Status
+                .is_in([EnrollmentStatus::Accepted, EnrollmentStatus::Completed]),
+        )
+        .filter(enrollment::Column::WorkshopId.in_subquery(workshops))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| e.person_id)
+        .collect();
+    let programs = sea_orm::sea_query::Query::select()
+        .column(training_program::Column::Id)
+        .from(training_program::Entity)
+        .and_where(training_program::Column::OrganisationId.eq(organisation_id))
+        .to_owned();
+    training.extend(
+        mentorship::Entity::find()
+            .filter(mentorship::Column::MenteeId.is_in(people.iter().copied()))
+            .filter(mentorship::Column::EndedAt.is_null())
+            .filter(mentorship::Column::ProgramId.in_subquery(programs))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.mentee_id),
+    );
+    training.retain(|p| !certified.contains(p));
+    Ok((certified, training))
+}

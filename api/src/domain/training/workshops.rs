@@ -479,7 +479,7 @@ pub async fn record_attendance(
             recorded_at: now,
         });
     }
-    workshop_attendance::Entity::insert_many(rows.iter().cloned().map(|r| {
+    workshop_attendance::Entity::insert_many(rows.iter().map(|r| {
         workshop_attendance::ActiveModel {
             session_id: Set(r.session_id),
             enrollment_id: Set(r.enrollment_id),

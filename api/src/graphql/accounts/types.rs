@@ -46,6 +46,21 @@ impl Person {
     async fn locale(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         Ok(self.is_viewer(ctx)?.then_some(self.0.locale.as_str()))
     }
+
+    /// Their certifications, newest first: all of them for the person and the
+    /// organisation's trainers; valid ones for others in the organisation.
+    async fn certifications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::training::types::Certification>> {
+        crate::graphql::training::types::certifications_of(ctx, self.0.id).await
+    }
+
+    /// People certified through workshops this person trained (lineage), by name: for the
+    /// person and trainers of the organisations concerned.
+    async fn trainees(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
+        crate::graphql::training::types::trainees_of(ctx, self.0.id).await
+    }
 }
 
 impl Person {

@@ -177,6 +177,21 @@ impl Group {
     }
 
     /// The consents an application needs today.
+    /// Rotation only assigns certified facilitators (and trainees in practicum as
+    /// co-facilitator).
+    async fn requires_certified_facilitator(&self) -> bool {
+        self.0.requires_certified_facilitator
+    }
+
+    /// Whether the group is about to lose its certified facilitators: for its facilitators
+    /// and managers, and TRAINERs and ANALYSTs in scope.
+    async fn succession(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::graphql::training::succession::Succession> {
+        crate::graphql::training::succession::succession_of(ctx, &self.0).await
+    }
+
     async fn consent_quorum_now(&self) -> i32 {
         crate::domain::care::admission::quorum(&self.0)
     }

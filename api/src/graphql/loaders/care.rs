@@ -24,7 +24,7 @@ pub struct CareLoader {
 
 /// The rows of `select` whose `parent` column is one of `parents`, in one statement, listed
 /// under the key `key_of` gives each row.
-async fn rows_under<E, K>(
+pub(super) async fn rows_under<E, K>(
     db: &DatabaseConnection,
     select: sea_orm::Select<E>,
     parent: E::Column,

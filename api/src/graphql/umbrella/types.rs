@@ -68,6 +68,44 @@ impl Organisation {
         cluster_page(ctx, parent, PageArgs::new(first, after, last, before)?).await
     }
 
+    /// Groups at risk of losing their certified facilitators, CRITICAL first, then by name:
+    /// for managers, TRAINERs and ANALYSTs (those with cluster grants see their clusters').
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn groups_at_risk(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<GroupConnection> {
+        use crate::graphql::training::succession::{Scope, groups_at_risk};
+        let args = PageArgs::new(first, after, last, before)?;
+        groups_at_risk(ctx, Scope::Organisation(self.0.id), args).await
+    }
+
+    /// Certified facilitators, active trainers, lineage depth and recent certifications: for
+    /// anyone holding a grant in the organisation.
+    async fn training_reach(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::graphql::training::types::TrainingReach> {
+        let access = crate::graphql::context::signed_in(ctx).await?;
+        if !access.grants.iter().any(|g| g.organisation_id == self.0.id) {
+            return Err(crate::error::AppError::forbidden(
+                "training reach is for people with a role in the organisation",
+            )
+            .into());
+        }
+        let r = crate::domain::training::lineage::reach(ctx.db()?, self.0.id, Utc::now()).await?;
+        Ok(crate::graphql::training::types::TrainingReach {
+            certified_facilitators: r.certified_facilitators,
+            active_trainers: r.active_trainers,
+            generations: r.generations,
+            certified_last_12_months: r.certified_last_12_months,
+        })
+    }
+
     /// Every role grant in the organisation (on it and on its clusters), oldest first.
     /// For its ADMINs.
     #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
@@ -259,6 +297,22 @@ impl Cluster {
         let (org, path) = (self.0.organisation_id, self.0.path.clone());
         let allowed = move |a: &crate::auth::Access| authz::manages_place(a, org, Some(&path));
         grant_page(ctx, GrantParent::Cluster(self.0.id), allowed, args).await
+    }
+
+    /// Groups here or anywhere below at risk of losing their certified facilitators, CRITICAL
+    /// first, then by name: for managers, TRAINERs and ANALYSTs covering the cluster.
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+    async fn groups_at_risk(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<GroupConnection> {
+        use crate::graphql::training::succession::{Scope, groups_at_risk};
+        let args = PageArgs::new(first, after, last, before)?;
+        groups_at_risk(ctx, Scope::Cluster(self.0.clone()), args).await
     }
 
     /// Groups in this cluster (or anywhere below it) that the viewer may see, by name.
