@@ -21,5 +21,6 @@ mod rotation;
 mod schema;
 mod statements;
 mod suggestions;
+mod training;
 mod umbrella;
 mod wellbeing;
