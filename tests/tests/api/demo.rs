@@ -271,3 +271,93 @@ async fn the_demo_has_member_care_in_every_state() {
     .unwrap();
     assert_eq!(pending, 1);
 }
+
+#[tokio::test]
+async fn the_demo_trains_facilitators_across_three_generations() {
+    use sea_orm::ConnectionTrait as _;
+    let app = spawn_demo_app().await;
+    let admin = log_in(&app, "admin@evergreen.example").await;
+    let res = app
+        .gql_as(
+            &admin,
+            "{ organisation(slug: \"evergreen\") { trainingReach { certifiedFacilitators activeTrainers generations certifiedLast12Months } groupsAtRisk(first: 20) { totalCount edges { node { slug succession { risk } } } } } trainingPrograms(first: 5) { totalCount edges { node { slug isTrainerProgram competencies { code } workshops(first: 5) { totalCount edges { node { startsAt } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let data = ok(&res);
+    let reach = &data["organisation"]["trainingReach"];
+    assert_eq!(reach["generations"], 3);
+    assert!(reach["certifiedFacilitators"].as_i64().unwrap() >= 10);
+    assert!(reach["activeTrainers"].as_i64().unwrap() >= 2);
+    let programs = data["trainingPrograms"]["edges"].as_array().unwrap();
+    assert_eq!(programs.len(), 2);
+    let facilitation = programs
+        .iter()
+        .find(|p| p["node"]["slug"] == "peer-facilitation")
+        .unwrap();
+    let codes = facilitation["node"]["competencies"].to_string();
+    for code in [
+        "AGENDA_SETTING",
+        "ACTIVE_LISTENING",
+        "CONFLICT_RESOLUTION",
+        "CONFIDENTIALITY",
+        "CRISIS_REFERRAL",
+        "INCLUSIVE_FACILITATION",
+    ] {
+        assert!(codes.contains(code), "{code}");
+    }
+    assert_eq!(facilitation["node"]["workshops"]["totalCount"], 3);
+    // Every risk level: CRITICAL and AT_RISK listed; the rest OK.
+    let risks: Vec<String> = data["organisation"]["groupsAtRisk"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["succession"]["risk"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(risks.contains(&"CRITICAL".to_owned()) && risks.contains(&"AT_RISK".to_owned()));
+    let at_risk = risks.len();
+    assert!(at_risk < 12, "{risks:?}");
+    // Certifications in every status.
+    let statuses = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT id FROM certifications",
+        ))
+        .await
+        .unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for row in statuses {
+        let id: uuid::Uuid = row.try_get("", "id").unwrap();
+        let res = app
+            .gql_as(
+                &admin,
+                "query($id: ID!) { node(id: $id) { ... on Certification { status } } }",
+                json!({ "id": crate::helpers::encode_id("Certification", id) }),
+            )
+            .await;
+        seen.insert(ok(&res)["node"]["status"].as_str().unwrap().to_owned());
+    }
+    for s in ["ACTIVE", "EXPIRING_SOON", "EXPIRED", "REVOKED"] {
+        assert!(seen.contains(s), "{s} in {seen:?}");
+    }
+    // The member account is a trainee in practicum, mentored by the facilitator account.
+    let member = log_in(&app, "member@evergreen.example").await;
+    let facilitator = log_in(&app, "facilitator@evergreen.example").await;
+    let progress = "query($p: ID!) { traineeProgress(personId: $p, programSlug: \"peer-facilitation\") { practicumDone workshopCompleted eligible missing competencies { status } } }";
+    for who in [&member, &facilitator] {
+        let res = app
+            .gql_as(who, progress, json!({ "p": member.person_id }))
+            .await;
+        let p = &ok(&res)["traineeProgress"];
+        assert!(p["practicumDone"].as_i64().unwrap() >= 2, "{p}");
+        assert_eq!(p["workshopCompleted"], true);
+        assert_eq!(p["eligible"], false);
+        // Four competencies accepted, one waiting for review, one not started.
+        let missing = p["missing"].to_string();
+        assert!(
+            missing.contains("CRISIS_REFERRAL") && missing.contains("INCLUSIVE_FACILITATION"),
+            "{p}"
+        );
+    }
+}

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 mod care;
 mod life;
+mod training;
 
 use super::{
     accounts::insert_person,
@@ -376,6 +377,7 @@ pub async fn load(
     let now = Utc::now();
     let mut next = 2usize;
     let mut applied = false;
+    let mut groups = Vec::with_capacity(GROUPS.len());
     for (n, spec) in GROUPS.iter().enumerate() {
         let scheduled = spec.frequency != CadenceFrequency::AdHoc;
         let fields = GroupFields {
@@ -462,7 +464,19 @@ pub async fn load(
             .flatten();
         applied |= applicant.is_some();
         care::populate(&txn, &group, &memberships, n, applicant, now).await?;
+        groups.push((group, memberships));
     }
+    training::populate(
+        &txn,
+        &training::Network {
+            organisation_id: umbrella.id,
+            admin_id: admin.id,
+            trainer_id: trainer.id,
+            groups: &groups,
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(accounts)
 }
