@@ -40,12 +40,13 @@ pub struct Network<'a> {
     pub groups: &'a [(group::Model, Vec<membership::Model>)],
 }
 
+/// Slug, name and description.
+type ProgramText<'a> = (&'a str, &'a str, &'a str);
+
 async fn program(
     db: &impl ConnectionTrait,
     net: &Network<'_>,
-    slug: &str,
-    name: &str,
-    description: &str,
+    (slug, name, description): ProgramText<'_>,
     trainer: bool,
     competencies: &[(&str, &str)],
     now: DateTime<Utc>,
@@ -312,9 +313,11 @@ pub async fn populate(
     let (fac, comps) = program(
         db,
         net,
-        "peer-facilitation",
-        "Peer Facilitation",
-        "Prepares experienced members to facilitate a peer support group safely.",
+        (
+            "peer-facilitation",
+            "Peer Facilitation",
+            "Prepares experienced members to facilitate a peer support group safely.",
+        ),
         false,
         COMPETENCIES,
         now,
@@ -323,9 +326,11 @@ pub async fn populate(
     let (trainer_prog, _) = program(
         db,
         net,
-        "train-the-trainer",
-        "Train the Trainer",
-        "Prepares certified facilitators to lead facilitation workshops.",
+        (
+            "train-the-trainer",
+            "Train the Trainer",
+            "Prepares certified facilitators to lead facilitation workshops.",
+        ),
         true,
         &[
             ("WORKSHOP_DESIGN", "Designs a workshop session"),
