@@ -232,6 +232,31 @@ async fn past_workshop(
     .await
 }
 
+/// `who` applies to a new workshop of the programme, is accepted and completes it.
+async fn complete_workshop(app: &TestApp, a: &Academy, who: &Session, kind: &str) {
+    let w = past_workshop(app, a, &a.program, kind, 5).await;
+    let w = id_at(ok(&w), &["scheduleWorkshop", "workshop", "id"]);
+    let applied = app
+        .gql_as(
+            who,
+            APPLY,
+            json!({ "input": { "workshopId": w, "statement": "ready" } }),
+        )
+        .await;
+    let e = id_at(ok(&applied), &["applyToWorkshop", "enrollment", "id"]);
+    for (query, input) in [
+        (DECIDE, json!({ "enrollmentId": e, "decision": "ACCEPTED" })),
+        (
+            COMPLETE,
+            json!({ "enrollmentId": e, "outcome": "COMPLETED" }),
+        ),
+    ] {
+        ok(&app
+            .gql_as(&a.trainer, query, json!({ "input": input }))
+            .await);
+    }
+}
+
 #[tokio::test]
 async fn programmes_and_competencies_are_for_admins_and_trainers() {
     let app = spawn_app().await;
@@ -680,32 +705,7 @@ async fn certification_takes_every_requirement_and_its_badge_names_nobody() {
     // Meet every requirement.
     ok(&review(&a.trainer, &e2, "ACCEPTED", None).await);
     practicum_meeting(&app, &a, 1, &a.senior_m, &a.trainee_m, true).await;
-    let w = past_workshop(&app, &a, &a.program, "STANDARD", 5).await;
-    let w = id_at(ok(&w), &["scheduleWorkshop", "workshop", "id"]);
-    let e = id_at(
-        ok(&app
-            .gql_as(
-                &a.trainee,
-                APPLY,
-                json!({ "input": { "workshopId": w, "statement": "ready" } }),
-            )
-            .await),
-        &["applyToWorkshop", "enrollment", "id"],
-    );
-    ok(&app
-        .gql_as(
-            &a.trainer,
-            DECIDE,
-            json!({ "input": { "enrollmentId": e, "decision": "ACCEPTED" } }),
-        )
-        .await);
-    ok(&app
-        .gql_as(
-            &a.trainer,
-            COMPLETE,
-            json!({ "input": { "enrollmentId": e, "outcome": "COMPLETED" } }),
-        )
-        .await);
+    complete_workshop(&app, &a, &a.trainee, "STANDARD").await;
     let p = progress(&app, &a.trainee, &a, &a.trainee.person_id).await;
     assert_eq!(ok(&p)["traineeProgress"]["eligible"], true);
     assert_eq!(
@@ -898,32 +898,7 @@ async fn renewal_needs_recent_facilitation_or_a_refresher() {
         "{missing}"
     );
     // A completed refresher workshop renews it, from the end of the current period.
-    let w = past_workshop(&app, &a, &a.program, "REFRESHER", 5).await;
-    let w = id_at(ok(&w), &["scheduleWorkshop", "workshop", "id"]);
-    let e = id_at(
-        ok(&app
-            .gql_as(
-                &a.novice,
-                APPLY,
-                json!({ "input": { "workshopId": w, "statement": "refresh" } }),
-            )
-            .await),
-        &["applyToWorkshop", "enrollment", "id"],
-    );
-    ok(&app
-        .gql_as(
-            &a.trainer,
-            DECIDE,
-            json!({ "input": { "enrollmentId": e, "decision": "ACCEPTED" } }),
-        )
-        .await);
-    ok(&app
-        .gql_as(
-            &a.trainer,
-            COMPLETE,
-            json!({ "input": { "enrollmentId": e, "outcome": "COMPLETED" } }),
-        )
-        .await);
+    complete_workshop(&app, &a, &a.novice, "REFRESHER").await;
     let renewed = renew(&a.trainer).await;
     let c = &ok(&renewed)["renewCertification"]["certification"];
     assert_eq!(c["status"], "ACTIVE");

@@ -287,48 +287,56 @@ pub async fn candidates(
     let soon = now + Duration::days(EXPIRING_SOON_DAYS);
     let since8 = now - Duration::weeks(8);
     let since16 = now - Duration::weeks(16);
+    // Set-based (one pass over facilitators, meetings and reports), not one probe per group.
     let sql = format!(
-        "SELECT * FROM ( \
-           SELECT g.id AS id, g.sort_name AS sort_name, \
-             COUNT(f.best) AS certified, \
-             COALESCE(SUM(CASE WHEN f.best <= ? THEN 1 ELSE 0 END), 0) AS expiring, \
-             CASE WHEN EXISTS ( \
-                 SELECT 1 FROM meetings mt JOIN memberships fm ON fm.id = mt.facilitator_id \
-                 WHERE mt.group_id = g.id AND mt.status <> 'CANCELLED' \
-                   AND mt.starts_at > ? AND mt.starts_at <= ? AND fm.status = 'ACTIVE' \
-                 GROUP BY mt.facilitator_id \
-                 HAVING COUNT(*) > g.rotation_max_consecutive_blocks \
-                     OR SUM(CASE WHEN mt.starts_at >= ? THEN 1 ELSE 0 END) > {max8}) \
-               OR EXISTS ( \
-                 SELECT 1 FROM facilitator_load_reports r \
-                 JOIN memberships rm ON rm.id = r.membership_id \
-                 WHERE rm.group_id = g.id AND rm.status = 'ACTIVE' \
-                   AND r.created_at >= ? AND r.rating >= {high}) \
-             THEN 1 ELSE 0 END AS load_candidate \
-           FROM \"groups\" g \
-           JOIN clusters cl ON cl.id = g.cluster_id \
-           LEFT JOIN ( \
+        "SELECT g.id AS id, g.sort_name AS sort_name, \
+           COALESCE(f.certified, 0) AS certified, COALESCE(f.expiring, 0) AS expiring, \
+           CASE WHEN l.group_id IS NOT NULL OR r.group_id IS NOT NULL THEN 1 ELSE 0 END \
+             AS load_candidate \
+         FROM \"groups\" g \
+         JOIN clusters cl ON cl.id = g.cluster_id \
+         LEFT JOIN ( \
+           SELECT b.group_id AS group_id, COUNT(*) AS certified, \
+                  SUM(CASE WHEN b.best <= ? THEN 1 ELSE 0 END) AS expiring \
+           FROM ( \
              SELECT m.group_id AS group_id, MAX(c.valid_until) AS best \
              FROM memberships m \
              JOIN certifications c ON c.person_id = m.person_id AND c.organisation_id = ? \
                   AND c.revoked_at IS NULL AND c.valid_until > ? \
              WHERE m.status = 'ACTIVE' AND m.role IN ('FACILITATOR', 'CO_FACILITATOR') \
              GROUP BY m.group_id, m.person_id \
-           ) f ON f.group_id = g.id \
-           WHERE g.organisation_id = ? AND g.status <> 'CLOSED'{scope} \
-           GROUP BY g.id, g.sort_name, g.rotation_max_consecutive_blocks \
-         ) t WHERE certified <= 1 OR expiring > 0 OR load_candidate = 1",
+           ) b GROUP BY b.group_id \
+         ) f ON f.group_id = g.id \
+         LEFT JOIN ( \
+           SELECT DISTINCT mt.group_id AS group_id \
+           FROM meetings mt \
+           JOIN memberships fm ON fm.id = mt.facilitator_id AND fm.status = 'ACTIVE' \
+           JOIN \"groups\" mg ON mg.id = mt.group_id AND mg.organisation_id = ? \
+           WHERE mt.status <> 'CANCELLED' AND mt.starts_at > ? AND mt.starts_at <= ? \
+           GROUP BY mt.group_id, mt.facilitator_id, mg.rotation_max_consecutive_blocks \
+           HAVING COUNT(*) > mg.rotation_max_consecutive_blocks \
+               OR SUM(CASE WHEN mt.starts_at >= ? THEN 1 ELSE 0 END) > {max8} \
+         ) l ON l.group_id = g.id \
+         LEFT JOIN ( \
+           SELECT DISTINCT rm.group_id AS group_id \
+           FROM facilitator_load_reports r JOIN memberships rm ON rm.id = r.membership_id \
+           WHERE rm.status = 'ACTIVE' AND r.created_at >= ? AND r.rating >= {high} \
+         ) r ON r.group_id = g.id \
+         WHERE g.organisation_id = ? AND g.status <> 'CLOSED'{scope} \
+           AND (COALESCE(f.certified, 0) <= 1 OR COALESCE(f.expiring, 0) > 0 \
+                OR l.group_id IS NOT NULL OR r.group_id IS NOT NULL)",
         max8 = crate::domain::meetings::load::MAX_MEETINGS_8_WEEKS,
         high = crate::domain::meetings::load::HIGH_SELF_REPORT,
     );
     let mut values: Vec<sea_orm::Value> = vec![
         soon.into(),
+        organisation_id.into(),
+        now.into(),
+        organisation_id.into(),
         since16.into(),
         now.into(),
         since8.into(),
         since8.into(),
-        organisation_id.into(),
-        now.into(),
         organisation_id.into(),
     ];
     for p in paths {

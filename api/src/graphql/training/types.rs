@@ -626,15 +626,38 @@ impl Certification {
     /// The Open Badges 3.0 AchievementCredential, as served at `GET /credentials/{id}`: its
     /// recipient is a salted hash, and its status tells whether it is expired or revoked.
     async fn open_badge(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
-        let services = ctx.services()?;
-        let badge = crate::domain::training::badge::load_credential(
-            &services.db,
-            self.0.id,
-            &services.config.public_url,
+        let loaders = ctx.loaders()?;
+        let c = &self.0;
+        let program = must(
+            &loaders.training,
+            ProgramKey(c.program_id),
+            "programme missing",
         )
-        .await?
-        .ok_or_else(|| AppError::internal("certification vanished"))?;
-        Ok(Json(badge))
+        .await?;
+        let organisation = must(
+            &loaders.organisations,
+            c.organisation_id,
+            "organisation missing",
+        )
+        .await?;
+        let holder = must(&loaders.people, c.person_id, "holder missing").await?;
+        let competencies = loaders
+            .training
+            .load_one(CompetenciesOf(c.program_id))
+            .await?
+            .unwrap_or_default();
+        let base_url = &ctx.services()?.config.public_url;
+        Ok(Json(crate::domain::training::badge::credential(
+            &crate::domain::training::badge::BadgeParts {
+                certification: c,
+                program: &program,
+                organisation: &organisation,
+                holder: &holder,
+                competencies: &competencies,
+                base_url,
+                now: Utc::now(),
+            },
+        )))
     }
 }
 
