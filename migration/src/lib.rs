@@ -46,6 +46,7 @@ mod m20261123_000041_create_certifications;
 mod m20261123_000042_create_mentorships;
 mod m20261123_000043_create_named_successors;
 mod m20261123_000044_add_group_requires_certified_facilitator;
+mod m20261129_000045_create_group_succession;
 
 pub struct Migrator;
 
@@ -97,6 +98,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000042_create_mentorships::Migration),
             Box::new(m20261123_000043_create_named_successors::Migration),
             Box::new(m20261123_000044_add_group_requires_certified_facilitator::Migration),
+            Box::new(m20261129_000045_create_group_succession::Migration),
         ]
     }
 }

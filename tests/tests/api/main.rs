@@ -20,6 +20,7 @@ mod polls;
 mod rotation;
 mod schema;
 mod statements;
+mod succession;
 mod suggestions;
 mod training;
 mod umbrella;

@@ -7,7 +7,10 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{Session, TestApp, World, code, encode_id, field, ok, spawn_app, uuid_of};
+use crate::{
+    helpers::{Session, TestApp, World, code, encode_id, field, ok, spawn_app, uuid_of},
+    succession::SUCCESSION,
+};
 
 const CREATE_PROGRAM: &str = "mutation($input: CreateTrainingProgramInput!) { createTrainingProgram(input: $input) { program { id slug practicumMeetingsRequired certificationValidityMonths isTrainerProgram } } }";
 const ADD_COMPETENCY: &str = "mutation($input: AddCompetencyInput!) { addCompetency(input: $input) { competency { id code } } }";
@@ -23,28 +26,26 @@ const RENEW: &str = "mutation($input: RenewCertificationInput!) { renewCertifica
 const REVOKE: &str = "mutation($input: RevokeCertificationInput!) { revokeCertification(input: $input) { certification { id status revokedReason } } }";
 const START_MENTORSHIP: &str = "mutation($input: StartMentorshipInput!) { startMentorship(input: $input) { mentorship { id active } } }";
 const END_MENTORSHIP: &str = "mutation($input: EndMentorshipInput!) { endMentorship(input: $input) { mentorship { id active } } }";
-const NAME_SUCCESSOR: &str = "mutation($input: NameSuccessorInput!) { nameSuccessor(input: $input) { successor { id } group { succession { namedSuccessors { id } } } } }";
 const PROGRESS: &str = "query($person: ID!, $slug: String!) { traineeProgress(personId: $person, programSlug: $slug) { practicumDone practicumRequired workshopCompleted eligible missing competencies { status competency { code } } } }";
-const SUCCESSION: &str = "query($id: ID!) { node(id: $id) { ... on Group { succession { risk activeCertifiedFacilitators expiringSoon traineesInPipeline reasons } } } }";
 
 /// An umbrella with a facilitator programme (two competencies, two practicum meetings), a
 /// trainer programme, a TRAINER, and a group run by a certified senior facilitator with a
 /// trainee as co-facilitator.
-struct Academy {
-    w: World,
-    program: String,
-    slug: String,
-    trainer_program: String,
-    competencies: Vec<String>,
-    trainer: Session,
-    group: String,
-    senior: Session,
-    senior_m: String,
-    trainee: Session,
-    trainee_m: String,
+pub(crate) struct Academy {
+    pub(crate) w: World,
+    pub(crate) program: String,
+    pub(crate) slug: String,
+    pub(crate) trainer_program: String,
+    pub(crate) competencies: Vec<String>,
+    pub(crate) trainer: Session,
+    pub(crate) group: String,
+    pub(crate) senior: Session,
+    pub(crate) senior_m: String,
+    pub(crate) trainee: Session,
+    pub(crate) trainee_m: String,
     /// A co-facilitator with no certification.
-    novice: Session,
-    novice_m: String,
+    pub(crate) novice: Session,
+    pub(crate) novice_m: String,
 }
 
 fn id_at(v: &Value, path: &[&str]) -> String {
@@ -56,7 +57,7 @@ fn id_at(v: &Value, path: &[&str]) -> String {
 }
 
 /// Certifies someone directly in the database (founders are certified before the service).
-async fn certify(
+pub(crate) async fn certify(
     app: &TestApp,
     person: &str,
     program: &str,
@@ -86,7 +87,7 @@ async fn certify(
     id
 }
 
-async fn member_with_role(
+pub(crate) async fn member_with_role(
     app: &TestApp,
     w: &World,
     group: &str,
@@ -117,7 +118,7 @@ async fn program(app: &TestApp, who: &Session, org: &str, slug: &str, extra: Val
         .await
 }
 
-async fn academy(app: &TestApp) -> Academy {
+pub(crate) async fn academy(app: &TestApp) -> Academy {
     let w = app.world().await;
     let trainer = app.sign_up("Tess").await;
     app.grant(&w.admin, &trainer, "TRAINER", &w.org_id, None)
@@ -997,222 +998,6 @@ async fn mentors_are_certified_and_see_their_mentees_progress() {
         code(&progress(&app, &a.senior, &a, &a.trainee.person_id).await),
         "NOT_FOUND"
     );
-}
-
-#[tokio::test]
-async fn succession_risk_levels_roll_up_to_groups_at_risk() {
-    let app = spawn_app().await;
-    let a = academy(&app).await;
-    let now = Utc::now();
-    // practicum-circle: one certified facilitator (the senior) → AT_RISK.
-    // A group with nobody certified → CRITICAL; two certified, one expiring → AT_RISK;
-    // two certified for long → OK until a facilitator reports a heavy load.
-    let mut groups = Vec::new();
-    for (slug, certs) in [
-        ("bare-circle", vec![]),
-        ("expiring-circle", vec![700, 30]),
-        ("steady-pair", vec![700, 600]),
-    ] {
-        let g = app.group(&a.w.admin, &a.w.a1a, slug, json!({})).await;
-        let mut people = Vec::new();
-        for (i, days) in [700i64, 600].iter().enumerate() {
-            let role = if i == 0 {
-                "FACILITATOR"
-            } else {
-                "CO_FACILITATOR"
-            };
-            let (s, _) = member_with_role(&app, &a.w, &g, &format!("{slug}-{i}"), role).await;
-            if let Some(d) = certs.get(i) {
-                let _ = days;
-                certify(
-                    &app,
-                    &s.person_id,
-                    &a.program,
-                    &a.w.org_id,
-                    now - Duration::days(30),
-                    now + Duration::days(*d),
-                )
-                .await;
-            }
-            people.push(s);
-        }
-        groups.push((g, people));
-    }
-    let risk = |g: &str| {
-        let g = g.to_owned();
-        let app = &app;
-        let admin = &a.w.admin;
-        async move {
-            let s = app.gql_as(admin, SUCCESSION, json!({ "id": g })).await;
-            ok(&s)["node"]["succession"].clone()
-        }
-    };
-    assert_eq!(risk(&a.group).await["risk"], "AT_RISK");
-    let bare = risk(&groups[0].0).await;
-    assert_eq!(
-        (
-            bare["risk"].as_str(),
-            bare["activeCertifiedFacilitators"].as_i64()
-        ),
-        (Some("CRITICAL"), Some(0))
-    );
-    let expiring = risk(&groups[1].0).await;
-    assert_eq!(
-        (expiring["risk"].as_str(), expiring["expiringSoon"].as_i64()),
-        (Some("AT_RISK"), Some(1))
-    );
-    assert_eq!(risk(&groups[2].0).await["risk"], "OK");
-    let report = "mutation($input: ReportFacilitatorLoadInput!) { reportFacilitatorLoad(input: $input) { ok } }";
-    ok(&app
-        .gql_as(
-            &groups[2].1[0],
-            report,
-            json!({ "input": { "groupId": groups[2].0, "rating": 5 } }),
-        )
-        .await);
-    let loaded = risk(&groups[2].0).await;
-    assert_eq!(loaded["risk"], "AT_RISK");
-    assert!(loaded["reasons"].to_string().contains("load"));
-
-    // Who may read it.
-    assert_eq!(
-        code(&app.gql(SUCCESSION, json!({ "id": a.group })).await),
-        "UNAUTHENTICATED"
-    );
-    assert_eq!(
-        code(
-            &app.gql_as(&a.trainee, SUCCESSION, json!({ "id": a.group }))
-                .await
-        ),
-        ""
-    );
-    let member = app.sign_up("Plain").await;
-    app.join(&member, &a.group).await;
-    assert_eq!(
-        code(
-            &app.gql_as(&member, SUCCESSION, json!({ "id": a.group }))
-                .await
-        ),
-        "FORBIDDEN"
-    );
-
-    // Roll-ups: CRITICAL first, then by name; OK groups are left out.
-    let at_risk = "query($id: ID!) { node(id: $id) { ... on Organisation { groupsAtRisk(first: 10) { totalCount edges { node { slug succession { risk } } } } } } }";
-    let res = app
-        .gql_as(&a.w.admin, at_risk, json!({ "id": a.w.org_id }))
-        .await;
-    let list = &ok(&res)["node"]["groupsAtRisk"];
-    let slugs: Vec<&str> = list["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["slug"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        slugs,
-        [
-            "bare-circle",
-            "expiring-circle",
-            "practicum-circle",
-            "steady-pair"
-        ]
-    );
-    assert_eq!(list["totalCount"], 4);
-    assert_eq!(list["edges"][0]["node"]["succession"]["risk"], "CRITICAL");
-    // A coordinator of another branch sees none of them; a cluster's list keeps to its subtree.
-    let res = app
-        .gql_as(&a.w.coordinator_b, at_risk, json!({ "id": a.w.org_id }))
-        .await;
-    assert_eq!(ok(&res)["node"]["groupsAtRisk"]["totalCount"], 0);
-    assert_eq!(
-        code(
-            &app.gql_as(&member, at_risk, json!({ "id": a.w.org_id }))
-                .await
-        ),
-        "FORBIDDEN"
-    );
-    let cluster = "query($id: ID!) { cluster(id: $id) { groupsAtRisk(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug } } } } }";
-    let res = app
-        .gql_as(&a.w.coordinator_a, cluster, json!({ "id": a.w.a1a }))
-        .await;
-    let page = &ok(&res)["cluster"]["groupsAtRisk"];
-    assert_eq!(page["totalCount"], 3);
-    assert_eq!(page["pageInfo"]["hasNextPage"], true);
-
-    // Naming a successor.
-    let trainee_m = a.trainee_m.clone();
-    let name = async |who: &Session, m: &str| {
-        app.gql_as(
-            who,
-            NAME_SUCCESSOR,
-            json!({ "input": { "groupId": a.group, "membershipId": m } }),
-        )
-        .await
-    };
-    assert_eq!(
-        code(
-            &app.gql(
-                NAME_SUCCESSOR,
-                json!({ "input": { "groupId": a.group, "membershipId": trainee_m } })
-            )
-            .await
-        ),
-        "UNAUTHENTICATED"
-    );
-    assert_eq!(code(&name(&member, &trainee_m).await), "FORBIDDEN");
-    assert_eq!(code(&name(&a.senior, &a.senior_m).await), "BAD_USER_INPUT");
-    let named = name(&a.senior, &trainee_m).await;
-    assert_eq!(
-        ok(&named)["nameSuccessor"]["group"]["succession"]["namedSuccessors"][0]["id"],
-        json!(trainee_m)
-    );
-    assert_eq!(code(&name(&a.senior, &trainee_m).await), "CONFLICT");
-    let _ = &a.trainer_program;
-    let _ = &a.novice;
-}
-
-/// `organisation { groupsAtRisk(first: 50) { … succession { risk activeCertifiedFacilitators } } }`
-/// costs the same however many groups are at risk.
-#[tokio::test]
-async fn groups_at_risk_costs_a_fixed_number_of_statements() {
-    let app = spawn_app().await;
-    let a = academy(&app).await;
-    let query = "query($id: ID!) { node(id: $id) { ... on Organisation { groupsAtRisk(first: 50) { edges { node { succession { risk activeCertifiedFacilitators } } } } } } }";
-    let mut counts = Vec::new();
-    for round in 0..2 {
-        for i in 0..(2 + round * 3) {
-            let g = app
-                .group(&a.w.admin, &a.w.b, &format!("risky-{round}-{i}"), json!({}))
-                .await;
-            let (s, _) =
-                member_with_role(&app, &a.w, &g, &format!("F{round}{i}"), "FACILITATOR").await;
-            let now = Utc::now();
-            if i % 2 == 0 {
-                certify(
-                    &app,
-                    &s.person_id,
-                    &a.program,
-                    &a.w.org_id,
-                    now - Duration::days(1),
-                    now + Duration::days(400),
-                )
-                .await;
-            }
-        }
-        app.statements.reset();
-        let res = app
-            .gql_as(&a.w.admin, query, json!({ "id": a.w.org_id }))
-            .await;
-        let n = app.statements.get();
-        let edges = ok(&res)["node"]["groupsAtRisk"]["edges"]
-            .as_array()
-            .unwrap()
-            .len();
-        assert!(edges >= 3 + round * 5, "{edges}");
-        counts.push(n);
-    }
-    assert_eq!(counts[0], counts[1], "statements: {counts:?}");
-    assert!(counts[1] <= 16, "statements: {counts:?}");
 }
 
 #[tokio::test]

@@ -18,6 +18,10 @@ use crate::{
 pub const MAX_MEETINGS_8_WEEKS: i32 = 4;
 /// A self-reported load at or above this is a risk signal.
 pub const HIGH_SELF_REPORT: i32 = 4;
+/// Meetings and self-reports count for this long.
+pub const WINDOW_WEEKS: i64 = 8;
+/// How far back the block runs are read: enough for the rotation policies groups use.
+pub const HISTORY_WEEKS: i64 = 16;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadEntry {
@@ -40,7 +44,7 @@ pub fn compute(
     now: DateTime<Utc>,
 ) -> Vec<LoadEntry> {
     let tz = chrono_tz::Tz::from_str(&g.timezone).unwrap_or(chrono_tz::UTC);
-    let since = now - Duration::weeks(8);
+    let since = now - Duration::weeks(WINDOW_WEEKS);
     let past: Vec<&meeting::Model> = meetings
         .iter()
         .filter(|m| {

@@ -16,7 +16,11 @@ use uuid::Uuid;
 
 use crate::{
     domain::{
-        access::Access, authz, groups::visible_group, meetings::load::LoadEntry, raw_statement,
+        access::Access,
+        authz,
+        groups::visible_group,
+        meetings::load::{self, LoadEntry},
+        raw_statement,
     },
     error::{AppError, AppResult},
 };
@@ -26,6 +30,23 @@ pub enum SuccessionRisk {
     Critical,
     AtRisk,
     Ok,
+}
+
+impl SuccessionRisk {
+    /// How it is stored (`group_succession.risk`) and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Critical => "CRITICAL",
+            Self::AtRisk => "AT_RISK",
+            Self::Ok => "OK",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        [Self::Critical, Self::AtRisk, Self::Ok]
+            .into_iter()
+            .find(|r| r.as_str() == stored)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +96,37 @@ pub fn assess(
         ));
     }
     (risk, reasons)
+}
+
+/// The first instant at which the risk could change with nothing written: a certification
+/// starting to expire soon or lapsing, the next meeting starting, a meeting or a self-report
+/// leaving its window (`domain::meetings::load`). `None`: only a write can change it.
+/// `meetings`: the start of each meeting the load was computed from (the last
+/// `HISTORY_WEEKS`); `next_meeting`: the first one still to start.
+pub fn fresh_until(
+    best: &[DateTime<Utc>],
+    meetings: impl IntoIterator<Item = DateTime<Utc>>,
+    next_meeting: Option<DateTime<Utc>>,
+    reports: impl IntoIterator<Item = DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    // Windows include their first instant: a start leaves one just after it.
+    let just_after = |t: DateTime<Utc>| t + Duration::microseconds(1);
+    let window = Duration::weeks(load::WINDOW_WEEKS);
+    let history = Duration::weeks(load::HISTORY_WEEKS);
+    let certifications = best
+        .iter()
+        .flat_map(|until| [*until - Duration::days(EXPIRING_SOON_DAYS), *until]);
+    let meetings = meetings
+        .into_iter()
+        .flat_map(|start| [just_after(start + window), just_after(start + history)]);
+    let reports = reports.into_iter().map(|at| just_after(at + window));
+    certifications
+        .chain(meetings)
+        .chain(next_meeting.map(just_after))
+        .chain(reports)
+        .filter(|t| *t > now)
+        .min()
 }
 
 /// Who may read a group's succession: its facilitators, its managers, and TRAINERs and
@@ -245,121 +297,6 @@ pub async fn trainees_in_pipeline(
     Ok(out)
 }
 
-/// A group that may be at risk, with what SQL could tell: the certification counts, and
-/// whether a facilitator's load needs the exact check (`domain::meetings::load`).
-#[derive(Clone, Debug)]
-pub struct Candidate {
-    pub group_id: Uuid,
-    pub sort_name: String,
-    pub certified: i64,
-    pub expiring: i64,
-    pub load_candidate: bool,
-}
-
-impl Candidate {
-    /// The risk from certifications alone; load can only add AT_RISK to an OK group.
-    pub fn certification_risk(&self) -> SuccessionRisk {
-        match (self.certified, self.expiring) {
-            (0, _) => SuccessionRisk::Critical,
-            (1, _) | (_, 1..) => SuccessionRisk::AtRisk,
-            _ => SuccessionRisk::Ok,
-        }
-    }
-}
-
-/// The groups of an organisation (under `paths` when given: cluster path prefixes) that are
-/// not CLOSED and may be at risk: every group at risk is among them. The load condition is a
-/// necessary one (more meetings than the rules allow, or a high self-report); the caller
-/// checks it exactly.
-pub async fn candidates(
-    db: &impl ConnectionTrait,
-    organisation_id: Uuid,
-    paths: &[String],
-    now: DateTime<Utc>,
-) -> AppResult<Vec<Candidate>> {
-    let backend = db.get_database_backend();
-    let scope = if paths.is_empty() {
-        String::new()
-    } else {
-        let likes = vec!["cl.path LIKE ?"; paths.len()].join(" OR ");
-        format!(" AND ({likes})")
-    };
-    let soon = now + Duration::days(EXPIRING_SOON_DAYS);
-    let since8 = now - Duration::weeks(8);
-    let since16 = now - Duration::weeks(16);
-    // Set-based (one pass over facilitators, meetings and reports), not one probe per group.
-    let sql = format!(
-        "SELECT g.id AS id, g.sort_name AS sort_name, \
-           COALESCE(f.certified, 0) AS certified, COALESCE(f.expiring, 0) AS expiring, \
-           CASE WHEN l.group_id IS NOT NULL OR r.group_id IS NOT NULL THEN 1 ELSE 0 END \
-             AS load_candidate \
-         FROM \"groups\" g \
-         JOIN clusters cl ON cl.id = g.cluster_id \
-         LEFT JOIN ( \
-           SELECT b.group_id AS group_id, COUNT(*) AS certified, \
-                  SUM(CASE WHEN b.best <= ? THEN 1 ELSE 0 END) AS expiring \
-           FROM ( \
-             SELECT m.group_id AS group_id, MAX(c.valid_until) AS best \
-             FROM memberships m \
-             JOIN certifications c ON c.person_id = m.person_id AND c.organisation_id = ? \
-                  AND c.revoked_at IS NULL AND c.valid_until > ? \
-             WHERE m.status = 'ACTIVE' AND m.role IN ('FACILITATOR', 'CO_FACILITATOR') \
-             GROUP BY m.group_id, m.person_id \
-           ) b GROUP BY b.group_id \
-         ) f ON f.group_id = g.id \
-         LEFT JOIN ( \
-           SELECT DISTINCT mt.group_id AS group_id \
-           FROM meetings mt \
-           JOIN memberships fm ON fm.id = mt.facilitator_id AND fm.status = 'ACTIVE' \
-           JOIN \"groups\" mg ON mg.id = mt.group_id AND mg.organisation_id = ? \
-           WHERE mt.status <> 'CANCELLED' AND mt.starts_at > ? AND mt.starts_at <= ? \
-           GROUP BY mt.group_id, mt.facilitator_id, mg.rotation_max_consecutive_blocks \
-           HAVING COUNT(*) > mg.rotation_max_consecutive_blocks \
-               OR SUM(CASE WHEN mt.starts_at >= ? THEN 1 ELSE 0 END) > {max8} \
-         ) l ON l.group_id = g.id \
-         LEFT JOIN ( \
-           SELECT DISTINCT rm.group_id AS group_id \
-           FROM facilitator_load_reports r JOIN memberships rm ON rm.id = r.membership_id \
-           WHERE rm.status = 'ACTIVE' AND r.created_at >= ? AND r.rating >= {high} \
-         ) r ON r.group_id = g.id \
-         WHERE g.organisation_id = ? AND g.status <> 'CLOSED'{scope} \
-           AND (COALESCE(f.certified, 0) <= 1 OR COALESCE(f.expiring, 0) > 0 \
-                OR l.group_id IS NOT NULL OR r.group_id IS NOT NULL)",
-        max8 = crate::domain::meetings::load::MAX_MEETINGS_8_WEEKS,
-        high = crate::domain::meetings::load::HIGH_SELF_REPORT,
-    );
-    let mut values: Vec<sea_orm::Value> = vec![
-        soon.into(),
-        organisation_id.into(),
-        now.into(),
-        organisation_id.into(),
-        since16.into(),
-        now.into(),
-        since8.into(),
-        since8.into(),
-        organisation_id.into(),
-    ];
-    for p in paths {
-        // Paths are made by the service from ids: no wildcards to escape.
-        values.push(format!("{p}%").into());
-    }
-    let rows = db
-        .query_all_raw(raw_statement(backend, &sql, values))
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let load: i32 = row.try_get("", "load_candidate")?;
-        out.push(Candidate {
-            group_id: row.try_get("", "id")?,
-            sort_name: row.try_get("", "sort_name")?,
-            certified: row.try_get("", "certified")?,
-            expiring: row.try_get("", "expiring")?,
-            load_candidate: load != 0,
-        });
-    }
-    Ok(out)
-}
-
 /// Named successors whose membership is still active, per group.
 pub async fn named(
     db: &impl ConnectionTrait,
@@ -383,4 +320,75 @@ pub async fn named(
             .push(row.try_get("", "membership_id")?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).unwrap()
+    }
+
+    fn us(n: i64) -> Duration {
+        Duration::microseconds(n)
+    }
+
+    #[test]
+    fn nothing_time_can_change_is_fresh_until_a_write() {
+        assert_eq!(fresh_until(&[], [], None, [], now()), None);
+    }
+
+    #[test]
+    fn a_certification_matters_when_it_starts_to_expire_soon_and_when_it_lapses() {
+        let until = now() + Duration::days(100);
+        let soon = until - Duration::days(EXPIRING_SOON_DAYS);
+        assert_eq!(fresh_until(&[until], [], None, [], now()), Some(soon));
+        // The risk really changes there: OK-with-two before, AT_RISK from then on.
+        let two = [until, now() + Duration::days(500)];
+        assert_eq!(assess(&two, &[], soon - us(1)).0, SuccessionRisk::Ok);
+        assert_eq!(assess(&two, &[], soon).0, SuccessionRisk::AtRisk);
+        // Already expiring: what is left is the lapse.
+        let close = now() + Duration::days(30);
+        assert_eq!(fresh_until(&[close], [], None, [], now()), Some(close));
+    }
+
+    #[test]
+    fn meetings_and_reports_matter_when_they_start_and_when_they_leave_their_windows() {
+        let later = [now() + Duration::days(900)];
+        let held = now() - Duration::weeks(3);
+        assert_eq!(
+            fresh_until(&later, [held], None, [], now()),
+            Some(held + Duration::weeks(load::WINDOW_WEEKS) + us(1))
+        );
+        // Older than the window: what is left is the history the block runs read.
+        let old = now() - Duration::weeks(10);
+        assert_eq!(
+            fresh_until(&later, [old], None, [], now()),
+            Some(old + Duration::weeks(load::HISTORY_WEEKS) + us(1))
+        );
+        let next = now() + Duration::days(2);
+        assert_eq!(
+            fresh_until(&later, [held], Some(next), [], now()),
+            Some(next + us(1))
+        );
+        let reported = now() - Duration::weeks(7);
+        assert_eq!(
+            fresh_until(&later, [held], Some(next), [reported], now()),
+            Some(reported + Duration::weeks(load::WINDOW_WEEKS) + us(1))
+        );
+    }
+
+    #[test]
+    fn stored_risks_read_back() {
+        for risk in [
+            SuccessionRisk::Critical,
+            SuccessionRisk::AtRisk,
+            SuccessionRisk::Ok,
+        ] {
+            assert_eq!(SuccessionRisk::parse(risk.as_str()), Some(risk));
+        }
+        assert_eq!(SuccessionRisk::parse("FINE"), None);
+    }
 }

@@ -21,6 +21,7 @@ use super::{PageLoader, batches};
 use crate::{
     domain::{
         in_ids,
+        meetings::load,
         pagination::{Page, PageArgs, Sort, pages_by_parent},
     },
     error::AppError,
@@ -667,7 +668,7 @@ impl Loader<LoadKey> for MeetingDataLoader {
             .await?;
         let now = Utc::now();
         let filter = MeetingFilter {
-            from: Some(now - chrono::Duration::weeks(16)),
+            from: Some(now - chrono::Duration::weeks(load::HISTORY_WEEKS)),
             to: Some(now),
             ..MeetingFilter::default()
         };
@@ -688,7 +689,10 @@ impl Loader<LoadKey> for MeetingDataLoader {
                     Expr::col((report::Entity, report::Column::MembershipId)),
                     &facilitator_ids,
                 ))
-                .filter(report::Column::CreatedAt.gte(now - chrono::Duration::weeks(8)))
+                .filter(
+                    report::Column::CreatedAt
+                        .gte(now - chrono::Duration::weeks(load::WINDOW_WEEKS)),
+                )
                 .all(&self.db)
                 .await?
         };

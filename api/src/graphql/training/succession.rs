@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{Context, Object, Result};
-use chrono::{Duration, Utc};
+use async_graphql::{Context, Object, Result, dataloader::Loader as _};
+use chrono::{DateTime, Duration, Utc};
 use entity::{certification::EXPIRING_SOON_DAYS, group};
 use uuid::Uuid;
 
@@ -11,7 +11,10 @@ use crate::{
     domain::{
         meetings::load,
         pagination::{Cursor, PageArgs, page_sorted},
-        training::succession::{self, SuccessionRisk},
+        training::{
+            risk_summary,
+            succession::{self, SuccessionRisk},
+        },
     },
     error::{AppError, AppResult},
     graphql::{
@@ -116,6 +119,72 @@ pub async fn succession_of(ctx: &Context<'_>, g: &group::Model) -> Result<Succes
     Ok(Succession(assess(ctx, g).await?))
 }
 
+/// Stale rows recomputed per round: keeps every statement's bound values within SQLite's limit.
+const REFRESH_CHUNK: usize = 1000;
+
+/// Recomputes the stored risk of the groups in scope whose row is stale
+/// (`domain::training::risk_summary`), with the rules and loads of `Group.succession`; returns
+/// what it computed (risk and sort name per group). It reads through the loaders' batch
+/// functions, not their caches, so that the page's own loads stay one batch whatever was stale.
+async fn refresh(
+    ctx: &Context<'_>,
+    organisation_id: Uuid,
+    paths: &[String],
+    now: DateTime<Utc>,
+) -> AppResult<HashMap<Uuid, (SuccessionRisk, String)>> {
+    let db = ctx.db()?;
+    let loaders = ctx.loaders()?;
+    let stale = risk_summary::stale(db, organisation_id, paths, now).await?;
+    let mut out = HashMap::with_capacity(stale.len());
+    for chunk in stale.chunks(REFRESH_CHUNK) {
+        let ids: Vec<Uuid> = chunk.iter().map(|s| s.group_id).collect();
+        let keys: Vec<LoadKey> = ids.iter().map(|id| LoadKey(*id)).collect();
+        let groups = loaders.groups.loader().load(&ids).await?;
+        let mut loads = loaders.meeting_data.loader().load(&keys).await?;
+        let certified = succession::certified_facilitators(db, &ids, now).await?;
+        let next = risk_summary::next_meetings(db, &ids, now).await?;
+        let mut computed = Vec::with_capacity(chunk.len());
+        for s in chunk {
+            let Some(g) = groups.get(&s.group_id) else {
+                continue;
+            };
+            let load_data = loads.remove(&LoadKey(s.group_id)).unwrap_or_default();
+            let best = certified
+                .get(&s.group_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let fresh_until = succession::fresh_until(
+                best,
+                load_data.meetings.iter().map(|m| m.starts_at),
+                next.get(&s.group_id).copied(),
+                load_data.reports.iter().map(|r| r.created_at),
+                now,
+            );
+            let entries = load::compute(
+                g,
+                load_data.facilitators,
+                &load_data.meetings,
+                &load_data.reports,
+                now,
+            );
+            let (risk, _) = succession::assess(best, &entries, now);
+            computed.push(risk_summary::Computed {
+                group_id: s.group_id,
+                version: s.version,
+                risk,
+                fresh_until,
+            });
+            out.insert(s.group_id, (risk, g.sort_name.clone()));
+        }
+        // The rows are a cache: if they cannot be stored now (a concurrent writer, a busy
+        // database), they stay stale and the next reader recomputes them.
+        if let Err(e) = risk_summary::store(db, &computed).await {
+            tracing::warn!(error = %e.describe(), "groupsAtRisk: could not store recomputed risks");
+        }
+    }
+    Ok(out)
+}
+
 /// Where a list of groups at risk looks: the whole organisation, or cluster subtrees.
 pub enum Scope {
     Organisation(Uuid),
@@ -155,57 +224,34 @@ pub async fn groups_at_risk(
             (org, paths)
         }
     };
-    let db = ctx.db()?;
     let now = Utc::now();
-    let candidates = succession::candidates(db, organisation_id, &paths, now).await?;
-    // Only groups whose certifications look fine can still be at risk through load: check
-    // those exactly.
-    let unsure: Vec<Uuid> = candidates
-        .iter()
-        .filter(|c| c.certification_risk() == SuccessionRisk::Ok && c.load_candidate)
-        .map(|c| c.group_id)
-        .collect();
-    let loaders = ctx.loaders()?;
-    let mut overloaded: HashMap<Uuid, bool> = HashMap::new();
-    if !unsure.is_empty() {
-        let groups = loaders.groups.load_many(unsure.iter().copied()).await?;
-        let data = loaders
-            .meeting_data
-            .load_many(unsure.iter().map(|id| LoadKey(*id)))
-            .await?;
-        for (key, d) in data {
-            if let Some(g) = groups.get(&key.0) {
-                let entries = load::compute(g, d.facilitators, &d.meetings, &d.reports, now);
-                overloaded.insert(key.0, entries.iter().any(|e| e.at_risk));
-            }
-        }
+    let mut listed: HashMap<Uuid, (SuccessionRisk, String)> =
+        refresh(ctx, organisation_id, &paths, now).await?;
+    for l in risk_summary::at_risk(ctx.db()?, organisation_id, &paths).await? {
+        // What was just recomputed wins over what the table held (it may not have been stored).
+        listed.entry(l.group_id).or_insert((l.risk, l.sort_name));
     }
-    let mut at_risk: Vec<(Cursor, Uuid)> = candidates
+    let mut at_risk: Vec<(Cursor, Uuid)> = listed
         .into_iter()
-        .filter_map(|c| {
-            let risk = match c.certification_risk() {
-                SuccessionRisk::Ok if overloaded.get(&c.group_id) == Some(&true) => {
-                    SuccessionRisk::AtRisk
-                }
-                risk => risk,
-            };
+        .filter_map(|(id, (risk, sort_name))| {
             let rank = match risk {
                 SuccessionRisk::Critical => 0,
                 SuccessionRisk::AtRisk => 1,
                 SuccessionRisk::Ok => return None,
             };
             let cursor = Cursor {
-                key: Some(format!("{rank}:{}", c.sort_name)),
+                key: Some(format!("{rank}:{sort_name}")),
                 time: None,
-                id: c.group_id,
+                id,
             };
-            Some((cursor, c.group_id))
+            Some((cursor, id))
         })
         .collect();
     at_risk.sort_by(|(a, _), (b, _)| (&a.key, a.id).cmp(&(&b.key, b.id)));
     let total = at_risk.len() as u64;
     let page = page_sorted(at_risk, &args);
-    let groups = loaders
+    let groups = ctx
+        .loaders()?
         .groups
         .load_many(page.items.iter().map(|(_, id)| *id))
         .await?;

@@ -1,0 +1,208 @@
+use sea_orm_migration::{prelude::*, schema::*, sea_orm::DbBackend};
+
+use crate::{Groups, Organisations, fk};
+
+/// Each group's succession risk as last computed, so that `groupsAtRisk` reads a list instead of
+/// evaluating every group of an organisation per request (`domain::training::risk_summary`).
+/// Triggers bump `version` whenever something the risk is computed from changes; a row is
+/// fresh while `computed_version = version` and `fresh_until` (when time alone would change
+/// the risk) lies ahead.
+#[derive(DeriveIden)]
+enum GroupSuccession {
+    Table,
+    GroupId,
+    OrganisationId,
+    Version,
+    ComputedVersion,
+    Risk,
+    FreshUntil,
+}
+
+/// What a trigger bumps: the groups a changed row of `table` belongs to. `{row}` is NEW or OLD.
+struct Source {
+    table: &'static str,
+    groups: &'static str,
+}
+
+/// Everything `domain::training::succession::assess` and `domain::meetings::load::compute`
+/// read: the group (rotation policy, time zone), its facilitators, their meetings and load
+/// reports, and the certifications of anyone who is a member.
+const SOURCES: [Source; 5] = [
+    Source {
+        table: "groups",
+        groups: "group_id = {row}.id",
+    },
+    Source {
+        table: "memberships",
+        groups: "group_id = {row}.group_id",
+    },
+    Source {
+        table: "meetings",
+        groups: "group_id = {row}.group_id",
+    },
+    Source {
+        table: "facilitator_load_reports",
+        groups: "group_id IN (SELECT m.group_id FROM memberships m WHERE m.id = {row}.membership_id)",
+    },
+    Source {
+        table: "certifications",
+        groups: "organisation_id = {row}.organisation_id AND group_id IN \
+                 (SELECT m.group_id FROM memberships m WHERE m.person_id = {row}.person_id)",
+    },
+];
+
+fn bump(source: &Source, row: &str) -> String {
+    format!(
+        "UPDATE group_succession SET version = version + 1 WHERE {};",
+        source.groups.replace("{row}", row)
+    )
+}
+
+const ADD_ROW: &str = "INSERT INTO group_succession (group_id, organisation_id) VALUES (NEW.id, NEW.organisation_id);";
+
+/// The SQL that creates the triggers, one statement per entry.
+fn create_triggers(backend: DbBackend) -> Vec<String> {
+    let mut out = Vec::new();
+    if backend == DbBackend::Postgres {
+        out.push(format!(
+            "CREATE FUNCTION group_succession_add() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN {ADD_ROW} RETURN NULL; END $$"
+        ));
+        out.push(
+            "CREATE TRIGGER group_succession_add AFTER INSERT ON \"groups\" \
+             FOR EACH ROW EXECUTE FUNCTION group_succession_add()"
+                .to_owned(),
+        );
+        for s in &SOURCES {
+            out.push(format!(
+                "CREATE FUNCTION group_succession_bump_{t}() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN \
+                   IF TG_OP <> 'INSERT' THEN {old} END IF; \
+                   IF TG_OP <> 'DELETE' THEN {new} END IF; \
+                   RETURN NULL; \
+                 END $$",
+                t = s.table,
+                old = bump(s, "OLD"),
+                new = bump(s, "NEW"),
+            ));
+            out.push(format!(
+                "CREATE TRIGGER group_succession_bump AFTER INSERT OR UPDATE OR DELETE ON \"{t}\" \
+                 FOR EACH ROW EXECUTE FUNCTION group_succession_bump_{t}()",
+                t = s.table
+            ));
+        }
+    } else {
+        out.push(format!(
+            "CREATE TRIGGER group_succession_add AFTER INSERT ON \"groups\" BEGIN {ADD_ROW} END"
+        ));
+        for s in &SOURCES {
+            for (event, rows) in [
+                ("INSERT", &["NEW"][..]),
+                ("UPDATE", &["OLD", "NEW"][..]),
+                ("DELETE", &["OLD"][..]),
+            ] {
+                let body: String = rows.iter().map(|r| bump(s, r)).collect();
+                out.push(format!(
+                    "CREATE TRIGGER group_succession_{t}_{e} AFTER {event} ON \"{t}\" BEGIN {body} END",
+                    t = s.table,
+                    e = event.to_lowercase(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn drop_triggers(backend: DbBackend) -> Vec<String> {
+    let mut out = Vec::new();
+    if backend == DbBackend::Postgres {
+        out.push("DROP TRIGGER IF EXISTS group_succession_add ON \"groups\"".to_owned());
+        out.push("DROP FUNCTION IF EXISTS group_succession_add()".to_owned());
+        for s in &SOURCES {
+            out.push(format!(
+                "DROP TRIGGER IF EXISTS group_succession_bump ON \"{}\"",
+                s.table
+            ));
+            out.push(format!(
+                "DROP FUNCTION IF EXISTS group_succession_bump_{}()",
+                s.table
+            ));
+        }
+    } else {
+        out.push("DROP TRIGGER IF EXISTS group_succession_add".to_owned());
+        for s in &SOURCES {
+            for e in ["insert", "update", "delete"] {
+                out.push(format!(
+                    "DROP TRIGGER IF EXISTS group_succession_{}_{e}",
+                    s.table
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(GroupSuccession::Table)
+                    .col(uuid(GroupSuccession::GroupId).primary_key())
+                    .col(uuid(GroupSuccession::OrganisationId))
+                    .col(big_integer(GroupSuccession::Version).default(0))
+                    .col(big_integer_null(GroupSuccession::ComputedVersion))
+                    // CRITICAL, AT_RISK or OK; NULL until first computed.
+                    .col(string_len_null(GroupSuccession::Risk, 16))
+                    .col(timestamp_with_time_zone_null(GroupSuccession::FreshUntil))
+                    .foreign_key(&mut fk(
+                        GroupSuccession::Table,
+                        GroupSuccession::GroupId,
+                        Groups::Table,
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        GroupSuccession::Table,
+                        GroupSuccession::OrganisationId,
+                        Organisations::Table,
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_group_succession_organisation_risk")
+                    .table(GroupSuccession::Table)
+                    .col(GroupSuccession::OrganisationId)
+                    .col(GroupSuccession::Risk)
+                    .to_owned(),
+            )
+            .await?;
+        let db = manager.get_connection();
+        db.execute_unprepared(
+            "INSERT INTO group_succession (group_id, organisation_id) \
+             SELECT id, organisation_id FROM \"groups\"",
+        )
+        .await?;
+        for sql in create_triggers(manager.get_database_backend()) {
+            db.execute_unprepared(&sql).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        for sql in drop_triggers(manager.get_database_backend()) {
+            db.execute_unprepared(&sql).await?;
+        }
+        manager
+            .drop_table(Table::drop().table(GroupSuccession::Table).to_owned())
+            .await
+    }
+}

@@ -1,0 +1,461 @@
+//! Succession: risk levels, who may read them, the roll-ups of groups at risk and the stored
+//! risks behind them.
+
+use canopy::domain::{
+    raw_statement,
+    training::{risk_summary, succession::SuccessionRisk},
+};
+use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::json;
+
+use crate::{
+    helpers::{Session, TestApp, code, encode_id, ok, spawn_app, uuid_of},
+    training::{academy, certify, member_with_role},
+};
+
+const NAME_SUCCESSOR: &str = "mutation($input: NameSuccessorInput!) { nameSuccessor(input: $input) { successor { id } group { succession { namedSuccessors { id } } } } }";
+pub(crate) const SUCCESSION: &str = "query($id: ID!) { node(id: $id) { ... on Group { succession { risk activeCertifiedFacilitators expiringSoon traineesInPipeline reasons } } } }";
+
+#[tokio::test]
+async fn succession_risk_levels_roll_up_to_groups_at_risk() {
+    let app = spawn_app().await;
+    let a = academy(&app).await;
+    let now = Utc::now();
+    // practicum-circle: one certified facilitator (the senior) → AT_RISK.
+    // A group with nobody certified → CRITICAL; two certified, one expiring → AT_RISK;
+    // two certified for long → OK until a facilitator reports a heavy load.
+    let mut groups = Vec::new();
+    for (slug, certs) in [
+        ("bare-circle", vec![]),
+        ("expiring-circle", vec![700, 30]),
+        ("steady-pair", vec![700, 600]),
+    ] {
+        let g = app.group(&a.w.admin, &a.w.a1a, slug, json!({})).await;
+        let mut people = Vec::new();
+        for (i, days) in [700i64, 600].iter().enumerate() {
+            let role = if i == 0 {
+                "FACILITATOR"
+            } else {
+                "CO_FACILITATOR"
+            };
+            let (s, _) = member_with_role(&app, &a.w, &g, &format!("{slug}-{i}"), role).await;
+            if let Some(d) = certs.get(i) {
+                let _ = days;
+                certify(
+                    &app,
+                    &s.person_id,
+                    &a.program,
+                    &a.w.org_id,
+                    now - Duration::days(30),
+                    now + Duration::days(*d),
+                )
+                .await;
+            }
+            people.push(s);
+        }
+        groups.push((g, people));
+    }
+    let risk = |g: &str| {
+        let g = g.to_owned();
+        let app = &app;
+        let admin = &a.w.admin;
+        async move {
+            let s = app.gql_as(admin, SUCCESSION, json!({ "id": g })).await;
+            ok(&s)["node"]["succession"].clone()
+        }
+    };
+    assert_eq!(risk(&a.group).await["risk"], "AT_RISK");
+    let bare = risk(&groups[0].0).await;
+    assert_eq!(
+        (
+            bare["risk"].as_str(),
+            bare["activeCertifiedFacilitators"].as_i64()
+        ),
+        (Some("CRITICAL"), Some(0))
+    );
+    let expiring = risk(&groups[1].0).await;
+    assert_eq!(
+        (expiring["risk"].as_str(), expiring["expiringSoon"].as_i64()),
+        (Some("AT_RISK"), Some(1))
+    );
+    assert_eq!(risk(&groups[2].0).await["risk"], "OK");
+    let report = "mutation($input: ReportFacilitatorLoadInput!) { reportFacilitatorLoad(input: $input) { ok } }";
+    ok(&app
+        .gql_as(
+            &groups[2].1[0],
+            report,
+            json!({ "input": { "groupId": groups[2].0, "rating": 5 } }),
+        )
+        .await);
+    let loaded = risk(&groups[2].0).await;
+    assert_eq!(loaded["risk"], "AT_RISK");
+    assert!(loaded["reasons"].to_string().contains("load"));
+
+    // Who may read it.
+    assert_eq!(
+        code(&app.gql(SUCCESSION, json!({ "id": a.group })).await),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        code(
+            &app.gql_as(&a.trainee, SUCCESSION, json!({ "id": a.group }))
+                .await
+        ),
+        ""
+    );
+    let member = app.sign_up("Plain").await;
+    app.join(&member, &a.group).await;
+    assert_eq!(
+        code(
+            &app.gql_as(&member, SUCCESSION, json!({ "id": a.group }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+
+    // Roll-ups: CRITICAL first, then by name; OK groups are left out.
+    let at_risk = "query($id: ID!) { node(id: $id) { ... on Organisation { groupsAtRisk(first: 10) { totalCount edges { node { slug succession { risk } } } } } } }";
+    let res = app
+        .gql_as(&a.w.admin, at_risk, json!({ "id": a.w.org_id }))
+        .await;
+    let list = &ok(&res)["node"]["groupsAtRisk"];
+    let slugs: Vec<&str> = list["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        slugs,
+        [
+            "bare-circle",
+            "expiring-circle",
+            "practicum-circle",
+            "steady-pair"
+        ]
+    );
+    assert_eq!(list["totalCount"], 4);
+    assert_eq!(list["edges"][0]["node"]["succession"]["risk"], "CRITICAL");
+    // A coordinator of another branch sees none of them; a cluster's list keeps to its subtree.
+    let res = app
+        .gql_as(&a.w.coordinator_b, at_risk, json!({ "id": a.w.org_id }))
+        .await;
+    assert_eq!(ok(&res)["node"]["groupsAtRisk"]["totalCount"], 0);
+    assert_eq!(
+        code(
+            &app.gql_as(&member, at_risk, json!({ "id": a.w.org_id }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+    let cluster = "query($id: ID!) { cluster(id: $id) { groupsAtRisk(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug } } } } }";
+    let res = app
+        .gql_as(&a.w.coordinator_a, cluster, json!({ "id": a.w.a1a }))
+        .await;
+    let page = &ok(&res)["cluster"]["groupsAtRisk"];
+    assert_eq!(page["totalCount"], 3);
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+
+    // Naming a successor.
+    let trainee_m = a.trainee_m.clone();
+    let name = async |who: &Session, m: &str| {
+        app.gql_as(
+            who,
+            NAME_SUCCESSOR,
+            json!({ "input": { "groupId": a.group, "membershipId": m } }),
+        )
+        .await
+    };
+    assert_eq!(
+        code(
+            &app.gql(
+                NAME_SUCCESSOR,
+                json!({ "input": { "groupId": a.group, "membershipId": trainee_m } })
+            )
+            .await
+        ),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(code(&name(&member, &trainee_m).await), "FORBIDDEN");
+    assert_eq!(code(&name(&a.senior, &a.senior_m).await), "BAD_USER_INPUT");
+    let named = name(&a.senior, &trainee_m).await;
+    assert_eq!(
+        ok(&named)["nameSuccessor"]["group"]["succession"]["namedSuccessors"][0]["id"],
+        json!(trainee_m)
+    );
+    assert_eq!(code(&name(&a.senior, &trainee_m).await), "CONFLICT");
+    let _ = &a.trainer_program;
+    let _ = &a.novice;
+}
+
+/// `organisation { groupsAtRisk(first: 50) { … succession { risk activeCertifiedFacilitators } } }`
+/// costs the same however many groups are at risk.
+#[tokio::test]
+async fn groups_at_risk_costs_a_fixed_number_of_statements() {
+    let app = spawn_app().await;
+    let a = academy(&app).await;
+    let query = "query($id: ID!) { node(id: $id) { ... on Organisation { groupsAtRisk(first: 50) { edges { node { succession { risk activeCertifiedFacilitators } } } } } } }";
+    let mut counts = Vec::new();
+    for round in 0..2 {
+        for i in 0..(2 + round * 3) {
+            let g = app
+                .group(&a.w.admin, &a.w.b, &format!("risky-{round}-{i}"), json!({}))
+                .await;
+            let (s, _) =
+                member_with_role(&app, &a.w, &g, &format!("F{round}{i}"), "FACILITATOR").await;
+            let now = Utc::now();
+            if i % 2 == 0 {
+                certify(
+                    &app,
+                    &s.person_id,
+                    &a.program,
+                    &a.w.org_id,
+                    now - Duration::days(1),
+                    now + Duration::days(400),
+                )
+                .await;
+            }
+        }
+        app.statements.reset();
+        let res = app
+            .gql_as(&a.w.admin, query, json!({ "id": a.w.org_id }))
+            .await;
+        let n = app.statements.get();
+        let edges = ok(&res)["node"]["groupsAtRisk"]["edges"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert!(edges >= 3 + round * 5, "{edges}");
+        counts.push(n);
+    }
+    assert_eq!(counts[0], counts[1], "statements: {counts:?}");
+    // Recomputing stale rows costs 8 (read them, the groups, the load, certifications and next
+    // meetings, store); the page and its successions about 11.
+    assert!(counts[1] <= 20, "statements: {counts:?}");
+    // Nothing changed since: the stored risks are read, nothing is recomputed.
+    app.statements.reset();
+    ok(&app
+        .gql_as(&a.w.admin, query, json!({ "id": a.w.org_id }))
+        .await);
+    let steady = app.statements.get();
+    assert!(steady < counts[1], "statements: {counts:?} then {steady}");
+}
+
+const AT_RISK: &str = "query($id: ID!) { node(id: $id) { ... on Organisation { groupsAtRisk(first: 50) { edges { node { slug succession { risk } } } } } } }";
+
+/// Schedules meetings `days_ago` led by `facilitator` (a membership).
+async fn past_meetings(
+    app: &TestApp,
+    who: &Session,
+    group: &str,
+    facilitator: &str,
+    days_ago: &[i64],
+) {
+    for days in days_ago {
+        let id = app
+            .meeting_at(who, group, Utc::now() - Duration::days(*days))
+            .await;
+        entity::meeting::Entity::update_many()
+            .col_expr(
+                entity::meeting::Column::FacilitatorId,
+                Expr::value(uuid_of(facilitator)),
+            )
+            .filter(entity::meeting::Column::Id.eq(uuid_of(&id)))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+}
+
+async fn stored(app: &TestApp, group: &str, column: &str) -> sea_orm::QueryResult {
+    let backend = app.db.get_database_backend();
+    let sql = format!("SELECT {column} AS v FROM group_succession WHERE group_id = ?");
+    app.db
+        .query_one_raw(raw_statement(backend, &sql, vec![uuid_of(group).into()]))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The stored risks behind `groupsAtRisk` follow every write the risk is computed from (kept
+/// by triggers), and time.
+#[tokio::test]
+async fn groups_at_risk_follows_every_write_and_time() {
+    let app = spawn_app().await;
+    let a = academy(&app).await;
+    let now = Utc::now();
+    let mut groups = Vec::new();
+    for slug in [
+        "by-report",
+        "by-revocation",
+        "by-role",
+        "by-meetings",
+        "by-policy",
+    ] {
+        let g = app.group(&a.w.admin, &a.w.a1a, slug, json!({})).await;
+        let mut people = Vec::new();
+        for (i, role) in ["FACILITATOR", "CO_FACILITATOR"].into_iter().enumerate() {
+            let (s, m) = member_with_role(&app, &a.w, &g, &format!("{slug}-{i}"), role).await;
+            let until = now + Duration::days(500 + i as i64);
+            let cert = certify(&app, &s.person_id, &a.program, &a.w.org_id, now, until).await;
+            people.push((s, m, cert, until));
+        }
+        groups.push((g, people));
+    }
+    let (report_g, report_p) = &groups[0];
+    let (revoke_g, revoke_p) = &groups[1];
+    let (_, role_p) = &groups[2];
+    let (meet_g, meet_p) = &groups[3];
+    let (policy_g, policy_p) = &groups[4];
+    // Two blocks in a row by the lead, which a policy of three allows.
+    let policy = "mutation($input: SetRotationPolicyInput!) { setRotationPolicy(input: $input) { rotationPolicy { maxConsecutiveBlocks } } }";
+    let set_policy = async |max: i64| {
+        ok(&app
+            .gql_as(
+                &policy_p[0].0,
+                policy,
+                json!({ "input": { "groupId": policy_g, "periodWeeks": 1, "maxConsecutiveBlocks": max } }),
+            )
+            .await);
+    };
+    set_policy(3).await;
+    past_meetings(&app, &policy_p[0].0, policy_g, &policy_p[0].1, &[3, 10]).await;
+    let listed = async || -> Vec<(String, String)> {
+        let res = app
+            .gql_as(&a.w.admin, AT_RISK, json!({ "id": a.w.org_id }))
+            .await;
+        ok(&res)["node"]["groupsAtRisk"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["node"]["slug"].as_str().unwrap().to_owned(),
+                    e["node"]["succession"]["risk"].as_str().unwrap().to_owned(),
+                )
+            })
+            .filter(|(slug, _)| slug.starts_with("by-"))
+            .collect()
+    };
+    let pair = |slug: &str, risk: &str| (slug.to_owned(), risk.to_owned());
+    assert_eq!(listed().await, []);
+    // The row remembers when time alone would change it: the first certification to come
+    // within 60 days of its end.
+    let until: chrono::DateTime<Utc> = stored(&app, revoke_g, "fresh_until")
+        .await
+        .try_get("", "v")
+        .unwrap();
+    let expected = revoke_p[0].3 - Duration::days(60);
+    assert!(
+        (until - expected).num_milliseconds().abs() < 5,
+        "{until} vs {expected}"
+    );
+
+    // Load reports.
+    let report = "mutation($input: ReportFacilitatorLoadInput!) { reportFacilitatorLoad(input: $input) { ok } }";
+    ok(&app
+        .gql_as(
+            &report_p[1].0,
+            report,
+            json!({ "input": { "groupId": report_g, "rating": 5 } }),
+        )
+        .await);
+    assert_eq!(listed().await, [pair("by-report", "AT_RISK")]);
+    // Certifications.
+    let revoke = "mutation($input: RevokeCertificationInput!) { revokeCertification(input: $input) { certification { status } } }";
+    ok(&app
+        .gql_as(
+            &a.trainer,
+            revoke,
+            json!({ "input": { "certificationId": encode_id("Certification", revoke_p[1].2), "reason": "left the programme" } }),
+        )
+        .await);
+    // Memberships.
+    let set_role = "mutation($id: ID!) { setMembershipRole(input: {membershipId: $id, role: MEMBER}) { membership { id } } }";
+    ok(&app
+        .gql_as(&a.w.admin, set_role, json!({ "id": role_p[1].1 }))
+        .await);
+    // Meetings: five led by the lead in the last eight weeks.
+    past_meetings(
+        &app,
+        &meet_p[0].0,
+        meet_g,
+        &meet_p[0].1,
+        &[2, 7, 13, 19, 25],
+    )
+    .await;
+    // The group itself: a stricter rotation policy.
+    set_policy(1).await;
+    assert_eq!(
+        listed().await,
+        [
+            pair("by-meetings", "AT_RISK"),
+            pair("by-policy", "AT_RISK"),
+            pair("by-report", "AT_RISK"),
+            pair("by-revocation", "AT_RISK"),
+            pair("by-role", "AT_RISK"),
+        ]
+    );
+
+    // Time: a row whose horizon has passed is recomputed, whatever it held.
+    let backend = app.db.get_database_backend();
+    let overtaken = "UPDATE group_succession SET risk = 'OK', fresh_until = ? WHERE group_id = ?";
+    app.db
+        .execute_raw(raw_statement(
+            backend,
+            overtaken,
+            vec![
+                (Utc::now() - Duration::minutes(1)).into(),
+                uuid_of(report_g).into(),
+            ],
+        ))
+        .await
+        .unwrap();
+    assert!(listed().await.contains(&pair("by-report", "AT_RISK")));
+
+    // A recomputation that a write overtook is not stored: the row stays stale.
+    let org = uuid_of(&a.w.org_id);
+    certify(
+        &app,
+        &report_p[0].0.person_id,
+        &a.program,
+        &a.w.org_id,
+        now,
+        now + Duration::days(900),
+    )
+    .await;
+    let stale = risk_summary::stale(&app.db, org, &[], Utc::now())
+        .await
+        .unwrap();
+    let row = *stale
+        .iter()
+        .find(|s| s.group_id == uuid_of(report_g))
+        .unwrap();
+    certify(
+        &app,
+        &report_p[1].0.person_id,
+        &a.program,
+        &a.w.org_id,
+        now,
+        now + Duration::days(900),
+    )
+    .await;
+    risk_summary::store(
+        &app.db,
+        &[risk_summary::Computed {
+            group_id: row.group_id,
+            version: row.version,
+            risk: SuccessionRisk::Critical,
+            fresh_until: None,
+        }],
+    )
+    .await
+    .unwrap();
+    let computed: Option<i64> = stored(&app, report_g, "computed_version")
+        .await
+        .try_get("", "v")
+        .unwrap();
+    assert_ne!(computed, Some(row.version));
+    assert!(listed().await.contains(&pair("by-report", "AT_RISK")));
+}
