@@ -6,7 +6,7 @@ use crate::{Groups, Organisations, fk};
 /// evaluating every group of an organisation per request (`domain::training::risk_summary`).
 /// Triggers bump `version` whenever something the risk is computed from changes; a row is
 /// fresh while `computed_version = version` and `fresh_until` (when time alone would change
-/// the risk) lies ahead.
+/// the risk; far ahead when only a write can: `risk_summary::NEVER_BY_TIME`) lies ahead.
 #[derive(DeriveIden)]
 enum GroupSuccession {
     Table,
@@ -18,36 +18,51 @@ enum GroupSuccession {
     FreshUntil,
 }
 
-/// What a trigger bumps: the groups a changed row of `table` belongs to. `{row}` is NEW or OLD.
+/// What a trigger bumps: the groups a changed row of `table` belongs to (`{row}` is NEW or
+/// OLD), when one of `columns` changes (or the row comes or goes).
 struct Source {
     table: &'static str,
+    columns: &'static str,
     groups: &'static str,
+    /// PostgreSQL: serialise per person, so that a certification trigger sees a membership
+    /// committed concurrently (and the other way round) instead of missing its group.
+    person_lock: Option<&'static str>,
 }
 
 /// Everything `domain::training::succession::assess` and `domain::meetings::load::compute`
-/// read: the group (rotation policy, time zone), its facilitators, their meetings and load
-/// reports, and the certifications of anyone who is a member.
+/// read: the group's rotation policy and time zone, its facilitators, their meetings and load
+/// reports, and the certifications of its members.
 const SOURCES: [Source; 5] = [
     Source {
         table: "groups",
+        columns: "timezone, rotation_period_weeks, rotation_max_consecutive_blocks",
         groups: "group_id = {row}.id",
+        person_lock: None,
     },
     Source {
         table: "memberships",
+        columns: "group_id, person_id, role, status",
         groups: "group_id = {row}.group_id",
+        person_lock: Some("{row}.person_id"),
     },
     Source {
         table: "meetings",
+        columns: "group_id, starts_at, status, facilitator_id",
         groups: "group_id = {row}.group_id",
+        person_lock: None,
     },
     Source {
         table: "facilitator_load_reports",
+        columns: "membership_id, rating, created_at",
         groups: "group_id IN (SELECT m.group_id FROM memberships m WHERE m.id = {row}.membership_id)",
+        person_lock: None,
     },
     Source {
         table: "certifications",
+        columns: "person_id, organisation_id, valid_until, revoked_at",
         groups: "organisation_id = {row}.organisation_id AND group_id IN \
                  (SELECT m.group_id FROM memberships m WHERE m.person_id = {row}.person_id)",
+        person_lock: Some("{row}.person_id"),
     },
 ];
 
@@ -56,6 +71,20 @@ fn bump(source: &Source, row: &str) -> String {
         "UPDATE group_succession SET version = version + 1 WHERE {};",
         source.groups.replace("{row}", row)
     )
+}
+
+/// PostgreSQL: the statements for `row` (NEW or OLD), behind the per-person lock if any.
+fn pg_bump(source: &Source, row: &str) -> String {
+    let lock = source
+        .person_lock
+        .map(|p| {
+            format!(
+                "PERFORM pg_advisory_xact_lock(hashtext({}::text));",
+                p.replace("{row}", row)
+            )
+        })
+        .unwrap_or_default();
+    format!("{lock} {}", bump(source, row))
 }
 
 const ADD_ROW: &str = "INSERT INTO group_succession (group_id, organisation_id) VALUES (NEW.id, NEW.organisation_id);";
@@ -82,13 +111,15 @@ fn create_triggers(backend: DbBackend) -> Vec<String> {
                    RETURN NULL; \
                  END $$",
                 t = s.table,
-                old = bump(s, "OLD"),
-                new = bump(s, "NEW"),
+                old = pg_bump(s, "OLD"),
+                new = pg_bump(s, "NEW"),
             ));
             out.push(format!(
-                "CREATE TRIGGER group_succession_bump AFTER INSERT OR UPDATE OR DELETE ON \"{t}\" \
+                "CREATE TRIGGER group_succession_bump \
+                 AFTER INSERT OR DELETE OR UPDATE OF {c} ON \"{t}\" \
                  FOR EACH ROW EXECUTE FUNCTION group_succession_bump_{t}()",
-                t = s.table
+                t = s.table,
+                c = s.columns,
             ));
         }
     } else {
@@ -96,16 +127,17 @@ fn create_triggers(backend: DbBackend) -> Vec<String> {
             "CREATE TRIGGER group_succession_add AFTER INSERT ON \"groups\" BEGIN {ADD_ROW} END"
         ));
         for s in &SOURCES {
-            for (event, rows) in [
-                ("INSERT", &["NEW"][..]),
-                ("UPDATE", &["OLD", "NEW"][..]),
-                ("DELETE", &["OLD"][..]),
+            let update = format!("UPDATE OF {}", s.columns);
+            for (name, event, rows) in [
+                ("insert", "INSERT", &["NEW"][..]),
+                ("update", update.as_str(), &["OLD", "NEW"][..]),
+                ("delete", "DELETE", &["OLD"][..]),
             ] {
                 let body: String = rows.iter().map(|r| bump(s, r)).collect();
                 out.push(format!(
-                    "CREATE TRIGGER group_succession_{t}_{e} AFTER {event} ON \"{t}\" BEGIN {body} END",
+                    "CREATE TRIGGER group_succession_{t}_{name} AFTER {event} ON \"{t}\" \
+                     BEGIN {body} END",
                     t = s.table,
-                    e = event.to_lowercase(),
                 ));
             }
         }
@@ -131,9 +163,9 @@ fn drop_triggers(backend: DbBackend) -> Vec<String> {
     } else {
         out.push("DROP TRIGGER IF EXISTS group_succession_add".to_owned());
         for s in &SOURCES {
-            for e in ["insert", "update", "delete"] {
+            for name in ["insert", "update", "delete"] {
                 out.push(format!(
-                    "DROP TRIGGER IF EXISTS group_succession_{}_{e}",
+                    "DROP TRIGGER IF EXISTS group_succession_{}_{name}",
                     s.table
                 ));
             }

@@ -23,6 +23,17 @@ pub const WINDOW_WEEKS: i64 = 8;
 /// How far back the block runs are read: enough for the rotation policies groups use.
 pub const HISTORY_WEEKS: i64 = 16;
 
+/// What the load of a group's facilitators is computed from.
+#[derive(Clone, Debug, Default)]
+pub struct LoadData {
+    /// The group's active facilitators and co-facilitators.
+    pub facilitators: Vec<membership::Model>,
+    /// Meetings of the last `HISTORY_WEEKS` up to now (enough for 8 weeks and the block runs).
+    pub meetings: Vec<meeting::Model>,
+    /// Self-reports of the last `WINDOW_WEEKS`.
+    pub reports: Vec<facilitator_load_report::Model>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadEntry {
     pub membership: membership::Model,

@@ -6,17 +6,22 @@
 //! computed from is written, in the writer's transaction, so no write path can forget it. A row
 //! is stale when it was never computed, when its `computed_version` is behind, or when its
 //! `fresh_until` (`succession::fresh_until`: time alone would change the risk) has passed.
-//! Readers recompute stale rows with the same rules as `Group.succession` and store them only
-//! if no write came in between.
+//! Readers recompute stale rows with the same rules as `Group.succession` (`recompute`) and
+//! store them only if no write came in between.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseBackend};
+use entity::group;
+use sea_orm::{ConnectionTrait, DatabaseBackend, sea_query::ArrayType};
 use uuid::Uuid;
 
 use crate::{
-    domain::{raw_statement, training::succession::SuccessionRisk},
+    domain::{
+        meetings::load,
+        raw_statement,
+        training::succession::{self, SuccessionRisk},
+    },
     error::AppResult,
 };
 
@@ -90,19 +95,83 @@ pub async fn stale(
         .collect()
 }
 
-/// Rows per statement: well under both databases' limits on bound values.
+/// Stored as `fresh_until` when only a write can change a risk (a date both databases store
+/// and compare like any other, unlike NULL in an array parameter).
+pub const NEVER_BY_TIME: DateTime<Utc> = DateTime::from_naive_utc_and_offset(
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .expect("a valid date")
+        .and_hms_opt(0, 0, 0)
+        .expect("a valid time"),
+    Utc,
+);
+
+/// A stale row recomputed with the rules of `Group.succession` (`succession::assess` over
+/// `load::compute`), and until when time leaves it so.
+pub fn recompute(
+    stale: Stale,
+    g: &group::Model,
+    load: load::LoadData,
+    best: &[DateTime<Utc>],
+    next_meeting: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Computed {
+    let fresh_until = succession::fresh_until(
+        best,
+        load.meetings.iter().map(|m| m.starts_at),
+        next_meeting,
+        load.reports.iter().map(|r| r.created_at),
+        now,
+    );
+    let entries = load::compute(g, load.facilitators, &load.meetings, &load.reports, now);
+    let (risk, _) = succession::assess(best, &entries, now);
+    Computed {
+        group_id: stale.group_id,
+        version: stale.version,
+        risk,
+        fresh_until,
+    }
+}
+
+/// Rows per statement on SQLite: well under its limit on bound values.
 const STORE_CHUNK: usize = 500;
 
-/// Stores recomputed rows; a row whose `version` moved on since it was read stays stale.
+/// Stores recomputed rows; a row whose `version` moved on since it was read stays stale, and
+/// so does one a writer holds locked (it is about to move on): readers never wait for writers.
 pub async fn store(db: &impl ConnectionTrait, rows: &[Computed]) -> AppResult<()> {
     let backend = db.get_database_backend();
+    let until = |r: &Computed| r.fresh_until.unwrap_or(NEVER_BY_TIME);
+    if backend == DatabaseBackend::Postgres {
+        let ids: Vec<sea_orm::Value> = rows.iter().map(|r| r.group_id.into()).collect();
+        let array =
+            |ty, values: Vec<sea_orm::Value>| sea_orm::Value::Array(ty, Some(Box::new(values)));
+        let sql = "UPDATE group_succession s SET computed_version = v.version, risk = v.risk, \
+                     fresh_until = v.fresh_until \
+                   FROM unnest(?, ?, ?, ?) AS v(group_id, version, risk, fresh_until) \
+                   WHERE s.group_id = v.group_id AND s.version = v.version \
+                     AND s.group_id IN (SELECT l.group_id FROM group_succession l \
+                                        WHERE l.group_id = ANY(?) ORDER BY l.group_id \
+                                        FOR UPDATE SKIP LOCKED)";
+        let values = vec![
+            array(ArrayType::Uuid, ids.clone()),
+            array(
+                ArrayType::BigInt,
+                rows.iter().map(|r| r.version.into()).collect(),
+            ),
+            array(
+                ArrayType::String,
+                rows.iter().map(|r| r.risk.as_str().into()).collect(),
+            ),
+            array(
+                ArrayType::ChronoDateTimeUtc,
+                rows.iter().map(|r| until(r).into()).collect(),
+            ),
+            array(ArrayType::Uuid, ids),
+        ];
+        db.execute_raw(raw_statement(backend, sql, values)).await?;
+        return Ok(());
+    }
     for chunk in rows.chunks(STORE_CHUNK) {
-        let tuple = match backend {
-            // A NULL `fresh_until` still needs its type on PostgreSQL.
-            DatabaseBackend::Postgres => "(?::uuid, ?::bigint, ?::varchar, ?::timestamptz)",
-            _ => "(?, ?, ?, ?)",
-        };
-        // A CTE names the VALUES columns on both databases (SQLite has no `AS v(…)`).
+        // A CTE names the VALUES columns (SQLite has no `AS v(…)`).
         let sql = format!(
             "WITH v(group_id, version, risk, fresh_until) AS (VALUES {}) \
              UPDATE group_succession SET computed_version = v.version, risk = v.risk, \
@@ -110,14 +179,14 @@ pub async fn store(db: &impl ConnectionTrait, rows: &[Computed]) -> AppResult<()
              FROM v \
              WHERE group_succession.group_id = v.group_id \
                AND group_succession.version = v.version",
-            vec![tuple; chunk.len()].join(", ")
+            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
         );
         let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
         for r in chunk {
             values.push(r.group_id.into());
             values.push(r.version.into());
             values.push(r.risk.as_str().into());
-            values.push(r.fresh_until.into());
+            values.push(until(r).into());
         }
         db.execute_raw(raw_statement(backend, &sql, values)).await?;
     }

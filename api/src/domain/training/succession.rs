@@ -111,7 +111,7 @@ pub fn fresh_until(
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     // Windows include their first instant: a start leaves one just after it.
-    let just_after = |t: DateTime<Utc>| t + Duration::microseconds(1);
+    let just_after = |t: DateTime<Utc>| t + Duration::nanoseconds(1);
     let window = Duration::weeks(load::WINDOW_WEEKS);
     let history = Duration::weeks(load::HISTORY_WEEKS);
     let certifications = best
@@ -331,8 +331,8 @@ mod tests {
         Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).unwrap()
     }
 
-    fn us(n: i64) -> Duration {
-        Duration::microseconds(n)
+    fn ns(n: i64) -> Duration {
+        Duration::nanoseconds(n)
     }
 
     #[test]
@@ -347,7 +347,7 @@ mod tests {
         assert_eq!(fresh_until(&[until], [], None, [], now()), Some(soon));
         // The risk really changes there: OK-with-two before, AT_RISK from then on.
         let two = [until, now() + Duration::days(500)];
-        assert_eq!(assess(&two, &[], soon - us(1)).0, SuccessionRisk::Ok);
+        assert_eq!(assess(&two, &[], soon - ns(1)).0, SuccessionRisk::Ok);
         assert_eq!(assess(&two, &[], soon).0, SuccessionRisk::AtRisk);
         // Already expiring: what is left is the lapse.
         let close = now() + Duration::days(30);
@@ -360,23 +360,23 @@ mod tests {
         let held = now() - Duration::weeks(3);
         assert_eq!(
             fresh_until(&later, [held], None, [], now()),
-            Some(held + Duration::weeks(load::WINDOW_WEEKS) + us(1))
+            Some(held + Duration::weeks(load::WINDOW_WEEKS) + ns(1))
         );
         // Older than the window: what is left is the history the block runs read.
         let old = now() - Duration::weeks(10);
         assert_eq!(
             fresh_until(&later, [old], None, [], now()),
-            Some(old + Duration::weeks(load::HISTORY_WEEKS) + us(1))
+            Some(old + Duration::weeks(load::HISTORY_WEEKS) + ns(1))
         );
         let next = now() + Duration::days(2);
         assert_eq!(
             fresh_until(&later, [held], Some(next), [], now()),
-            Some(next + us(1))
+            Some(next + ns(1))
         );
-        let reported = now() - Duration::weeks(7);
+        let reported = now() - Duration::weeks(7) - Duration::days(6);
         assert_eq!(
             fresh_until(&later, [held], Some(next), [reported], now()),
-            Some(reported + Duration::weeks(load::WINDOW_WEEKS) + us(1))
+            Some(reported + Duration::weeks(load::WINDOW_WEEKS) + ns(1))
         );
     }
 

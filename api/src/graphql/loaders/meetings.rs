@@ -630,14 +630,7 @@ impl Loader<EvaluationKey> for MeetingDataLoader {
     }
 }
 
-/// Inputs of the facilitator load report of a group.
-#[derive(Clone, Debug, Default)]
-pub struct LoadData {
-    pub facilitators: Vec<membership::Model>,
-    /// Meetings of the last 16 weeks up to now (enough for 8 weeks and the block runs).
-    pub meetings: Vec<meeting::Model>,
-    pub reports: Vec<entity::facilitator_load_report::Model>,
-}
+pub use crate::domain::meetings::load::LoadData;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct LoadKey(pub Uuid);

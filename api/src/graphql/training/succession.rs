@@ -148,33 +148,20 @@ async fn refresh(
             let Some(g) = groups.get(&s.group_id) else {
                 continue;
             };
-            let load_data = loads.remove(&LoadKey(s.group_id)).unwrap_or_default();
             let best = certified
                 .get(&s.group_id)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let fresh_until = succession::fresh_until(
-                best,
-                load_data.meetings.iter().map(|m| m.starts_at),
-                next.get(&s.group_id).copied(),
-                load_data.reports.iter().map(|r| r.created_at),
-                now,
-            );
-            let entries = load::compute(
+            let c = risk_summary::recompute(
+                *s,
                 g,
-                load_data.facilitators,
-                &load_data.meetings,
-                &load_data.reports,
+                loads.remove(&LoadKey(s.group_id)).unwrap_or_default(),
+                best,
+                next.get(&s.group_id).copied(),
                 now,
             );
-            let (risk, _) = succession::assess(best, &entries, now);
-            computed.push(risk_summary::Computed {
-                group_id: s.group_id,
-                version: s.version,
-                risk,
-                fresh_until,
-            });
-            out.insert(s.group_id, (risk, g.sort_name.clone()));
+            out.insert(s.group_id, (c.risk, g.sort_name.clone()));
+            computed.push(c);
         }
         // The rows are a cache: if they cannot be stored now (a concurrent writer, a busy
         // database), they stay stale and the next reader recomputes them.
