@@ -24,8 +24,9 @@ struct Source {
     table: &'static str,
     columns: &'static str,
     groups: &'static str,
-    /// PostgreSQL: serialise per person, so that a certification trigger sees a membership
-    /// committed concurrently (and the other way round) instead of missing its group.
+    /// PostgreSQL: serialise per person (a row lock on the person, which unlike an advisory
+    /// lock costs no shared memory in a bulk import), so that a certification trigger sees a
+    /// membership committed concurrently (and the other way round) instead of missing its group.
     person_lock: Option<&'static str>,
 }
 
@@ -79,7 +80,7 @@ fn pg_bump(source: &Source, row: &str) -> String {
         .person_lock
         .map(|p| {
             format!(
-                "PERFORM pg_advisory_xact_lock(hashtext({}::text));",
+                "PERFORM 1 FROM people WHERE id = {} FOR NO KEY UPDATE;",
                 p.replace("{row}", row)
             )
         })

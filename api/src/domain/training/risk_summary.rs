@@ -41,12 +41,14 @@ pub struct Computed {
     pub fresh_until: Option<DateTime<Utc>>,
 }
 
-/// A group at risk, in list order (CRITICAL first, then by name).
+/// A row in scope that is at risk or stale (then `risk` is what it held, if anything).
 #[derive(Clone, Debug)]
-pub struct Listed {
+pub struct Row {
     pub group_id: Uuid,
+    pub version: i64,
     pub sort_name: String,
-    pub risk: SuccessionRisk,
+    pub risk: Option<SuccessionRisk>,
+    pub stale: bool,
 }
 
 /// Groups of an organisation that are not CLOSED, under cluster `paths` when given.
@@ -65,20 +67,22 @@ const GROUPS_IN_SCOPE: &str = "FROM group_succession s \
      JOIN clusters cl ON cl.id = g.cluster_id \
      WHERE s.organisation_id = ? AND g.status <> 'CLOSED'";
 
-/// The rows in scope that need recomputing.
-pub async fn stale(
+/// The rows in scope that are stored as CRITICAL or AT_RISK, or need recomputing: one pass.
+pub async fn in_scope(
     db: &impl ConnectionTrait,
     organisation_id: Uuid,
     paths: &[String],
     now: DateTime<Utc>,
-) -> AppResult<Vec<Stale>> {
+) -> AppResult<Vec<Row>> {
     let (cond, scope_values) = scope(paths);
+    let stale = "(s.computed_version IS NULL OR s.computed_version <> s.version \
+                  OR s.fresh_until <= ?)";
     let sql = format!(
-        "SELECT s.group_id AS group_id, s.version AS version {GROUPS_IN_SCOPE}{cond} \
-           AND (s.computed_version IS NULL OR s.computed_version <> s.version \
-                OR s.fresh_until <= ?)"
+        "SELECT s.group_id AS group_id, s.version AS version, g.sort_name AS sort_name, \
+           s.risk AS risk, CASE WHEN {stale} THEN 1 ELSE 0 END AS stale \
+         {GROUPS_IN_SCOPE}{cond} AND (s.risk IN ('CRITICAL', 'AT_RISK') OR {stale})"
     );
-    let mut values: Vec<sea_orm::Value> = vec![organisation_id.into()];
+    let mut values: Vec<sea_orm::Value> = vec![now.into(), organisation_id.into()];
     values.extend(scope_values);
     values.push(now.into());
     let backend = db.get_database_backend();
@@ -87,9 +91,14 @@ pub async fn stale(
         .await?;
     rows.iter()
         .map(|row| {
-            Ok(Stale {
+            let risk: Option<String> = row.try_get("", "risk")?;
+            let stale: i32 = row.try_get("", "stale")?;
+            Ok(Row {
                 group_id: row.try_get("", "group_id")?,
                 version: row.try_get("", "version")?,
+                sort_name: row.try_get("", "sort_name")?,
+                risk: risk.as_deref().and_then(SuccessionRisk::parse),
+                stale: stale != 0,
             })
         })
         .collect()
@@ -191,35 +200,6 @@ pub async fn store(db: &impl ConnectionTrait, rows: &[Computed]) -> AppResult<()
         db.execute_raw(raw_statement(backend, &sql, values)).await?;
     }
     Ok(())
-}
-
-/// The groups in scope whose stored risk is CRITICAL or AT_RISK.
-pub async fn at_risk(
-    db: &impl ConnectionTrait,
-    organisation_id: Uuid,
-    paths: &[String],
-) -> AppResult<Vec<Listed>> {
-    let (cond, scope_values) = scope(paths);
-    let sql = format!(
-        "SELECT s.group_id AS group_id, g.sort_name AS sort_name, s.risk AS risk \
-         {GROUPS_IN_SCOPE}{cond} AND s.risk IN ('CRITICAL', 'AT_RISK')"
-    );
-    let mut values: Vec<sea_orm::Value> = vec![organisation_id.into()];
-    values.extend(scope_values);
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(raw_statement(backend, &sql, values))
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let risk: String = row.try_get("", "risk")?;
-        out.push(Listed {
-            group_id: row.try_get("", "group_id")?,
-            sort_name: row.try_get("", "sort_name")?,
-            risk: SuccessionRisk::parse(&risk).unwrap_or(SuccessionRisk::Critical),
-        });
-    }
-    Ok(out)
 }
 
 /// Each group's first meeting still to start that someone facilitates.

@@ -49,17 +49,6 @@ impl SuccessionRisk {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Succession {
-    pub active_certified_facilitators: i32,
-    pub expiring_soon: i32,
-    pub trainees_in_pipeline: i32,
-    /// Memberships (still active) the group has named.
-    pub named_successors: Vec<Uuid>,
-    pub risk: SuccessionRisk,
-    pub reasons: Vec<String>,
-}
-
 /// The risk from who is certified and for how long (`best`: each certified facilitator's
 /// latest valid-until), and the facilitators' load.
 pub fn assess(

@@ -247,43 +247,61 @@ impl Loader<TraineesOf> for TrainingLoader {
     }
 }
 
-/// What succession needs besides the facilitators and their load.
-#[derive(Clone, Debug, Default)]
-pub struct SuccessionData {
-    /// Each certified facilitator's latest valid-until.
-    pub certified: Vec<chrono::DateTime<chrono::Utc>>,
-    pub trainees_in_pipeline: i32,
-    pub named: Vec<Uuid>,
-}
-
+/// Each certified facilitator's latest valid-until, per group (what succession risk needs
+/// besides the facilitators' load).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SuccessionKey(pub Uuid);
+pub struct CertifiedKey(pub Uuid);
 
-impl Loader<SuccessionKey> for TrainingLoader {
-    type Value = SuccessionData;
+impl Loader<CertifiedKey> for TrainingLoader {
+    type Value = Vec<chrono::DateTime<chrono::Utc>>;
     type Error = AppError;
 
     async fn load(
         &self,
-        keys: &[SuccessionKey],
-    ) -> Result<HashMap<SuccessionKey, Self::Value>, AppError> {
+        keys: &[CertifiedKey],
+    ) -> Result<HashMap<CertifiedKey, Self::Value>, AppError> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let now = chrono::Utc::now();
-        let mut certified = succession::certified_facilitators(&self.db, &ids, now).await?;
-        let mut pipeline = succession::trainees_in_pipeline(&self.db, &ids, now).await?;
-        let mut named = succession::named(&self.db, &ids).await?;
+        let mut found =
+            succession::certified_facilitators(&self.db, &ids, chrono::Utc::now()).await?;
         Ok(ids
             .into_iter()
-            .map(|g| {
-                (
-                    SuccessionKey(g),
-                    SuccessionData {
-                        certified: certified.remove(&g).unwrap_or_default(),
-                        trainees_in_pipeline: pipeline.remove(&g).unwrap_or(0),
-                        named: named.remove(&g).unwrap_or_default(),
-                    },
-                )
-            })
+            .map(|g| (CertifiedKey(g), found.remove(&g).unwrap_or_default()))
+            .collect())
+    }
+}
+
+/// Members in training, not yet certified, per group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PipelineKey(pub Uuid);
+
+impl Loader<PipelineKey> for TrainingLoader {
+    type Value = i32;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[PipelineKey]) -> Result<HashMap<PipelineKey, i32>, AppError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let found = succession::trainees_in_pipeline(&self.db, &ids, chrono::Utc::now()).await?;
+        Ok(ids
+            .into_iter()
+            .map(|g| (PipelineKey(g), found.get(&g).copied().unwrap_or(0)))
+            .collect())
+    }
+}
+
+/// Named successors (memberships still active), per group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NamedKey(pub Uuid);
+
+impl Loader<NamedKey> for TrainingLoader {
+    type Value = Vec<Uuid>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[NamedKey]) -> Result<HashMap<NamedKey, Vec<Uuid>>, AppError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let mut found = succession::named(&self.db, &ids).await?;
+        Ok(ids
+            .into_iter()
+            .map(|g| (NamedKey(g), found.remove(&g).unwrap_or_default()))
             .collect())
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use async_graphql::{Context, Object, Result, dataloader::Loader as _};
 use chrono::{DateTime, Duration, Utc};
 use entity::{certification::EXPIRING_SOON_DAYS, group};
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::{
@@ -22,81 +23,107 @@ use crate::{
         context::{ContextExt, signed_in},
         enums,
         groups::types::{Group, GroupConnection, Membership},
-        loaders::{meetings::LoadKey, must, training::SuccessionKey},
+        loaders::{
+            meetings::LoadKey,
+            must,
+            training::{CertifiedKey, NamedKey, PipelineKey},
+        },
     },
 };
 
-/// Whether a group is about to lose its certified facilitators, and why.
-pub struct Succession(pub succession::Succession);
+/// Whether a group is about to lose its certified facilitators, and why. Each part loads
+/// (batched across groups) only when asked for.
+pub struct Succession {
+    group: group::Model,
+    assessed: OnceCell<Assessed>,
+}
+
+/// The risk and what it rests on.
+struct Assessed {
+    /// Each certified facilitator's latest valid-until.
+    certified: Vec<DateTime<Utc>>,
+    risk: SuccessionRisk,
+    reasons: Vec<String>,
+}
+
+impl Succession {
+    /// From the facilitators' certifications and their load, loaded together.
+    async fn assessed(&self, ctx: &Context<'_>) -> AppResult<&Assessed> {
+        self.assessed
+            .get_or_try_init(|| async {
+                let loaders = ctx.loaders()?;
+                let id = self.group.id;
+                let (certified, load_data) = futures_util::future::try_join(
+                    loaders.training.load_one(CertifiedKey(id)),
+                    loaders.meeting_data.load_one(LoadKey(id)),
+                )
+                .await?;
+                let certified = certified.unwrap_or_default();
+                let load_data = load_data.unwrap_or_default();
+                let now = Utc::now();
+                let entries = load::compute(
+                    &self.group,
+                    load_data.facilitators,
+                    &load_data.meetings,
+                    &load_data.reports,
+                    now,
+                );
+                let (risk, reasons) = succession::assess(&certified, &entries, now);
+                Ok(Assessed {
+                    certified,
+                    risk,
+                    reasons,
+                })
+            })
+            .await
+    }
+}
 
 #[Object]
 impl Succession {
     /// Active facilitators and co-facilitators holding a valid certification.
-    async fn active_certified_facilitators(&self) -> i32 {
-        self.0.active_certified_facilitators
+    async fn active_certified_facilitators(&self, ctx: &Context<'_>) -> Result<i32> {
+        Ok(self.assessed(ctx).await?.certified.len() as i32)
     }
 
     /// Active members in training (in or through a workshop, or mentored), not yet certified.
-    async fn trainees_in_pipeline(&self) -> i32 {
-        self.0.trainees_in_pipeline
+    async fn trainees_in_pipeline(&self, ctx: &Context<'_>) -> Result<i32> {
+        let n = ctx
+            .loaders()?
+            .training
+            .load_one(PipelineKey(self.group.id))
+            .await?;
+        Ok(n.unwrap_or(0))
     }
 
     async fn named_successors(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
-        let found = ctx
-            .loaders()?
-            .memberships
-            .load_many(self.0.named_successors.iter().copied())
-            .await?;
-        Ok(self
-            .0
-            .named_successors
+        let loaders = ctx.loaders()?;
+        let named = loaders
+            .training
+            .load_one(NamedKey(self.group.id))
+            .await?
+            .unwrap_or_default();
+        let found = loaders.memberships.load_many(named.iter().copied()).await?;
+        Ok(named
             .iter()
             .filter_map(|id| found.get(id).cloned().map(Membership))
             .collect())
     }
 
     /// Certified facilitators whose certification ends within 60 days.
-    async fn expiring_soon(&self) -> i32 {
-        self.0.expiring_soon
+    async fn expiring_soon(&self, ctx: &Context<'_>) -> Result<i32> {
+        let soon = Utc::now() + Duration::days(EXPIRING_SOON_DAYS);
+        let certified = &self.assessed(ctx).await?.certified;
+        Ok(certified.iter().filter(|u| **u <= soon).count() as i32)
     }
 
-    async fn risk(&self) -> enums::SuccessionRisk {
-        self.0.risk.into()
+    async fn risk(&self, ctx: &Context<'_>) -> Result<enums::SuccessionRisk> {
+        Ok(self.assessed(ctx).await?.risk.into())
     }
 
-    async fn reasons(&self) -> &[String] {
-        &self.0.reasons
+    async fn reasons(&self, ctx: &Context<'_>) -> Result<&[String]> {
+        Ok(&self.assessed(ctx).await?.reasons)
     }
-}
-
-/// The succession of a group, from batched loads (facilitators and their load, and the
-/// certification counts).
-async fn assess(ctx: &Context<'_>, g: &group::Model) -> AppResult<succession::Succession> {
-    let loaders = ctx.loaders()?;
-    let now = Utc::now();
-    let load_data = loaders
-        .meeting_data
-        .load_one(LoadKey(g.id))
-        .await?
-        .unwrap_or_default();
-    let entries = load::compute(
-        g,
-        load_data.facilitators,
-        &load_data.meetings,
-        &load_data.reports,
-        now,
-    );
-    let data = must(&loaders.training, SuccessionKey(g.id), "succession data").await?;
-    let (risk, reasons) = succession::assess(&data.certified, &entries, now);
-    let soon = now + Duration::days(EXPIRING_SOON_DAYS);
-    Ok(succession::Succession {
-        active_certified_facilitators: data.certified.len() as i32,
-        expiring_soon: data.certified.iter().filter(|u| **u <= soon).count() as i32,
-        trainees_in_pipeline: data.trainees_in_pipeline,
-        named_successors: data.named,
-        risk,
-        reasons,
-    })
 }
 
 /// `Group.succession`: for the group's facilitators and managers, and TRAINERs and ANALYSTs
@@ -116,25 +143,25 @@ pub async fn succession_of(ctx: &Context<'_>, g: &group::Model) -> Result<Succes
         )
         .into());
     }
-    Ok(Succession(assess(ctx, g).await?))
+    Ok(Succession {
+        group: g.clone(),
+        assessed: OnceCell::new(),
+    })
 }
 
 /// Stale rows recomputed per round: keeps every statement's bound values within SQLite's limit.
 const REFRESH_CHUNK: usize = 1000;
 
-/// Recomputes the stored risk of the groups in scope whose row is stale
-/// (`domain::training::risk_summary`), with the rules and loads of `Group.succession`; returns
-/// what it computed (risk and sort name per group). It reads through the loaders' batch
+/// Recomputes stale rows (`domain::training::risk_summary`) with the rules and loads of
+/// `Group.succession`, stores them, and returns their risks. It reads through the loaders' batch
 /// functions, not their caches, so that the page's own loads stay one batch whatever was stale.
 async fn refresh(
     ctx: &Context<'_>,
-    organisation_id: Uuid,
-    paths: &[String],
+    stale: &[risk_summary::Stale],
     now: DateTime<Utc>,
-) -> AppResult<HashMap<Uuid, (SuccessionRisk, String)>> {
+) -> AppResult<HashMap<Uuid, SuccessionRisk>> {
     let db = ctx.db()?;
     let loaders = ctx.loaders()?;
-    let stale = risk_summary::stale(db, organisation_id, paths, now).await?;
     let mut out = HashMap::with_capacity(stale.len());
     for chunk in stale.chunks(REFRESH_CHUNK) {
         let ids: Vec<Uuid> = chunk.iter().map(|s| s.group_id).collect();
@@ -160,7 +187,7 @@ async fn refresh(
                 next.get(&s.group_id).copied(),
                 now,
             );
-            out.insert(s.group_id, (c.risk, g.sort_name.clone()));
+            out.insert(s.group_id, c.risk);
             computed.push(c);
         }
         // The rows are a cache: if they cannot be stored now (a concurrent writer, a busy
@@ -212,26 +239,39 @@ pub async fn groups_at_risk(
         }
     };
     let now = Utc::now();
-    let mut listed: HashMap<Uuid, (SuccessionRisk, String)> =
-        refresh(ctx, organisation_id, &paths, now).await?;
-    for l in risk_summary::at_risk(ctx.db()?, organisation_id, &paths).await? {
-        // What was just recomputed wins over what the table held (it may not have been stored).
-        listed.entry(l.group_id).or_insert((l.risk, l.sort_name));
-    }
-    let mut at_risk: Vec<(Cursor, Uuid)> = listed
+    let rows = risk_summary::in_scope(ctx.db()?, organisation_id, &paths, now).await?;
+    let stale: Vec<risk_summary::Stale> = rows
+        .iter()
+        .filter(|r| r.stale)
+        .map(|r| risk_summary::Stale {
+            group_id: r.group_id,
+            version: r.version,
+        })
+        .collect();
+    let recomputed = if stale.is_empty() {
+        HashMap::new()
+    } else {
+        refresh(ctx, &stale, now).await?
+    };
+    let mut at_risk: Vec<(Cursor, Uuid)> = rows
         .into_iter()
-        .filter_map(|(id, (risk, sort_name))| {
+        .filter_map(|r| {
+            let risk = if r.stale {
+                recomputed.get(&r.group_id).copied()?
+            } else {
+                r.risk?
+            };
             let rank = match risk {
                 SuccessionRisk::Critical => 0,
                 SuccessionRisk::AtRisk => 1,
                 SuccessionRisk::Ok => return None,
             };
             let cursor = Cursor {
-                key: Some(format!("{rank}:{sort_name}")),
+                key: Some(format!("{rank}:{}", r.sort_name)),
                 time: None,
-                id,
+                id: r.group_id,
             };
-            Some((cursor, id))
+            Some((cursor, r.group_id))
         })
         .collect();
     at_risk.sort_by(|(a, _), (b, _)| (&a.key, a.id).cmp(&(&b.key, b.id)));
