@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod facilitator_load_report;
 pub mod group;
 pub mod group_review;
+pub mod group_succession;
 pub mod login_failure;
 pub mod meeting;
 pub mod meeting_feedback;

@@ -4,17 +4,18 @@ use crate::{Groups, Organisations, fk};
 
 /// Each group's succession risk as last computed, so that `groupsAtRisk` reads a list instead of
 /// evaluating every group of an organisation per request (`domain::training::risk_summary`).
-/// Triggers bump `version` whenever something the risk is computed from changes; a row is
-/// fresh while `computed_version = version` and `fresh_until` (when time alone would change
-/// the risk; far ahead when only a write can: `risk_summary::NEVER_BY_TIME`) lies ahead.
+/// Triggers bump `version` and clear `fresh_until` whenever something the risk is computed
+/// from changes; a row is fresh while `fresh_until` (when time alone would change the risk; far
+/// ahead when only a write can: `risk_summary::NEVER_BY_TIME`) lies ahead.
 #[derive(DeriveIden)]
 enum GroupSuccession {
     Table,
     GroupId,
     OrganisationId,
     Version,
-    ComputedVersion,
     Risk,
+    /// The list position among groups at risk (rank and sort name); NULL when not listed.
+    ListKey,
     FreshUntil,
 }
 
@@ -36,7 +37,8 @@ struct Source {
 const SOURCES: [Source; 5] = [
     Source {
         table: "groups",
-        columns: "timezone, rotation_period_weeks, rotation_max_consecutive_blocks",
+        columns: "timezone, rotation_period_weeks, rotation_max_consecutive_blocks, status, \
+                  sort_name",
         groups: "group_id = {row}.id",
         person_lock: None,
     },
@@ -69,7 +71,7 @@ const SOURCES: [Source; 5] = [
 
 fn bump(source: &Source, row: &str) -> String {
     format!(
-        "UPDATE group_succession SET version = version + 1 WHERE {};",
+        "UPDATE group_succession SET version = version + 1, fresh_until = NULL WHERE {};",
         source.groups.replace("{row}", row)
     )
 }
@@ -175,6 +177,16 @@ fn drop_triggers(backend: DbBackend) -> Vec<String> {
     out
 }
 
+/// Compared byte-wise on both databases, like the sort names it holds (`crate::sort_key`).
+fn list_key(manager: &SchemaManager) -> ColumnDef {
+    let mut column = ColumnDef::new(GroupSuccession::ListKey);
+    column.string_len(210).null();
+    if manager.get_database_backend() == DbBackend::Postgres {
+        column.extra("COLLATE \"C\"");
+    }
+    column
+}
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -188,9 +200,9 @@ impl MigrationTrait for Migration {
                     .col(uuid(GroupSuccession::GroupId).primary_key())
                     .col(uuid(GroupSuccession::OrganisationId))
                     .col(big_integer(GroupSuccession::Version).default(0))
-                    .col(big_integer_null(GroupSuccession::ComputedVersion))
                     // CRITICAL, AT_RISK or OK; NULL until first computed.
                     .col(string_len_null(GroupSuccession::Risk, 16))
+                    .col(list_key(manager))
                     .col(timestamp_with_time_zone_null(GroupSuccession::FreshUntil))
                     .foreign_key(&mut fk(
                         GroupSuccession::Table,
@@ -207,16 +219,23 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_group_succession_organisation_risk")
-                    .table(GroupSuccession::Table)
-                    .col(GroupSuccession::OrganisationId)
-                    .col(GroupSuccession::Risk)
-                    .to_owned(),
-            )
-            .await?;
+        // The list, in order; and what is stale.
+        for (name, col) in [
+            ("idx_group_succession_list", GroupSuccession::ListKey),
+            ("idx_group_succession_fresh", GroupSuccession::FreshUntil),
+        ] {
+            manager
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(GroupSuccession::Table)
+                        .col(GroupSuccession::OrganisationId)
+                        .col(col)
+                        .col(GroupSuccession::GroupId)
+                        .to_owned(),
+                )
+                .await?;
+        }
         let db = manager.get_connection();
         db.execute_unprepared(
             "INSERT INTO group_succession (group_id, organisation_id) \

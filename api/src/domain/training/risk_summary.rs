@@ -1,24 +1,29 @@
 //! The stored succession risk of each group (`group_succession`), so that listing an
-//! organisation's groups at risk reads one table instead of evaluating thousands of groups per
-//! request.
+//! organisation's groups at risk is one index range instead of evaluating thousands of groups
+//! per request.
 //!
-//! Database triggers (migration 000045) bump a row's `version` whenever something its risk is
-//! computed from is written, in the writer's transaction, so no write path can forget it. A row
-//! is stale when it was never computed, when its `computed_version` is behind, or when its
-//! `fresh_until` (`succession::fresh_until`: time alone would change the risk) has passed.
-//! Readers recompute stale rows with the same rules as `Group.succession` (`recompute`) and
-//! store them only if no write came in between.
+//! Database triggers (migration 000045) bump a row's `version` and clear its `fresh_until`
+//! whenever something its risk is computed from is written, in the writer's transaction, so no
+//! write path can forget it. A row is stale when `fresh_until` is NULL (never computed, or
+//! written since) or has passed (`succession::fresh_until`: time alone changes the risk then).
+//! Readers recompute stale rows with the rules of `Group.succession` (`recompute`) and store
+//! them only if no write came in between.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::group;
-use sea_orm::{ConnectionTrait, DatabaseBackend, sea_query::ArrayType};
+use entity::{GroupStatus, cluster, group, group_succession as summary};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect, Select,
+    sea_query::{ArrayType, Expr, ExprTrait as _, Query},
+};
 use uuid::Uuid;
 
 use crate::{
     domain::{
         meetings::load,
+        pagination::{Page, PageArgs, Sort, page},
         raw_statement,
         training::succession::{self, SuccessionRisk},
     },
@@ -33,79 +38,18 @@ pub struct Stale {
 }
 
 /// A recomputed row.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Computed {
     pub group_id: Uuid,
     pub version: i64,
     pub risk: SuccessionRisk,
+    /// Where the group stands in the list; `None`: not listed.
+    pub list_key: Option<String>,
     pub fresh_until: Option<DateTime<Utc>>,
 }
 
-/// A row in scope that is at risk or stale (then `risk` is what it held, if anything).
-#[derive(Clone, Debug)]
-pub struct Row {
-    pub group_id: Uuid,
-    pub version: i64,
-    pub sort_name: String,
-    pub risk: Option<SuccessionRisk>,
-    pub stale: bool,
-}
-
-/// Groups of an organisation that are not CLOSED, under cluster `paths` when given.
-fn scope(paths: &[String]) -> (String, Vec<sea_orm::Value>) {
-    if paths.is_empty() {
-        return (String::new(), Vec::new());
-    }
-    let likes = vec!["cl.path LIKE ?"; paths.len()].join(" OR ");
-    // Paths are made by the service from ids: no wildcards to escape.
-    let values = paths.iter().map(|p| format!("{p}%").into()).collect();
-    (format!(" AND ({likes})"), values)
-}
-
-const GROUPS_IN_SCOPE: &str = "FROM group_succession s \
-     JOIN \"groups\" g ON g.id = s.group_id \
-     JOIN clusters cl ON cl.id = g.cluster_id \
-     WHERE s.organisation_id = ? AND g.status <> 'CLOSED'";
-
-/// The rows in scope that are stored as CRITICAL or AT_RISK, or need recomputing: one pass.
-pub async fn in_scope(
-    db: &impl ConnectionTrait,
-    organisation_id: Uuid,
-    paths: &[String],
-    now: DateTime<Utc>,
-) -> AppResult<Vec<Row>> {
-    let (cond, scope_values) = scope(paths);
-    let stale = "(s.computed_version IS NULL OR s.computed_version <> s.version \
-                  OR s.fresh_until <= ?)";
-    let sql = format!(
-        "SELECT s.group_id AS group_id, s.version AS version, g.sort_name AS sort_name, \
-           s.risk AS risk, CASE WHEN {stale} THEN 1 ELSE 0 END AS stale \
-         {GROUPS_IN_SCOPE}{cond} AND (s.risk IN ('CRITICAL', 'AT_RISK') OR {stale})"
-    );
-    let mut values: Vec<sea_orm::Value> = vec![now.into(), organisation_id.into()];
-    values.extend(scope_values);
-    values.push(now.into());
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(raw_statement(backend, &sql, values))
-        .await?;
-    rows.iter()
-        .map(|row| {
-            let risk: Option<String> = row.try_get("", "risk")?;
-            let stale: i32 = row.try_get("", "stale")?;
-            Ok(Row {
-                group_id: row.try_get("", "group_id")?,
-                version: row.try_get("", "version")?,
-                sort_name: row.try_get("", "sort_name")?,
-                risk: risk.as_deref().and_then(SuccessionRisk::parse),
-                stale: stale != 0,
-            })
-        })
-        .collect()
-}
-
 /// Stored as `fresh_until` when only a write can change a risk (a date both databases store
-/// and compare like any other, unlike NULL in an array parameter).
+/// and compare like any other).
 pub const NEVER_BY_TIME: DateTime<Utc> = DateTime::from_naive_utc_and_offset(
     chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
         .expect("a valid date")
@@ -113,6 +57,55 @@ pub const NEVER_BY_TIME: DateTime<Utc> = DateTime::from_naive_utc_and_offset(
         .expect("a valid time"),
     Utc,
 );
+
+/// The rows of an organisation, under cluster `paths` when given.
+fn in_scope(organisation_id: Uuid, paths: &[String]) -> Select<summary::Entity> {
+    let select =
+        summary::Entity::find().filter(summary::Column::OrganisationId.eq(organisation_id));
+    if paths.is_empty() {
+        return select;
+    }
+    // Paths are made by the service from ids: no wildcards to escape.
+    let under = paths.iter().fold(Condition::any(), |any, p| {
+        any.add(cluster::Column::Path.like(format!("{p}%")))
+    });
+    let groups = Query::select()
+        .column((group::Entity, group::Column::Id))
+        .from(group::Entity)
+        .inner_join(
+            cluster::Entity,
+            Expr::col((cluster::Entity, cluster::Column::Id))
+                .equals((group::Entity, group::Column::ClusterId)),
+        )
+        .cond_where(under)
+        .to_owned();
+    select.filter(summary::Column::GroupId.in_subquery(groups))
+}
+
+/// The rows in scope that need recomputing.
+pub async fn stale(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+    paths: &[String],
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Stale>> {
+    let rows: Vec<(Uuid, i64)> = in_scope(organisation_id, paths)
+        .filter(
+            Condition::any()
+                .add(summary::Column::FreshUntil.is_null())
+                .add(summary::Column::FreshUntil.lte(now)),
+        )
+        .select_only()
+        .column(summary::Column::GroupId)
+        .column(summary::Column::Version)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(group_id, version)| Stale { group_id, version })
+        .collect())
+}
 
 /// A stale row recomputed with the rules of `Group.succession` (`succession::assess` over
 /// `load::compute`), and until when time leaves it so.
@@ -133,35 +126,45 @@ pub fn recompute(
     );
     let entries = load::compute(g, load.facilitators, &load.meetings, &load.reports, now);
     let (risk, _) = succession::assess(best, &entries, now);
+    let rank = match risk {
+        SuccessionRisk::Critical => Some(0),
+        SuccessionRisk::AtRisk => Some(1),
+        SuccessionRisk::Ok => None,
+    };
     Computed {
         group_id: stale.group_id,
         version: stale.version,
         risk,
+        list_key: rank
+            .filter(|_| g.status != GroupStatus::Closed)
+            .map(|rank| format!("{rank}:{}", g.sort_name)),
         fresh_until,
     }
 }
 
 /// Rows per statement on SQLite: well under its limit on bound values.
-const STORE_CHUNK: usize = 500;
+const STORE_CHUNK: usize = 400;
 
 /// Stores recomputed rows; a row whose `version` moved on since it was read stays stale, and
-/// so does one a writer holds locked (it is about to move on): readers never wait for writers.
+/// so does one a writer holds locked (it is about to move on): readers never wait for writers
+/// on PostgreSQL.
 pub async fn store(db: &impl ConnectionTrait, rows: &[Computed]) -> AppResult<()> {
     let backend = db.get_database_backend();
     let until = |r: &Computed| r.fresh_until.unwrap_or(NEVER_BY_TIME);
     if backend == DatabaseBackend::Postgres {
-        let ids: Vec<sea_orm::Value> = rows.iter().map(|r| r.group_id.into()).collect();
         let array =
             |ty, values: Vec<sea_orm::Value>| sea_orm::Value::Array(ty, Some(Box::new(values)));
-        let sql = "UPDATE group_succession s SET computed_version = v.version, risk = v.risk, \
-                     fresh_until = v.fresh_until \
-                   FROM unnest(?, ?, ?, ?) AS v(group_id, version, risk, fresh_until) \
+        let ids = || rows.iter().map(|r| r.group_id.into()).collect();
+        // Arrays hold no NULLs here: an unlisted row travels as '' and is stored as NULL.
+        let sql = "UPDATE group_succession s SET risk = v.risk, \
+                     list_key = NULLIF(v.list_key, ''), fresh_until = v.fresh_until \
+                   FROM unnest(?, ?, ?, ?, ?) AS v(group_id, version, risk, list_key, fresh_until) \
                    WHERE s.group_id = v.group_id AND s.version = v.version \
                      AND s.group_id IN (SELECT l.group_id FROM group_succession l \
                                         WHERE l.group_id = ANY(?) ORDER BY l.group_id \
                                         FOR UPDATE SKIP LOCKED)";
         let values = vec![
-            array(ArrayType::Uuid, ids.clone()),
+            array(ArrayType::Uuid, ids()),
             array(
                 ArrayType::BigInt,
                 rows.iter().map(|r| r.version.into()).collect(),
@@ -171,10 +174,16 @@ pub async fn store(db: &impl ConnectionTrait, rows: &[Computed]) -> AppResult<()
                 rows.iter().map(|r| r.risk.as_str().into()).collect(),
             ),
             array(
+                ArrayType::String,
+                rows.iter()
+                    .map(|r| r.list_key.clone().unwrap_or_default().into())
+                    .collect(),
+            ),
+            array(
                 ArrayType::ChronoDateTimeUtc,
                 rows.iter().map(|r| until(r).into()).collect(),
             ),
-            array(ArrayType::Uuid, ids),
+            array(ArrayType::Uuid, ids()),
         ];
         db.execute_raw(raw_statement(backend, sql, values)).await?;
         return Ok(());
@@ -182,24 +191,47 @@ pub async fn store(db: &impl ConnectionTrait, rows: &[Computed]) -> AppResult<()
     for chunk in rows.chunks(STORE_CHUNK) {
         // A CTE names the VALUES columns (SQLite has no `AS v(…)`).
         let sql = format!(
-            "WITH v(group_id, version, risk, fresh_until) AS (VALUES {}) \
-             UPDATE group_succession SET computed_version = v.version, risk = v.risk, \
+            "WITH v(group_id, version, risk, list_key, fresh_until) AS (VALUES {}) \
+             UPDATE group_succession SET risk = v.risk, list_key = v.list_key, \
                fresh_until = v.fresh_until \
              FROM v \
              WHERE group_succession.group_id = v.group_id \
                AND group_succession.version = v.version",
-            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
+            vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ")
         );
-        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 5);
         for r in chunk {
             values.push(r.group_id.into());
             values.push(r.version.into());
             values.push(r.risk.as_str().into());
+            values.push(r.list_key.clone().into());
             values.push(until(r).into());
         }
         db.execute_raw(raw_statement(backend, &sql, values)).await?;
     }
     Ok(())
+}
+
+/// The groups in scope listed as CRITICAL or AT_RISK: CRITICAL first, then by name.
+fn listed(organisation_id: Uuid, paths: &[String]) -> Select<summary::Entity> {
+    in_scope(organisation_id, paths).filter(summary::Column::ListKey.is_not_null())
+}
+
+/// A page of the groups at risk in scope (their ids), and how many there are.
+pub async fn page_at_risk(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+    paths: &[String],
+    args: &PageArgs,
+) -> AppResult<(Page<Uuid>, u64)> {
+    let sort = Sort::<summary::Entity> {
+        key: Some(summary::Column::ListKey),
+        id: summary::Column::GroupId,
+        descending: false,
+    };
+    let found = page(db, listed(organisation_id, paths), &sort, args).await?;
+    let total = listed(organisation_id, paths).count(db).await?;
+    Ok((found.map(|row| row.group_id), total))
 }
 
 /// Each group's first meeting still to start that someone facilitates.

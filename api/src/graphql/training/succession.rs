@@ -1,7 +1,5 @@
 //! `Group.succession`, `Cluster.groupsAtRisk` and `Organisation.groupsAtRisk`.
 
-use std::collections::HashMap;
-
 use async_graphql::{Context, Object, Result, dataloader::Loader as _};
 use chrono::{DateTime, Duration, Utc};
 use entity::{certification::EXPIRING_SOON_DAYS, group};
@@ -11,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     domain::{
         meetings::load,
-        pagination::{Cursor, PageArgs, page_sorted},
+        pagination::PageArgs,
         training::{
             risk_summary,
             succession::{self, SuccessionRisk},
@@ -152,17 +150,16 @@ pub async fn succession_of(ctx: &Context<'_>, g: &group::Model) -> Result<Succes
 /// Stale rows recomputed per round: keeps every statement's bound values within SQLite's limit.
 const REFRESH_CHUNK: usize = 1000;
 
-/// Recomputes stale rows (`domain::training::risk_summary`) with the rules and loads of
-/// `Group.succession`, stores them, and returns their risks. It reads through the loaders' batch
-/// functions, not their caches, so that the page's own loads stay one batch whatever was stale.
+/// Recomputes and stores stale rows (`domain::training::risk_summary`) with the rules and
+/// loads of `Group.succession`. It reads through the loaders' batch functions, not their
+/// caches, so that the page's own loads stay one batch whatever was stale.
 async fn refresh(
     ctx: &Context<'_>,
     stale: &[risk_summary::Stale],
     now: DateTime<Utc>,
-) -> AppResult<HashMap<Uuid, SuccessionRisk>> {
+) -> AppResult<()> {
     let db = ctx.db()?;
     let loaders = ctx.loaders()?;
-    let mut out = HashMap::with_capacity(stale.len());
     for chunk in stale.chunks(REFRESH_CHUNK) {
         let ids: Vec<Uuid> = chunk.iter().map(|s| s.group_id).collect();
         let keys: Vec<LoadKey> = ids.iter().map(|id| LoadKey(*id)).collect();
@@ -170,33 +167,27 @@ async fn refresh(
         let mut loads = loaders.meeting_data.loader().load(&keys).await?;
         let certified = succession::certified_facilitators(db, &ids, now).await?;
         let next = risk_summary::next_meetings(db, &ids, now).await?;
-        let mut computed = Vec::with_capacity(chunk.len());
-        for s in chunk {
-            let Some(g) = groups.get(&s.group_id) else {
-                continue;
-            };
-            let best = certified
-                .get(&s.group_id)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let c = risk_summary::recompute(
-                *s,
-                g,
-                loads.remove(&LoadKey(s.group_id)).unwrap_or_default(),
-                best,
-                next.get(&s.group_id).copied(),
-                now,
-            );
-            out.insert(s.group_id, c.risk);
-            computed.push(c);
-        }
-        // The rows are a cache: if they cannot be stored now (a concurrent writer, a busy
-        // database), they stay stale and the next reader recomputes them.
-        if let Err(e) = risk_summary::store(db, &computed).await {
-            tracing::warn!(error = %e.describe(), "groupsAtRisk: could not store recomputed risks");
-        }
+        let computed: Vec<risk_summary::Computed> = chunk
+            .iter()
+            .filter_map(|s| {
+                let g = groups.get(&s.group_id)?;
+                let best = certified
+                    .get(&s.group_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                Some(risk_summary::recompute(
+                    *s,
+                    g,
+                    loads.remove(&LoadKey(s.group_id)).unwrap_or_default(),
+                    best,
+                    next.get(&s.group_id).copied(),
+                    now,
+                ))
+            })
+            .collect();
+        risk_summary::store(db, &computed).await?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Where a list of groups at risk looks: the whole organisation, or cluster subtrees.
@@ -238,45 +229,13 @@ pub async fn groups_at_risk(
             (org, paths)
         }
     };
+    let db = ctx.db()?;
     let now = Utc::now();
-    let rows = risk_summary::in_scope(ctx.db()?, organisation_id, &paths, now).await?;
-    let stale: Vec<risk_summary::Stale> = rows
-        .iter()
-        .filter(|r| r.stale)
-        .map(|r| risk_summary::Stale {
-            group_id: r.group_id,
-            version: r.version,
-        })
-        .collect();
-    let recomputed = if stale.is_empty() {
-        HashMap::new()
-    } else {
-        refresh(ctx, &stale, now).await?
-    };
-    let mut at_risk: Vec<(Cursor, Uuid)> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let risk = if r.stale {
-                recomputed.get(&r.group_id).copied()?
-            } else {
-                r.risk?
-            };
-            let rank = match risk {
-                SuccessionRisk::Critical => 0,
-                SuccessionRisk::AtRisk => 1,
-                SuccessionRisk::Ok => return None,
-            };
-            let cursor = Cursor {
-                key: Some(format!("{rank}:{}", r.sort_name)),
-                time: None,
-                id: r.group_id,
-            };
-            Some((cursor, r.group_id))
-        })
-        .collect();
-    at_risk.sort_by(|(a, _), (b, _)| (&a.key, a.id).cmp(&(&b.key, b.id)));
-    let total = at_risk.len() as u64;
-    let page = page_sorted(at_risk, &args);
+    let stale = risk_summary::stale(db, organisation_id, &paths, now).await?;
+    if !stale.is_empty() {
+        refresh(ctx, &stale, now).await?;
+    }
+    let (page, total) = risk_summary::page_at_risk(db, organisation_id, &paths, &args).await?;
     let groups = ctx
         .loaders()?
         .groups
