@@ -229,8 +229,14 @@ pub async fn page_at_risk(
         id: summary::Column::GroupId,
         descending: false,
     };
-    let found = page(db, listed(organisation_id, paths), &sort, args).await?;
-    let total = listed(organisation_id, paths).count(db).await?;
+    let (found, total) = futures_util::future::try_join(
+        page(db, listed(organisation_id, paths), &sort, args),
+        async {
+            let n = listed(organisation_id, paths).count(db).await?;
+            Ok(n)
+        },
+    )
+    .await?;
     Ok((found.map(|row| row.group_id), total))
 }
 

@@ -657,21 +657,22 @@ impl Loader<LoadKey> for MeetingDataLoader {
                     .is_in([MembershipRole::Facilitator, MembershipRole::CoFacilitator]),
             )
             .order_by_asc(membership::Column::Id)
-            .all(&self.db)
-            .await?;
+            .all(&self.db);
         let now = Utc::now();
         let filter = MeetingFilter {
             from: Some(now - chrono::Duration::weeks(load::HISTORY_WEEKS)),
             to: Some(now),
             ..MeetingFilter::default()
         };
-        let meetings: Vec<meeting::Model> = meeting::Model::find_by_statement(
+        let meetings = meeting::Model::find_by_statement(
             self.db
                 .get_database_backend()
                 .build(&meetings_select(&self.db, &filter, &ids)),
         )
-        .all(&self.db)
-        .await?;
+        .all(&self.db);
+        // Independent: both at once (the reports need the facilitators).
+        let (facilitators, meetings) =
+            futures_util::future::try_join(facilitators, meetings).await?;
         let facilitator_ids: Vec<Uuid> = facilitators.iter().map(|m| m.id).collect();
         let reports = if facilitator_ids.is_empty() {
             Vec::new()
