@@ -143,13 +143,30 @@ async fn succession_risk_levels_roll_up_to_groups_at_risk() {
         ),
         "FORBIDDEN"
     );
-    let cluster = "query($id: ID!) { cluster(id: $id) { groupsAtRisk(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug } } } } }";
+    let cluster = "query($id: ID!, $after: String) { cluster(id: $id) { groupsAtRisk(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug } } } } }";
     let res = app
         .gql_as(&a.w.coordinator_a, cluster, json!({ "id": a.w.a1a }))
         .await;
     let page = &ok(&res)["cluster"]["groupsAtRisk"];
     assert_eq!(page["totalCount"], 3);
     assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    // The next page goes on where the first stopped, in the same order.
+    let after = page["pageInfo"]["endCursor"].clone();
+    let res = app
+        .gql_as(
+            &a.w.coordinator_a,
+            cluster,
+            json!({ "id": a.w.a1a, "after": after }),
+        )
+        .await;
+    let next = &ok(&res)["cluster"]["groupsAtRisk"];
+    let slugs: Vec<&str> = [page, next]
+        .iter()
+        .flat_map(|p| p["edges"].as_array().unwrap())
+        .map(|e| e["node"]["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["bare-circle", "expiring-circle", "steady-pair"]);
+    assert_eq!(next["pageInfo"]["hasNextPage"], false);
 
     // Naming a successor.
     let trainee_m = a.trainee_m.clone();
