@@ -124,8 +124,7 @@ pub fn recompute(
         load.reports.iter().map(|r| r.created_at),
         now,
     );
-    let entries = load::compute(g, load.facilitators, &load.meetings, &load.reports, now);
-    let (risk, _) = succession::assess(best, &entries, now);
+    let (risk, _) = succession::assess_group(g, load, best, now);
     let rank = match risk {
         SuccessionRisk::Critical => Some(0),
         SuccessionRisk::AtRisk => Some(1),

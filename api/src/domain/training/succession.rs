@@ -41,12 +41,6 @@ impl SuccessionRisk {
             Self::Ok => "OK",
         }
     }
-
-    pub fn parse(stored: &str) -> Option<Self> {
-        [Self::Critical, Self::AtRisk, Self::Ok]
-            .into_iter()
-            .find(|r| r.as_str() == stored)
-    }
 }
 
 /// The risk from who is certified and for how long (`best`: each certified facilitator's
@@ -85,6 +79,18 @@ pub fn assess(
         ));
     }
     (risk, reasons)
+}
+
+/// A group's risk from its facilitators' certifications (`best`) and their load: what
+/// `Group.succession` shows and `groupsAtRisk` stores.
+pub fn assess_group(
+    g: &entity::group::Model,
+    load: load::LoadData,
+    best: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+) -> (SuccessionRisk, Vec<String>) {
+    let entries = load::compute(g, load.facilitators, &load.meetings, &load.reports, now);
+    assess(best, &entries, now)
 }
 
 /// The first instant at which the risk could change with nothing written: a certification
@@ -367,17 +373,5 @@ mod tests {
             fresh_until(&later, [held], Some(next), [reported], now()),
             Some(reported + Duration::weeks(load::WINDOW_WEEKS) + ns(1))
         );
-    }
-
-    #[test]
-    fn stored_risks_read_back() {
-        for risk in [
-            SuccessionRisk::Critical,
-            SuccessionRisk::AtRisk,
-            SuccessionRisk::Ok,
-        ] {
-            assert_eq!(SuccessionRisk::parse(risk.as_str()), Some(risk));
-        }
-        assert_eq!(SuccessionRisk::parse("FINE"), None);
     }
 }

@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use crate::{
     domain::{
-        meetings::load,
         pagination::PageArgs,
         training::{
             risk_summary,
@@ -57,16 +56,12 @@ impl Succession {
                 )
                 .await?;
                 let certified = certified.unwrap_or_default();
-                let load_data = load_data.unwrap_or_default();
-                let now = Utc::now();
-                let entries = load::compute(
+                let (risk, reasons) = succession::assess_group(
                     &self.group,
-                    load_data.facilitators,
-                    &load_data.meetings,
-                    &load_data.reports,
-                    now,
+                    load_data.unwrap_or_default(),
+                    &certified,
+                    Utc::now(),
                 );
-                let (risk, reasons) = succession::assess(&certified, &entries, now);
                 Ok(Assessed {
                     certified,
                     risk,
