@@ -242,10 +242,15 @@ pub(crate) enum Enrollments {
 pub(crate) fn sort_key(manager: &SchemaManager, col: impl IntoIden) -> ColumnDef {
     let mut column = ColumnDef::new(col);
     column.string_len(200).not_null();
+    bytewise(manager, &mut column);
+    column
+}
+
+/// Text compared byte-wise on both databases (see `sort_key`).
+pub(crate) fn bytewise(manager: &SchemaManager, column: &mut ColumnDef) {
     if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
         column.extra("COLLATE \"C\"");
     }
-    column
 }
 
 /// A foreign key `from_table.from_col → to_table.id`.

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*, sea_orm::DbBackend};
 
-use crate::{Groups, Organisations, fk};
+use crate::{Groups, Organisations, bytewise, fk};
 
 /// Each group's succession risk as last computed, so that `groupsAtRisk` reads a list instead of
 /// evaluating every group of an organisation per request (`domain::training::risk_summary`).
@@ -181,9 +181,7 @@ fn drop_triggers(backend: DbBackend) -> Vec<String> {
 fn list_key(manager: &SchemaManager) -> ColumnDef {
     let mut column = ColumnDef::new(GroupSuccession::ListKey);
     column.string_len(210).null();
-    if manager.get_database_backend() == DbBackend::Postgres {
-        column.extra("COLLATE \"C\"");
-    }
+    bytewise(manager, &mut column);
     column
 }
 
