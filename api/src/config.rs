@@ -190,7 +190,7 @@ impl Config {
             access_token_ttl: duration(&get, "CANOPY_ACCESS_TOKEN_TTL", 15 * 60)?,
             refresh_token_ttl: duration(&get, "CANOPY_REFRESH_TOKEN_TTL", 30 * 24 * 3600)?,
             privacy_min_cohort: number(&get, "CANOPY_PRIVACY_MIN_COHORT", 5, 2..=1000)?,
-            max_body_bytes: number(&get, "CANOPY_MAX_BODY_BYTES", 64 * 1024, 1024..=16 << 20)?,
+            max_body_bytes: number(&get, "CANOPY_MAX_BODY_BYTES", 256 * 1024, 1024..=16 << 20)?,
             max_depth: number(&get, "CANOPY_MAX_DEPTH", 12, 2..=64)?,
             max_complexity: number(&get, "CANOPY_MAX_COMPLEXITY", 1000, 10..=1_000_000)?,
             max_aliases: number(&get, "CANOPY_MAX_ALIASES", 30, 0..=1000)?,

@@ -180,3 +180,25 @@ stored_enum!(CertificationStatus {
     Expired = "EXPIRED",
     Revoked = "REVOKED",
 });
+
+stored_enum!(ResourceKind {
+    Checklist = "CHECKLIST",
+    GuidedScript = "GUIDED_SCRIPT",
+    AgendaTemplate = "AGENDA_TEMPLATE",
+    ConflictFlowchart = "CONFLICT_FLOWCHART",
+    Worksheet = "WORKSHEET",
+    FacilitatorToolkit = "FACILITATOR_TOOLKIT",
+    Link = "LINK",
+    Other = "OTHER",
+});
+
+stored_enum!(ResourceVisibility { Public = "PUBLIC", Network = "NETWORK", Group = "GROUP" });
+
+stored_enum!(ResourceStatus {
+    Draft = "DRAFT",
+    InReview = "IN_REVIEW",
+    Published = "PUBLISHED",
+    Archived = "ARCHIVED",
+});
+
+stored_enum!(ReviewDecision { Approve = "APPROVE", RequestChanges = "REQUEST_CHANGES" });

@@ -47,6 +47,9 @@ pub struct Model {
     pub active_member_count: i32,
     /// JSON agenda items for new meetings; None: the default agenda.
     pub agenda_template: Option<String>,
+    /// The AGENDA_TEMPLATE resource and version `agenda_template` was copied from.
+    pub agenda_template_resource_id: Option<Uuid>,
+    pub agenda_template_resource_version: Option<i32>,
     pub rotation_period_weeks: i32,
     pub rotation_max_consecutive_blocks: i32,
     /// Consents that approve an application; None: half the active members, rounded up.

@@ -47,6 +47,15 @@ mod m20261123_000042_create_mentorships;
 mod m20261123_000043_create_named_successors;
 mod m20261123_000044_add_group_requires_certified_facilitator;
 mod m20261129_000045_create_group_succession;
+mod m20261129_000046_create_resources;
+mod m20261129_000047_create_resource_versions;
+mod m20261129_000048_create_resource_tags;
+mod m20261129_000049_create_resource_search;
+mod m20261129_000050_create_resource_reviews;
+mod m20261129_000051_create_resource_adoptions;
+mod m20261129_000052_create_resource_ratings;
+mod m20261129_000053_create_program_toolkit;
+mod m20261129_000054_add_group_agenda_template_resource;
 
 pub struct Migrator;
 
@@ -99,6 +108,15 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000043_create_named_successors::Migration),
             Box::new(m20261123_000044_add_group_requires_certified_facilitator::Migration),
             Box::new(m20261129_000045_create_group_succession::Migration),
+            Box::new(m20261129_000046_create_resources::Migration),
+            Box::new(m20261129_000047_create_resource_versions::Migration),
+            Box::new(m20261129_000048_create_resource_tags::Migration),
+            Box::new(m20261129_000049_create_resource_search::Migration),
+            Box::new(m20261129_000050_create_resource_reviews::Migration),
+            Box::new(m20261129_000051_create_resource_adoptions::Migration),
+            Box::new(m20261129_000052_create_resource_ratings::Migration),
+            Box::new(m20261129_000053_create_program_toolkit::Migration),
+            Box::new(m20261129_000054_add_group_agenda_template_resource::Migration),
         ]
     }
 }

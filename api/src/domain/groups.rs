@@ -302,6 +302,8 @@ fn defaults(organisation_id: Uuid, cluster_id: Uuid) -> group::Model {
         host_partner_id: None,
         active_member_count: 0,
         agenda_template: None,
+        agenda_template_resource_id: None,
+        agenda_template_resource_version: None,
         rotation_period_weeks: 2,
         rotation_max_consecutive_blocks: 1,
         consent_quorum: None,
@@ -513,6 +515,8 @@ async fn save_versioned(
     active.active_member_count = sea_orm::ActiveValue::NotSet;
     // The agenda template and rotation policy have their own mutations.
     active.agenda_template = sea_orm::ActiveValue::NotSet;
+    active.agenda_template_resource_id = sea_orm::ActiveValue::NotSet;
+    active.agenda_template_resource_version = sea_orm::ActiveValue::NotSet;
     active.rotation_period_weeks = sea_orm::ActiveValue::NotSet;
     active.rotation_max_consecutive_blocks = sea_orm::ActiveValue::NotSet;
     active.id = sea_orm::ActiveValue::NotSet;

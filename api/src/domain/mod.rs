@@ -10,6 +10,7 @@ pub mod groups;
 pub mod meetings;
 pub mod memberships;
 pub mod pagination;
+pub mod resources;
 pub mod training;
 pub mod umbrella;
 pub mod values;

@@ -95,6 +95,10 @@ pub enum Total {
     Batched(super::loaders::CountKey),
     /// The directory with a filter (one statement, only when asked).
     Directory(crate::domain::groups::GroupFilter),
+    /// A list under a resource or group, batched through the resource loader.
+    Resources(super::loaders::resources::ResourceCountKey),
+    /// A resource search (one statement, only when asked).
+    ResourceSearch(Box<crate::domain::resources::search::Search>),
 }
 
 impl Total {
@@ -111,6 +115,11 @@ impl Total {
             Self::Directory(filter) => {
                 let access = super::context::access(ctx).await?;
                 crate::domain::groups::directory_count(ctx.db()?, &access, filter).await?
+            }
+            Self::Resources(key) => ctx.loaders()?.resources.load_one(*key).await?.unwrap_or(0),
+            Self::ResourceSearch(search) => {
+                let access = super::context::access(ctx).await?;
+                crate::domain::resources::search::count(ctx.db()?, &access, search).await?
             }
         };
         Ok(i64::try_from(n).unwrap_or(i64::MAX))

@@ -80,3 +80,17 @@ remote_enum!(
     /// CRITICAL: no certified facilitator; AT_RISK: one, or one expiring, or an overloaded one.
     SuccessionRisk => "crate::domain::training::succession::SuccessionRisk" { Critical, AtRisk, Ok }
 );
+remote_enum!(
+    /// What a shared resource is.
+    ResourceKind => "entity::ResourceKind" {
+        Checklist, GuidedScript, AgendaTemplate, ConflictFlowchart, Worksheet,
+        FacilitatorToolkit, Link, Other
+    }
+);
+remote_enum!(
+    /// Who a resource is for once published: everyone, people of its organisation, or the
+    /// active members of its group.
+    ResourceVisibility => "entity::ResourceVisibility" { Public, Network, Group }
+);
+remote_enum!(ResourceStatus => "entity::ResourceStatus" { Draft, InReview, Published, Archived });
+remote_enum!(ReviewDecision => "entity::ReviewDecision" { Approve, RequestChanges });

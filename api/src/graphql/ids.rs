@@ -32,6 +32,11 @@ pub enum Kind {
     Evidence,
     Certification,
     Mentorship,
+    Resource,
+    ResourceVersion,
+    ResourceReview,
+    ResourceAdoption,
+    ResourceRating,
 }
 
 impl Kind {
@@ -61,6 +66,11 @@ impl Kind {
             Self::Evidence => "Evidence",
             Self::Certification => "Certification",
             Self::Mentorship => "Mentorship",
+            Self::Resource => "Resource",
+            Self::ResourceVersion => "ResourceVersion",
+            Self::ResourceReview => "ResourceReview",
+            Self::ResourceAdoption => "ResourceAdoption",
+            Self::ResourceRating => "ResourceRating",
         }
     }
 
@@ -90,6 +100,11 @@ impl Kind {
             Self::Evidence,
             Self::Certification,
             Self::Mentorship,
+            Self::Resource,
+            Self::ResourceVersion,
+            Self::ResourceReview,
+            Self::ResourceAdoption,
+            Self::ResourceRating,
         ]
         .into_iter()
         .find(|k| k.name() == name)

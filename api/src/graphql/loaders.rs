@@ -8,6 +8,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 pub mod care;
 pub mod care_lists;
 pub mod meetings;
+pub mod resources;
 pub mod training;
 
 use entity::{MembershipRole, MembershipStatus, cluster, group, membership, person, role_grant};
@@ -82,6 +83,7 @@ pub struct Loaders {
     pub meeting_data: DataLoader<meetings::MeetingDataLoader, HashMapCache>,
     pub care: DataLoader<care::CareLoader, HashMapCache>,
     pub training: DataLoader<training::TrainingLoader, HashMapCache>,
+    pub resources: DataLoader<resources::ResourceLoader, HashMapCache>,
     pub grants: DataLoader<GrantLoader, HashMapCache>,
     pub facilitators: DataLoader<FacilitatorLoader, HashMapCache>,
     /// Each person's ACTIVE memberships (who may see a person depends on them).
@@ -109,6 +111,7 @@ impl Loaders {
         self.meeting_data.enable_all_cache(false);
         self.care.enable_all_cache(false);
         self.training.enable_all_cache(false);
+        self.resources.enable_all_cache(false);
         self.grants.enable_all_cache(false);
         self.facilitators.enable_all_cache(false);
         self.person_memberships.enable_all_cache(false);
@@ -144,6 +147,10 @@ impl Loaders {
             meeting_data: make(meetings::MeetingDataLoader { db: db.clone() }),
             care: make(care::CareLoader { db: db.clone() }),
             training: make(training::TrainingLoader { db: db.clone() }),
+            resources: make(resources::ResourceLoader {
+                db: db.clone(),
+                viewer: viewer.clone(),
+            }),
             grants: make(GrantLoader { db: db.clone() }),
             facilitators: make(FacilitatorLoader {
                 db: db.clone(),

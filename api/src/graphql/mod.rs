@@ -11,6 +11,7 @@ pub mod limits;
 pub mod loaders;
 pub mod meetings;
 pub mod node;
+pub mod resources;
 pub mod scalars;
 pub mod training;
 pub mod umbrella;
@@ -28,6 +29,7 @@ pub struct Query(
     meetings::query::MeetingQuery,
     care::buddies::BuddyQuery,
     training::query::TrainingQuery,
+    resources::query::ResourceQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -47,6 +49,7 @@ pub struct Mutation(
     care::polls::PollMutation,
     care::suggestions::SuggestionMutation,
     training::mutation::TrainingMutation,
+    resources::mutation::ResourceMutation,
 );
 
 pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;

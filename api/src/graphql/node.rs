@@ -46,6 +46,11 @@ pub enum Node {
     Evidence(crate::graphql::training::types::Evidence),
     Certification(crate::graphql::training::types::Certification),
     Mentorship(crate::graphql::training::types::Mentorship),
+    Resource(crate::graphql::resources::types::Resource),
+    ResourceVersion(crate::graphql::resources::types::ResourceVersion),
+    ResourceReview(crate::graphql::resources::types::ResourceReview),
+    ResourceAdoption(crate::graphql::resources::types::ResourceAdoption),
+    ResourceRating(crate::graphql::resources::types::ResourceRating),
 }
 
 pub const MAX_NODES: usize = 100;
@@ -293,6 +298,13 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         | Kind::Certification
         | Kind::Mentorship => {
             crate::graphql::training::types::training_node(ctx, kind, uuid).await?
+        }
+        Kind::Resource
+        | Kind::ResourceVersion
+        | Kind::ResourceReview
+        | Kind::ResourceAdoption
+        | Kind::ResourceRating => {
+            crate::graphql::resources::types::resource_node(ctx, kind, uuid).await?
         }
         Kind::ActionCommitment => {
             let Some(c) = loaders.commitments.load_one(uuid).await? else {

@@ -1,5 +1,6 @@
 //! The HTTP surface: GraphQL over HTTP, health, the SDL.
 
+pub mod catalogue;
 pub mod credentials;
 pub mod graphql;
 pub mod health;
@@ -17,5 +18,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/livez", web::get().to(health::livez))
     .route("/readyz", web::get().to(health::readyz))
     .route("/schema.graphql", web::get().to(health::schema_sdl))
-    .route("/credentials/{id}", web::get().to(credentials::credential));
+    .route("/credentials/{id}", web::get().to(credentials::credential))
+    .route("/resources.jsonld", web::get().to(catalogue::list))
+    .route(
+        "/resources/{slug}.jsonld",
+        web::get().to(catalogue::resource),
+    );
 }

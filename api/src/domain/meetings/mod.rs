@@ -60,7 +60,7 @@ pub async fn visible_meeting(
 }
 
 /// A meeting the viewer may run (facilitators and managers of its group).
-async fn runnable_meeting(
+pub async fn runnable_meeting(
     db: &impl ConnectionTrait,
     access: &Access,
     id: Uuid,
@@ -442,21 +442,32 @@ pub async fn set_agenda(
     require_person(access)?;
     let txn = super::begin(db).await?;
     let (current, _) = runnable_meeting(&txn, access, id, "change this meeting's agenda").await?;
+    let saved = replace_agenda(&txn, current, items, "items").await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Replaces a SCHEDULED meeting's agenda with `items` (checked against its length; errors
+/// name `field`). The caller has checked the viewer may run the meeting.
+pub async fn replace_agenda(
+    db: &impl ConnectionTrait,
+    current: meeting::Model,
+    items: Vec<AgendaItem>,
+    field: &str,
+) -> AppResult<meeting::Model> {
     if current.status != MeetingStatus::Scheduled {
         return Err(AppError::bad_input(
             "meetingId",
             "only a SCHEDULED meeting's agenda can change",
         ));
     }
-    let items = agenda::validate(items, current.duration_minutes(), "items")?;
+    let items = agenda::validate(items, current.duration_minutes(), field)?;
     let version = current.version;
     let mut next = current;
     next.agenda = agenda::to_json(&items);
     next.version = version + 1;
     next.updated_at = Utc::now();
-    let saved = save_versioned(&txn, next, version).await?;
-    txn.commit().await?;
-    Ok(saved)
+    save_versioned(db, next, version).await
 }
 
 /// Sets (or, with None, resets to the default) the agenda new meetings of the group start with.
@@ -475,20 +486,40 @@ pub async fn set_agenda_template(
         "change this group's agenda template",
     )
     .await?;
+    let saved = store_agenda_template(&txn, &g, items, None, "items").await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Stores the group's agenda template (None: the default), remembering the AGENDA_TEMPLATE
+/// resource version it came from, if any. The caller has checked the viewer runs the group.
+pub async fn store_agenda_template(
+    db: &impl ConnectionTrait,
+    g: &group::Model,
+    items: Option<Vec<AgendaItem>>,
+    from_resource: Option<(Uuid, i32)>,
+    field: &str,
+) -> AppResult<group::Model> {
     let template = match items {
         Some(items) => {
-            let items = agenda::validate(items, i64::from(g.cadence_duration_minutes), "items")?;
+            let items = agenda::validate(items, i64::from(g.cadence_duration_minutes), field)?;
             Some(agenda::to_json(&items))
         }
         None => None,
     };
     group::Entity::update_many()
         .col_expr(group::Column::AgendaTemplate, Expr::value(template))
+        .col_expr(
+            group::Column::AgendaTemplateResourceId,
+            Expr::value(from_resource.map(|r| r.0)),
+        )
+        .col_expr(
+            group::Column::AgendaTemplateResourceVersion,
+            Expr::value(from_resource.map(|r| r.1)),
+        )
         .col_expr(group::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(group::Column::Id.eq(g.id))
-        .exec(&txn)
+        .exec(db)
         .await?;
-    let saved = super::groups::find_group(&txn, g.id).await?;
-    txn.commit().await?;
-    Ok(saved)
+    super::groups::find_group(db, g.id).await
 }

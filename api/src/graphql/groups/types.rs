@@ -357,6 +357,38 @@ impl Group {
         meeting_fields::agenda_template(&self.0)
     }
 
+    /// The AGENDA_TEMPLATE resource the agenda template was taken from, if the viewer may
+    /// see it.
+    async fn agenda_template_resource(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::resources::types::Resource>> {
+        crate::graphql::resources::types::group_template_resource(ctx, &self.0).await
+    }
+
+    /// Which version of `agendaTemplateResource` it was taken from.
+    async fn agenda_template_resource_version(&self) -> Option<i32> {
+        self.0.agenda_template_resource_version
+    }
+
+    /// Resources the group adopted (those the viewer may see), newest adoption first.
+    #[graphql(complexity = "crate::graphql::page_cost(first, None, child_complexity)")]
+    async fn adopted_resources(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<crate::graphql::resources::types::ResourceAdoptionConnection> {
+        crate::graphql::resources::types::adoptions(
+            ctx,
+            crate::graphql::loaders::resources::ResourceList::GroupAdoptions,
+            self.0.id,
+            first,
+            after,
+        )
+        .await
+    }
+
     /// For the group's members; null for everyone else.
     async fn rotation_policy(
         &self,

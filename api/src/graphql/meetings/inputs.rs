@@ -124,8 +124,14 @@ pub struct SetAgendaInput {
 #[derive(InputObject)]
 pub struct SetAgendaTemplateInput {
     pub group_id: ID,
-    /// null: back to the default agenda.
+    /// null (and no `resourceId`): back to the default agenda.
     pub items: Option<Vec<AgendaItemInput>>,
+    /// Instead of `items`: take them from a PUBLISHED AGENDA_TEMPLATE resource shared with
+    /// the group, which the group's template then points to.
+    pub resource_id: Option<ID>,
+    /// With `resourceId`: the version to take; else the one the group adopted, else the
+    /// latest.
+    pub version_number: Option<i32>,
 }
 
 #[derive(InputObject)]

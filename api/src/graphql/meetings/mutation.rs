@@ -162,6 +162,25 @@ impl MeetingMutation {
     ) -> Result<SetAgendaTemplatePayload> {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Group, "groupId", &input.group_id)?;
+        if let Some(resource) = input.resource_id {
+            if input.items.is_some() {
+                return Err(crate::error::AppError::bad_input(
+                    "items",
+                    "give either items or resourceId, not both",
+                )
+                .into());
+            }
+            let resource = ids::decode(Kind::Resource, "resourceId", &resource)?;
+            let g = crate::domain::resources::templates::use_as_group_template(
+                ctx.db()?,
+                &access,
+                id,
+                resource,
+                input.version_number,
+            )
+            .await?;
+            return Ok(SetAgendaTemplatePayload { group: Group(g) });
+        }
         let items = input
             .items
             .map(|items| items.into_iter().map(Into::into).collect());

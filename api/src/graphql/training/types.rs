@@ -147,6 +147,25 @@ impl TrainingProgram {
         ))
     }
 
+    /// The facilitator toolkit: FACILITATOR_TOOLKIT resources for its trainees, in order
+    /// (those the viewer may see).
+    async fn toolkit(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::resources::types::Resource>> {
+        let access = access(ctx).await?;
+        Ok(ctx
+            .loaders()?
+            .resources
+            .load_one(crate::graphql::loaders::resources::ToolkitOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| crate::domain::resources::sees(&access, r))
+            .map(crate::graphql::resources::types::Resource)
+            .collect())
+    }
+
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

@@ -1,0 +1,5 @@
+//! The shared resource repository in GraphQL: thin resolvers over `domain::resources`.
+
+pub mod mutation;
+pub mod query;
+pub mod types;
