@@ -208,14 +208,34 @@ async fn a_resource_is_reviewed_by_another_curator_before_it_is_published() {
         code(&app.gql(REVIEW, approve.clone()).await),
         "UNAUTHENTICATED"
     );
+    // Under review it is hidden from everyone but its editors and curators.
     assert_eq!(
         code(&app.gql_as(&lib.facilitator, REVIEW, approve.clone()).await),
-        "FORBIDDEN"
+        "NOT_FOUND"
     );
     assert_eq!(
         code(&app.gql_as(&lib.outsider, REVIEW, approve.clone()).await),
         "NOT_FOUND"
     );
+    // The facilitator edits their group's resources, but reviewing is for curators.
+    let group_tool = create(
+        &app,
+        &lib.member,
+        &lib.w.org_id,
+        json!({ "title": "Group tool", "groupId": lib.group }),
+    )
+    .await;
+    ok(&app
+        .gql_as(&lib.member, SUBMIT, json!({ "id": group_tool }))
+        .await);
+    let res = app
+        .gql_as(
+            &lib.facilitator,
+            REVIEW,
+            json!({ "input": { "resourceId": group_tool, "decision": "APPROVE" } }),
+        )
+        .await;
+    assert_eq!(code(&res), "FORBIDDEN");
 
     // A curator who wrote it cannot approve it either.
     let own = create(
@@ -492,7 +512,7 @@ async fn group_resources_are_published_by_the_groups_facilitators() {
     // Network resources go through review.
     let network = create(
         &app,
-        &lib.member,
+        &lib.facilitator,
         &org,
         json!({ "visibility": "NETWORK", "title": "Network tool" }),
     )
@@ -797,7 +817,20 @@ async fn a_group_adopts_a_pinned_version() {
         "calm-circle"
     );
 
-    // Drafts are not adopted; another organisation's network resource is not shared.
+    // Only PUBLISHED resources are adopted: an archived one is still seen, but not adopted;
+    // a draft is not even seen.
+    let archived = published(&app, &lib, json!({ "title": "Retired" })).await;
+    ok(&app
+        .gql_as(&lib.member, ARCHIVE, json!({ "id": archived }))
+        .await);
+    let res = app
+        .gql_as(
+            &lib.facilitator,
+            ADOPT,
+            json!({ "input": { "resourceId": archived, "groupId": lib.group } }),
+        )
+        .await;
+    assert_eq!(code(&res), "CONFLICT");
     let draft = create(&app, &lib.member, &org, json!({ "title": "Unfinished" })).await;
     let res = app
         .gql_as(
@@ -806,7 +839,41 @@ async fn a_group_adopts_a_pinned_version() {
             json!({ "input": { "resourceId": draft, "groupId": lib.group } }),
         )
         .await;
-    assert_eq!(code(&res), "CONFLICT");
+    assert_eq!(code(&res), "NOT_FOUND");
+    // A NETWORK resource is shared with its own organisation's groups only.
+    let other_group = {
+        let cluster = app
+            .cluster(&lib.other_admin, &lib.other_org, None, "Partners")
+            .await;
+        app.group(&lib.other_admin, &cluster, "partner-circle", json!({}))
+            .await
+    };
+    let network = published(
+        &app,
+        &lib,
+        json!({ "title": "Network only", "visibility": "NETWORK" }),
+    )
+    .await;
+    let res = app
+        .gql_as(
+            &lib.other_admin,
+            ADOPT,
+            json!({ "input": { "resourceId": network, "groupId": other_group } }),
+        )
+        .await;
+    assert_eq!(code(&res), "NOT_FOUND");
+    let public = published(&app, &lib, json!({ "title": "For everyone" })).await;
+    let res = app
+        .gql_as(
+            &lib.other_admin,
+            ADOPT,
+            json!({ "input": { "resourceId": public, "groupId": other_group } }),
+        )
+        .await;
+    assert_eq!(
+        ok(&res)["adoptResource"]["adoption"]["group"]["slug"],
+        "partner-circle"
+    );
 
     let res = app
         .gql_as(
