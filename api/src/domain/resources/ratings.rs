@@ -25,7 +25,7 @@ pub struct Rating {
 /// TOP_RATED orders by this: the average in thousandths, then how many rated (capped, so the
 /// count never reaches into the average's digits).
 pub const SCORE_SQL: &str = "UPDATE resources SET rating_score = CASE WHEN rating_count = 0 \
-     THEN 0 ELSE (rating_sum * 1000 / rating_count) * 1000000 \
+     THEN 0 ELSE (CAST(rating_sum AS BIGINT) * 1000 / rating_count) * 1000000 \
      + CASE WHEN rating_count > 999999 THEN 999999 ELSE rating_count END END WHERE id = ?";
 
 async fn add_to_totals(

@@ -167,19 +167,21 @@ fn matching(access: &Access, backend: DatabaseBackend, s: &Search) -> SelectStat
             .to_owned();
         cond = cond.add(col(resource::Column::Id).in_subquery(adopted));
     }
+    // Placeholders: `$1` in PostgreSQL's custom expressions (`?` is a PostgreSQL operator),
+    // `?` in SQLite's.
     match backend {
         DatabaseBackend::Postgres => {
             if let Some(pos) = s.query.tsquery_positive() {
                 let q_expr = || {
                     Expr::cust_with_values(
-                        "\"resources\".\"search_document\" @@ to_tsquery('english', ?)",
+                        "\"resources\".\"search_document\" @@ to_tsquery('english', $1)",
                         [pos.clone()],
                     )
                 };
                 cond = cond.add(q_expr());
                 q.expr_as(
                     Expr::cust_with_values(
-                        "ts_rank(\"resources\".\"search_document\", to_tsquery('english', ?))::float8",
+                        "ts_rank(\"resources\".\"search_document\", to_tsquery('english', $1))::float8",
                         [pos.clone()],
                     ),
                     Alias::new("relevance"),
@@ -187,7 +189,7 @@ fn matching(access: &Access, backend: DatabaseBackend, s: &Search) -> SelectStat
             }
             if let Some(neg) = s.query.tsquery_negative() {
                 cond = cond.add(Expr::cust_with_values(
-                    "NOT (\"resources\".\"search_document\" @@ to_tsquery('english', ?))",
+                    "NOT (\"resources\".\"search_document\" @@ to_tsquery('english', $1))",
                     [neg],
                 ));
             }
