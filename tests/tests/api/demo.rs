@@ -361,3 +361,81 @@ async fn the_demo_trains_facilitators_across_three_generations() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_library_has_published_tools_versions_forks_adoptions_and_ratings() {
+    let app = spawn_demo_app().await;
+    let anonymous = app
+        .gql(
+            "{ resources(first: 100) { totalCount edges { node { kind licence } } } }",
+            json!({}),
+        )
+        .await;
+    let list = &ok(&anonymous)["resources"];
+    assert!(
+        list["totalCount"].as_i64().unwrap() >= 20,
+        "20+ published resources: {list}"
+    );
+    let edges = list["edges"].as_array().unwrap();
+    for licence in [
+        "CC-BY-4.0",
+        "CC-BY-SA-4.0",
+        "CC-BY-NC-4.0",
+        "CC-BY-NC-SA-4.0",
+        "CC0-1.0",
+        "ALL-RIGHTS-RESERVED",
+    ] {
+        assert!(
+            edges.iter().any(|e| e["node"]["licence"] == licence),
+            "{licence}"
+        );
+    }
+    for kind in [
+        "CHECKLIST",
+        "GUIDED_SCRIPT",
+        "AGENDA_TEMPLATE",
+        "CONFLICT_FLOWCHART",
+        "WORKSHEET",
+        "FACILITATOR_TOOLKIT",
+        "LINK",
+    ] {
+        assert!(edges.iter().any(|e| e["node"]["kind"] == kind), "{kind}");
+    }
+    let detail = app
+        .gql(
+            "{ resource(slug: \"box-breathing\") { versionNumber adoptionCount rating { average count } derivatives(first: 5) { totalCount } } }",
+            json!({}),
+        )
+        .await;
+    let r = &ok(&detail)["resource"];
+    assert_eq!(r["versionNumber"], 2);
+    assert_eq!(r["adoptionCount"], 3);
+    assert!(r["rating"]["count"].as_i64().unwrap() > 0);
+    assert_eq!(r["derivatives"]["totalCount"], 1);
+    let found = app
+        .gql(
+            "{ resources(search: \"breathing\") { edges { node { slug } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        ok(&found)["resources"]["edges"][0]["node"]["slug"],
+        "box-breathing"
+    );
+    let curator = log_in(&app, "curator@evergreen.example").await;
+    let review = app
+        .gql_as(
+            &curator,
+            "{ resources(filter: {statuses: [IN_REVIEW, DRAFT]}) { totalCount } trainingProgram(slug: \"peer-facilitation\") { toolkit { slug } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(ok(&review)["resources"]["totalCount"], 2);
+    assert_eq!(
+        ok(&review)["trainingProgram"]["toolkit"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

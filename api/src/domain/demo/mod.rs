@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 mod care;
 mod life;
+mod resources;
 mod training;
 
 use super::{
@@ -472,6 +473,16 @@ pub async fn load(
             organisation_id: umbrella.id,
             admin_id: admin.id,
             trainer_id: trainer.id,
+            groups: &groups,
+        },
+        now,
+    )
+    .await?;
+    resources::populate(
+        &txn,
+        &resources::Library {
+            organisation_id: umbrella.id,
+            curator_id: curator.id,
             groups: &groups,
         },
         now,

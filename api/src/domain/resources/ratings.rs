@@ -28,7 +28,8 @@ pub const SCORE_SQL: &str = "UPDATE resources SET rating_score = CASE WHEN ratin
      THEN 0 ELSE (CAST(rating_sum AS BIGINT) * 1000 / rating_count) * 1000000 \
      + CASE WHEN rating_count > 999999 THEN 999999 ELSE rating_count END END WHERE id = ?";
 
-async fn add_to_totals(
+/// Adds to a resource's rating count and sum, and recomputes its TOP_RATED score.
+pub async fn add_to_totals(
     db: &impl ConnectionTrait,
     resource_id: Uuid,
     count: i32,
