@@ -33,48 +33,23 @@ pub struct Library<'a> {
     pub groups: &'a [(group::Model, Vec<membership::Model>)],
 }
 
-struct Spec {
-    slug: &'static str,
-    kind: ResourceKind,
-    title: &'static str,
-    summary: &'static str,
-    body: &'static str,
-    licence: &'static str,
-    visibility: ResourceVisibility,
-    /// The group it comes from (its facilitator writes it).
-    group: usize,
-    tags: &'static [&'static str],
-    minutes: Option<i32>,
-}
-
-const fn spec(
-    slug: &'static str,
-    kind: ResourceKind,
-    title: &'static str,
-    summary: &'static str,
-    body: &'static str,
-    licence: &'static str,
-    group: usize,
-    tags: &'static [&'static str],
-) -> Spec {
-    Spec {
-        slug,
-        kind,
-        title,
-        summary,
-        body,
-        licence,
-        visibility: ResourceVisibility::Public,
-        group,
-        tags,
-        minutes: None,
-    }
-}
+/// Slug, kind, title, summary, body (Markdown), licence, the group it comes from (its
+/// facilitator writes it), tags. All PUBLIC.
+type Spec = (
+    &'static str,
+    ResourceKind,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    &'static [&'static str],
+);
 
 use ResourceKind::*;
 
 const SPECS: &[Spec] = &[
-    spec(
+    (
         "box-breathing",
         GuidedScript,
         "Box breathing",
@@ -84,7 +59,7 @@ const SPECS: &[Spec] = &[
         0,
         &["breathing", "calm", "check-in"],
     ),
-    spec(
+    (
         "grounding-5-4-3-2-1",
         Checklist,
         "5-4-3-2-1 grounding",
@@ -94,7 +69,7 @@ const SPECS: &[Spec] = &[
         1,
         &["grounding", "anxiety"],
     ),
-    spec(
+    (
         "conflict-first-aid",
         ConflictFlowchart,
         "Conflict first aid",
@@ -104,7 +79,7 @@ const SPECS: &[Spec] = &[
         2,
         &["conflict", "facilitation"],
     ),
-    spec(
+    (
         "carers-week-planner",
         Worksheet,
         "A carer's week planner",
@@ -114,7 +89,7 @@ const SPECS: &[Spec] = &[
         0,
         &["carers", "rest", "planning"],
     ),
-    spec(
+    (
         "burnout-warning-signs",
         Checklist,
         "Burnout warning signs",
@@ -124,7 +99,7 @@ const SPECS: &[Spec] = &[
         3,
         &["burnout", "self-care"],
     ),
-    spec(
+    (
         "talk-tokens",
         GuidedScript,
         "Talk tokens",
@@ -134,7 +109,7 @@ const SPECS: &[Spec] = &[
         4,
         &["facilitation", "participation"],
     ),
-    spec(
+    (
         "sleep-wind-down",
         GuidedScript,
         "Sleep wind-down",
@@ -144,7 +119,7 @@ const SPECS: &[Spec] = &[
         3,
         &["sleep", "breathing"],
     ),
-    spec(
+    (
         "new-member-welcome",
         Checklist,
         "Welcoming a new member",
@@ -154,7 +129,7 @@ const SPECS: &[Spec] = &[
         1,
         &["newcomers", "buddies"],
     ),
-    spec(
+    (
         "boundaries-script",
         GuidedScript,
         "Saying no kindly",
@@ -164,7 +139,7 @@ const SPECS: &[Spec] = &[
         5,
         &["boundaries", "communication"],
     ),
-    spec(
+    (
         "grief-circle-guide",
         FacilitatorToolkit,
         "Holding a grief circle",
@@ -174,7 +149,7 @@ const SPECS: &[Spec] = &[
         6,
         &["grief", "facilitation"],
     ),
-    spec(
+    (
         "handover-toolkit",
         FacilitatorToolkit,
         "Facilitator handover toolkit",
@@ -184,7 +159,7 @@ const SPECS: &[Spec] = &[
         0,
         &["succession", "facilitation"],
     ),
-    spec(
+    (
         "stress-check-in-cards",
         Checklist,
         "Stress check-in cards",
@@ -194,7 +169,7 @@ const SPECS: &[Spec] = &[
         7,
         &["check-in", "stress"],
     ),
-    spec(
+    (
         "shift-worker-rest",
         Worksheet,
         "Rest for shift workers",
@@ -204,7 +179,7 @@ const SPECS: &[Spec] = &[
         3,
         &["sleep", "shift work"],
     ),
-    spec(
+    (
         "transition-map",
         Worksheet,
         "Mapping a life transition",
@@ -214,7 +189,7 @@ const SPECS: &[Spec] = &[
         8,
         &["transitions", "reflection"],
     ),
-    spec(
+    (
         "crisis-referral-card",
         Checklist,
         "When to refer on",
@@ -224,7 +199,7 @@ const SPECS: &[Spec] = &[
         2,
         &["crisis", "safety"],
     ),
-    spec(
+    (
         "mindful-walk",
         GuidedScript,
         "A mindful walk",
@@ -234,7 +209,7 @@ const SPECS: &[Spec] = &[
         9,
         &["mindfulness", "breathing", "outdoors"],
     ),
-    spec(
+    (
         "nhs-self-help",
         Link,
         "NHS self-help guides",
@@ -244,7 +219,7 @@ const SPECS: &[Spec] = &[
         4,
         &["self-help"],
     ),
-    spec(
+    (
         "feedback-round",
         Checklist,
         "Closing feedback round",
@@ -254,7 +229,7 @@ const SPECS: &[Spec] = &[
         10,
         &["feedback"],
     ),
-    spec(
+    (
         "gratitude-journal",
         Worksheet,
         "Three good things",
@@ -269,17 +244,17 @@ const SPECS: &[Spec] = &[
 /// A group's own opening words (GROUP visibility) and the library's agenda template.
 const OPENING_WORDS: &str = "We meet as equals. What is said here stays here. Everyone may pass.";
 
-fn input(s: &Spec) -> ContentInput {
+fn input(&(_, kind, title, summary, body, licence, _, tags): &Spec) -> ContentInput {
     ContentInput {
-        title: s.title.into(),
-        summary: Some(s.summary.into()),
-        body: Some(s.body.into()),
-        url: (s.kind == Link).then(|| "https://www.nhs.uk/every-mind-matters/".into()),
+        title: title.into(),
+        summary: Some(summary.into()),
+        body: Some(body.into()),
+        url: (kind == Link).then(|| "https://www.nhs.uk/every-mind-matters/".into()),
         language: "en".into(),
-        tags: s.tags.iter().map(|t| (*t).into()).collect(),
+        tags: tags.iter().map(|t| (*t).into()).collect(),
         audience: Some("Members of peer support groups".into()),
-        duration_minutes: s.minutes,
-        licence: s.licence.into(),
+        duration_minutes: None,
+        licence: licence.into(),
         attribution: None,
         agenda_items: None,
     }
@@ -340,20 +315,21 @@ pub async fn populate(
     let groups = lib.groups;
     let mut made: Vec<resource::Model> = Vec::new();
     for (i, s) in SPECS.iter().enumerate() {
-        let (g, members) = &groups[s.group % groups.len()];
+        let &(slug, kind, .., group, _) = s;
+        let (g, members) = &groups[group % groups.len()];
         let author = facilitator(members);
         let at = now - Duration::days(120 - i as i64 * 5);
         let home = Home {
             organisation_id: lib.organisation_id,
             group_id: Some(g.id),
-            visibility: s.visibility,
+            visibility: ResourceVisibility::Public,
         };
-        let content = Content::parse(s.kind, input(s))?;
+        let content = Content::parse(kind, input(s))?;
         let r = insert_resource(
             db,
             &home,
-            s.slug.into(),
-            s.kind,
+            slug.into(),
+            kind,
             &content,
             author,
             None,
