@@ -5,6 +5,33 @@ use sea_orm::ExprTrait as _;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+
+/// `$key(id)` loads `entity::$module` rows by id through `$loader` (which has a `db`).
+macro_rules! keyed_by_id {
+    ($loader:ident, $key:ident, $module:ident) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub struct $key(pub Uuid);
+
+        impl Loader<$key> for $loader {
+            type Value = entity::$module::Model;
+            type Error = AppError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
+                let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+                let rows = entity::$module::Entity::find()
+                    .filter(in_ids(
+                        self.db.get_database_backend(),
+                        Expr::col((entity::$module::Entity, entity::$module::Column::Id)),
+                        &ids,
+                    ))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
+            }
+        }
+    };
+}
+
 pub mod care;
 pub mod care_lists;
 pub mod meetings;

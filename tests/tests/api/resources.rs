@@ -23,8 +23,8 @@ const UNADOPT: &str = "mutation($input: UnadoptResourceInput!) { unadoptResource
 const FORK: &str = "mutation($input: ForkResourceInput!) { forkResource(input: $input) { resource { id status licence attribution derivedFromVersion derivedFrom { slug } } } }";
 const RATE: &str = "mutation($input: RateResourceInput!) { rateResource(input: $input) { resource { rating { average count } } rating { helpfulness comment } } }";
 const APPLY: &str = "mutation($input: ApplyAgendaTemplateInput!) { applyAgendaTemplate(input: $input) { meeting { agenda { position title minutes } } } }";
-const LINK: &str = "mutation($input: ToolkitResourceInput!) { linkToolkitResource(input: $input) { program { toolkit { slug } } } }";
-const UNLINK: &str = "mutation($input: ToolkitResourceInput!) { unlinkToolkitResource(input: $input) { program { toolkit { slug } } } }";
+const LINK: &str = "mutation($input: LinkToolkitResourceInput!) { linkToolkitResource(input: $input) { program { toolkit { slug } } } }";
+const UNLINK: &str = "mutation($input: UnlinkToolkitResourceInput!) { unlinkToolkitResource(input: $input) { program { toolkit { slug } } } }";
 const SEARCH: &str = "query($search: String, $filter: ResourceFilter, $order: ResourceOrder, $first: Int, $after: String) { resources(search: $search, filter: $filter, orderBy: $order, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug title } } } }";
 
 /// An umbrella with an org-wide CURATOR, a group run by a facilitator with a member (who

@@ -361,26 +361,6 @@ async fn transition(
     super::find_resource(db, r.id).await
 }
 
-pub async fn submit_for_review(
-    db: &impl TransactionTrait,
-    access: &Access,
-    resource_id: Uuid,
-) -> AppResult<resource::Model> {
-    require_person(access)?;
-    let txn = begin(db).await?;
-    let r = editable_resource(&txn, access, resource_id, "submit this resource").await?;
-    let saved = transition(
-        &txn,
-        &r,
-        &[ResourceStatus::Draft],
-        ResourceStatus::InReview,
-        "only a DRAFT is submitted for review",
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
-}
-
 pub struct Review {
     pub resource_id: Uuid,
     pub decision: ReviewDecision,
@@ -446,58 +426,72 @@ pub async fn review_resource(
     Ok((saved, written))
 }
 
-/// A GROUP resource published by its group's facilitators, without review.
-pub async fn publish_resource(
+/// A status change that needs nothing but the resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// DRAFT → IN_REVIEW, by its editors.
+    Submit,
+    /// DRAFT or IN_REVIEW → PUBLISHED without review: GROUP resources, by the group's
+    /// facilitators (or curators).
+    Publish,
+    /// Anything but ARCHIVED → ARCHIVED, by its editors.
+    Archive,
+}
+
+pub async fn take_step(
     db: &impl TransactionTrait,
     access: &Access,
     resource_id: Uuid,
+    step: Step,
 ) -> AppResult<resource::Model> {
     require_person(access)?;
     let txn = begin(db).await?;
     let r = visible_resource(&txn, access, resource_id).await?;
-    if r.visibility != ResourceVisibility::Group {
-        return Err(AppError::bad_input(
-            "resourceId",
-            "only GROUP resources are published without review; submit it for review",
-        ));
-    }
-    if !publishes_directly(access, &r) {
-        return Err(AppError::forbidden(
-            "only the group's facilitators publish its resources",
-        ));
-    }
-    let saved = transition(
-        &txn,
-        &r,
-        &[ResourceStatus::Draft, ResourceStatus::InReview],
-        ResourceStatus::Published,
-        "only a DRAFT or a resource IN_REVIEW is published",
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
-}
-
-pub async fn archive_resource(
-    db: &impl TransactionTrait,
-    access: &Access,
-    resource_id: Uuid,
-) -> AppResult<resource::Model> {
-    require_person(access)?;
-    let txn = begin(db).await?;
-    let r = editable_resource(&txn, access, resource_id, "archive this resource").await?;
-    let saved = transition(
-        &txn,
-        &r,
-        &[
-            ResourceStatus::Draft,
-            ResourceStatus::InReview,
-            ResourceStatus::Published,
-        ],
-        ResourceStatus::Archived,
-        "this resource is already archived",
-    )
-    .await?;
+    let (from, to, refusal): (&[ResourceStatus], _, _) = match step {
+        Step::Submit => {
+            if !super::edits(access, &r) {
+                return Err(AppError::forbidden("you may not submit this resource"));
+            }
+            (
+                &[ResourceStatus::Draft],
+                ResourceStatus::InReview,
+                "only a DRAFT is submitted for review",
+            )
+        }
+        Step::Publish => {
+            if r.visibility != ResourceVisibility::Group {
+                return Err(AppError::bad_input(
+                    "resourceId",
+                    "only GROUP resources are published without review; submit it for review",
+                ));
+            }
+            if !publishes_directly(access, &r) {
+                return Err(AppError::forbidden(
+                    "only the group's facilitators publish its resources",
+                ));
+            }
+            (
+                &[ResourceStatus::Draft, ResourceStatus::InReview],
+                ResourceStatus::Published,
+                "only a DRAFT or a resource IN_REVIEW is published",
+            )
+        }
+        Step::Archive => {
+            if !super::edits(access, &r) {
+                return Err(AppError::forbidden("you may not archive this resource"));
+            }
+            (
+                &[
+                    ResourceStatus::Draft,
+                    ResourceStatus::InReview,
+                    ResourceStatus::Published,
+                ],
+                ResourceStatus::Archived,
+                "this resource is already archived",
+            )
+        }
+    };
+    let saved = transition(&txn, &r, from, to, refusal).await?;
     txn.commit().await?;
     Ok(saved)
 }

@@ -33,61 +33,12 @@ pub struct ResourceLoader {
     pub(super) viewer: Arc<Viewer>,
 }
 
-/// A resource by id, whoever may see it (callers check `domain::resources::sees`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ResourceKey(pub Uuid);
-
-impl Loader<ResourceKey> for ResourceLoader {
-    type Value = resource::Model;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[ResourceKey],
-    ) -> Result<HashMap<ResourceKey, Self::Value>, AppError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let rows = resource::Entity::find()
-            .filter(in_ids(
-                self.db.get_database_backend(),
-                Expr::col((resource::Entity, resource::Column::Id)),
-                &ids,
-            ))
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(|r| (ResourceKey(r.id), r)).collect())
-    }
-}
-
-macro_rules! row_by_id {
-    ($key:ident, $module:ident) => {
-        /// A row by its own id (for `node(id:)`); callers check visibility.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub struct $key(pub Uuid);
-
-        impl Loader<$key> for ResourceLoader {
-            type Value = entity::$module::Model;
-            type Error = AppError;
-
-            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
-                let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-                let rows = entity::$module::Entity::find()
-                    .filter(in_ids(
-                        self.db.get_database_backend(),
-                        Expr::col((entity::$module::Entity, entity::$module::Column::Id)),
-                        &ids,
-                    ))
-                    .all(&self.db)
-                    .await?;
-                Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
-            }
-        }
-    };
-}
-
-row_by_id!(VersionById, resource_version);
-row_by_id!(ReviewById, resource_review);
-row_by_id!(AdoptionById, resource_adoption);
-row_by_id!(RatingById, resource_rating);
+// Resources and rows by their own id; callers check visibility (`domain::resources::sees`).
+keyed_by_id!(ResourceLoader, ResourceKey, resource);
+keyed_by_id!(ResourceLoader, VersionById, resource_version);
+keyed_by_id!(ResourceLoader, ReviewById, resource_review);
+keyed_by_id!(ResourceLoader, AdoptionById, resource_adoption);
+keyed_by_id!(ResourceLoader, RatingById, resource_rating);
 
 /// One version of a resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -29,35 +29,10 @@ pub struct TrainingLoader {
     pub(super) db: DatabaseConnection,
 }
 
-macro_rules! training_by_id {
-    ($key:ident, $module:ident) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub struct $key(pub Uuid);
-
-        impl Loader<$key> for TrainingLoader {
-            type Value = entity::$module::Model;
-            type Error = AppError;
-
-            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
-                let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-                let rows = entity::$module::Entity::find()
-                    .filter(in_ids(
-                        self.db.get_database_backend(),
-                        Expr::col((entity::$module::Entity, entity::$module::Column::Id)),
-                        &ids,
-                    ))
-                    .all(&self.db)
-                    .await?;
-                Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
-            }
-        }
-    };
-}
-
-training_by_id!(ProgramKey, training_program);
-training_by_id!(WorkshopKey, workshop);
-training_by_id!(CompetencyKey, competency);
-training_by_id!(EnrollmentKey, enrollment);
+keyed_by_id!(TrainingLoader, ProgramKey, training_program);
+keyed_by_id!(TrainingLoader, WorkshopKey, workshop);
+keyed_by_id!(TrainingLoader, CompetencyKey, competency);
+keyed_by_id!(TrainingLoader, EnrollmentKey, enrollment);
 
 /// A programme's competencies, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -48,10 +48,27 @@ pub struct CreateResourceInput {
     pub agenda_items: Option<Vec<AgendaItemInput>>,
 }
 
-#[derive(SimpleObject)]
-pub struct ResourcePayload {
-    pub resource: Resource,
+/// Payloads that hold the changed resource.
+macro_rules! resource_payloads {
+    ($($name:ident),+) => {
+        $(
+            #[derive(SimpleObject)]
+            pub struct $name {
+                pub resource: Resource,
+            }
+        )+
+    };
 }
+
+resource_payloads!(
+    CreateResourcePayload,
+    UpdateResourcePayload,
+    SubmitForReviewPayload,
+    PublishResourcePayload,
+    ArchiveResourcePayload,
+    UnadoptResourcePayload,
+    ForkResourcePayload
+);
 
 #[derive(InputObject)]
 pub struct UpdateResourceInput {
@@ -74,10 +91,23 @@ pub struct UpdateResourceInput {
     pub agenda_items: Option<Vec<AgendaItemInput>>,
 }
 
-#[derive(InputObject)]
-pub struct ResourceIdInput {
-    pub resource_id: ID,
+/// Inputs that name only the resource.
+macro_rules! resource_id_inputs {
+    ($($name:ident),+) => {
+        $(
+            #[derive(InputObject)]
+            pub struct $name {
+                pub resource_id: ID,
+            }
+        )+
+    };
 }
+
+resource_id_inputs!(
+    SubmitForReviewInput,
+    PublishResourceInput,
+    ArchiveResourceInput
+);
 
 #[derive(InputObject)]
 pub struct ReviewResourceInput {
@@ -155,16 +185,28 @@ pub struct ApplyAgendaTemplatePayload {
     pub meeting: Meeting,
 }
 
-#[derive(InputObject)]
-pub struct ToolkitResourceInput {
-    pub program_id: ID,
-    pub resource_id: ID,
+/// The toolkit mutations' inputs (a programme and a resource) and payloads (the programme).
+macro_rules! toolkit_types {
+    ($($input:ident => $payload:ident),+) => {
+        $(
+            #[derive(InputObject)]
+            pub struct $input {
+                pub program_id: ID,
+                pub resource_id: ID,
+            }
+
+            #[derive(SimpleObject)]
+            pub struct $payload {
+                pub program: TrainingProgram,
+            }
+        )+
+    };
 }
 
-#[derive(SimpleObject)]
-pub struct ToolkitPayload {
-    pub program: TrainingProgram,
-}
+toolkit_types!(
+    LinkToolkitResourceInput => LinkToolkitResourcePayload,
+    UnlinkToolkitResourceInput => UnlinkToolkitResourcePayload
+);
 
 fn resource_id(id: &ID) -> crate::error::AppResult<uuid::Uuid> {
     ids::decode(Kind::Resource, "resourceId", id)
@@ -184,6 +226,13 @@ fn items(
     items.map(|items| items.into_iter().map(Into::into).collect())
 }
 
+async fn step(ctx: &Context<'_>, id: &ID, step: workflow::Step) -> Result<Resource> {
+    let access = signed_in(ctx).await?;
+    let id = resource_id(id)?;
+    let r = workflow::take_step(ctx.db()?, &access, id, step).await?;
+    Ok(Resource(r))
+}
+
 #[derive(Default)]
 pub struct ResourceMutation;
 
@@ -195,7 +244,7 @@ impl ResourceMutation {
         &self,
         ctx: &Context<'_>,
         input: CreateResourceInput,
-    ) -> Result<ResourcePayload> {
+    ) -> Result<CreateResourcePayload> {
         let access = signed_in(ctx).await?;
         let new = workflow::NewResource {
             organisation_id: ids::decode(
@@ -222,7 +271,7 @@ impl ResourceMutation {
             },
         };
         let r = workflow::create_resource(ctx.db()?, &access, new).await?;
-        Ok(ResourcePayload {
+        Ok(CreateResourcePayload {
             resource: Resource(r),
         })
     }
@@ -233,7 +282,7 @@ impl ResourceMutation {
         &self,
         ctx: &Context<'_>,
         input: UpdateResourceInput,
-    ) -> Result<ResourcePayload> {
+    ) -> Result<UpdateResourcePayload> {
         let access = signed_in(ctx).await?;
         let change = workflow::ResourceChange {
             resource_id: resource_id(&input.resource_id)?,
@@ -254,7 +303,7 @@ impl ResourceMutation {
             },
         };
         let r = workflow::update_resource(ctx.db()?, &access, change).await?;
-        Ok(ResourcePayload {
+        Ok(UpdateResourcePayload {
             resource: Resource(r),
         })
     }
@@ -263,14 +312,10 @@ impl ResourceMutation {
     async fn submit_for_review(
         &self,
         ctx: &Context<'_>,
-        input: ResourceIdInput,
-    ) -> Result<ResourcePayload> {
-        let access = signed_in(ctx).await?;
-        let id = resource_id(&input.resource_id)?;
-        let r = workflow::submit_for_review(ctx.db()?, &access, id).await?;
-        Ok(ResourcePayload {
-            resource: Resource(r),
-        })
+        input: SubmitForReviewInput,
+    ) -> Result<SubmitForReviewPayload> {
+        let resource = step(ctx, &input.resource_id, workflow::Step::Submit).await?;
+        Ok(SubmitForReviewPayload { resource })
     }
 
     /// A curator of the organisation (not its author) approves (PUBLISHED) or requests
@@ -297,28 +342,20 @@ impl ResourceMutation {
     async fn publish_resource(
         &self,
         ctx: &Context<'_>,
-        input: ResourceIdInput,
-    ) -> Result<ResourcePayload> {
-        let access = signed_in(ctx).await?;
-        let id = resource_id(&input.resource_id)?;
-        let r = workflow::publish_resource(ctx.db()?, &access, id).await?;
-        Ok(ResourcePayload {
-            resource: Resource(r),
-        })
+        input: PublishResourceInput,
+    ) -> Result<PublishResourcePayload> {
+        let resource = step(ctx, &input.resource_id, workflow::Step::Publish).await?;
+        Ok(PublishResourcePayload { resource })
     }
 
     /// Withdrawn from the library; groups that adopted it keep reading it.
     async fn archive_resource(
         &self,
         ctx: &Context<'_>,
-        input: ResourceIdInput,
-    ) -> Result<ResourcePayload> {
-        let access = signed_in(ctx).await?;
-        let id = resource_id(&input.resource_id)?;
-        let r = workflow::archive_resource(ctx.db()?, &access, id).await?;
-        Ok(ResourcePayload {
-            resource: Resource(r),
-        })
+        input: ArchiveResourceInput,
+    ) -> Result<ArchiveResourcePayload> {
+        let resource = step(ctx, &input.resource_id, workflow::Step::Archive).await?;
+        Ok(ArchiveResourcePayload { resource })
     }
 
     /// A facilitator pins a version of a PUBLISHED resource for their group (again: moves
@@ -340,11 +377,12 @@ impl ResourceMutation {
         })
     }
 
+    /// The group stops using the resource (its facilitators).
     async fn unadopt_resource(
         &self,
         ctx: &Context<'_>,
         input: UnadoptResourceInput,
-    ) -> Result<ResourcePayload> {
+    ) -> Result<UnadoptResourcePayload> {
         let access = signed_in(ctx).await?;
         let r = adoption::unadopt_resource(
             ctx.db()?,
@@ -353,7 +391,7 @@ impl ResourceMutation {
             ids::decode(Kind::Group, "groupId", &input.group_id)?,
         )
         .await?;
-        Ok(ResourcePayload {
+        Ok(UnadoptResourcePayload {
             resource: Resource(r),
         })
     }
@@ -363,7 +401,7 @@ impl ResourceMutation {
         &self,
         ctx: &Context<'_>,
         input: ForkResourceInput,
-    ) -> Result<ResourcePayload> {
+    ) -> Result<ForkResourcePayload> {
         let access = signed_in(ctx).await?;
         let fork = forks::Fork {
             resource_id: resource_id(&input.resource_id)?,
@@ -380,7 +418,7 @@ impl ResourceMutation {
             title: input.title,
         };
         let r = forks::fork_resource(ctx.db()?, &access, fork).await?;
-        Ok(ResourcePayload {
+        Ok(ForkResourcePayload {
             resource: Resource(r),
         })
     }
@@ -426,8 +464,8 @@ impl ResourceMutation {
     async fn link_toolkit_resource(
         &self,
         ctx: &Context<'_>,
-        input: ToolkitResourceInput,
-    ) -> Result<ToolkitPayload> {
+        input: LinkToolkitResourceInput,
+    ) -> Result<LinkToolkitResourcePayload> {
         let access = signed_in(ctx).await?;
         let p = toolkit::link_toolkit_resource(
             ctx.db()?,
@@ -436,16 +474,17 @@ impl ResourceMutation {
             resource_id(&input.resource_id)?,
         )
         .await?;
-        Ok(ToolkitPayload {
+        Ok(LinkToolkitResourcePayload {
             program: TrainingProgram(p),
         })
     }
 
+    /// Takes a resource out of a programme's toolkit.
     async fn unlink_toolkit_resource(
         &self,
         ctx: &Context<'_>,
-        input: ToolkitResourceInput,
-    ) -> Result<ToolkitPayload> {
+        input: UnlinkToolkitResourceInput,
+    ) -> Result<UnlinkToolkitResourcePayload> {
         let access = signed_in(ctx).await?;
         let p = toolkit::unlink_toolkit_resource(
             ctx.db()?,
@@ -454,7 +493,7 @@ impl ResourceMutation {
             resource_id(&input.resource_id)?,
         )
         .await?;
-        Ok(ToolkitPayload {
+        Ok(UnlinkToolkitResourcePayload {
             program: TrainingProgram(p),
         })
     }
