@@ -36,6 +36,7 @@ pub mod refresh_token;
 pub mod resource;
 pub mod resource_adoption;
 pub mod resource_rating;
+pub mod resource_release;
 pub mod resource_review;
 pub mod resource_tag;
 pub mod resource_version;

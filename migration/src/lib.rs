@@ -56,6 +56,7 @@ mod m20261129_000051_create_resource_adoptions;
 mod m20261129_000052_create_resource_ratings;
 mod m20261129_000053_create_program_toolkit;
 mod m20261129_000054_add_group_agenda_template_resource;
+mod m20261129_000055_create_resource_releases;
 
 pub struct Migrator;
 
@@ -117,6 +118,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000052_create_resource_ratings::Migration),
             Box::new(m20261129_000053_create_program_toolkit::Migration),
             Box::new(m20261129_000054_add_group_agenda_template_resource::Migration),
+            Box::new(m20261129_000055_create_resource_releases::Migration),
         ]
     }
 }

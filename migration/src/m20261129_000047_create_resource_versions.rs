@@ -3,7 +3,8 @@ use sea_orm_migration::{prelude::*, schema::*, sea_orm::DbBackend};
 use crate::{People, fk, m20261129_000046_create_resources::Resources};
 
 /// Every content change of a resource, kept whole and never changed afterwards: a trigger
-/// refuses UPDATE on both databases, so not even a bug in the service can rewrite history.
+/// refuses to UPDATE any of its content on both databases, so not even a bug in the service can
+/// rewrite history. (Only `author_id` may change: set to NULL when that person is deleted.)
 #[derive(DeriveIden)]
 enum ResourceVersions {
     Table,
@@ -26,14 +27,19 @@ enum ResourceVersions {
     CreatedAt,
 }
 
+/// Every column but `author_id`.
+const CONTENT: &str = "id, resource_id, number, title, summary, body, url, language, tags, \
+                       audience, duration_minutes, licence, attribution, agenda_items, \
+                       change_note, created_at";
+
 const IMMUTABLE_SQLITE: &str = "CREATE TRIGGER resource_versions_immutable \
-     BEFORE UPDATE ON resource_versions \
+     BEFORE UPDATE OF {CONTENT} ON resource_versions \
      BEGIN SELECT RAISE(ABORT, 'resource versions are immutable'); END";
 
 const IMMUTABLE_POSTGRES: [&str; 2] = [
     "CREATE FUNCTION resource_versions_immutable() RETURNS trigger LANGUAGE plpgsql AS $$ \
      BEGIN RAISE EXCEPTION 'resource versions are immutable'; END $$",
-    "CREATE TRIGGER resource_versions_immutable BEFORE UPDATE ON resource_versions \
+    "CREATE TRIGGER resource_versions_immutable BEFORE UPDATE OF {CONTENT} ON resource_versions \
      FOR EACH ROW EXECUTE FUNCTION resource_versions_immutable()",
 ];
 
@@ -94,11 +100,13 @@ impl MigrationTrait for Migration {
         match manager.get_database_backend() {
             DbBackend::Postgres => {
                 for sql in IMMUTABLE_POSTGRES {
-                    db.execute_unprepared(sql).await?;
+                    db.execute_unprepared(&sql.replace("{CONTENT}", CONTENT))
+                        .await?;
                 }
             }
             _ => {
-                db.execute_unprepared(IMMUTABLE_SQLITE).await?;
+                db.execute_unprepared(&IMMUTABLE_SQLITE.replace("{CONTENT}", CONTENT))
+                    .await?;
             }
         }
         Ok(())

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Session, TestApp, World, code, field, ok, spawn_app},
+    helpers::{Session, TestApp, World, code, field, ok, spawn_app, spawn_app_with},
     training::member_with_role,
 };
 
@@ -21,7 +21,7 @@ const ARCHIVE: &str =
 const ADOPT: &str = "mutation($input: AdoptResourceInput!) { adoptResource(input: $input) { adoption { versionNumber version { title } resource { adoptionCount } group { slug } } } }";
 const UNADOPT: &str = "mutation($input: UnadoptResourceInput!) { unadoptResource(input: $input) { resource { adoptionCount } } }";
 const FORK: &str = "mutation($input: ForkResourceInput!) { forkResource(input: $input) { resource { id status licence attribution derivedFromVersion derivedFrom { slug } } } }";
-const RATE: &str = "mutation($input: RateResourceInput!) { rateResource(input: $input) { resource { rating { average count } } rating { helpfulness comment } } }";
+const RATE: &str = "mutation($input: RateResourceInput!) { rateResource(input: $input) { resource { rating { average count suppressed } } rating { helpfulness comment } } }";
 const APPLY: &str = "mutation($input: ApplyAgendaTemplateInput!) { applyAgendaTemplate(input: $input) { meeting { agenda { position title minutes } } } }";
 const LINK: &str = "mutation($input: LinkToolkitResourceInput!) { linkToolkitResource(input: $input) { program { toolkit { slug } } } }";
 const UNLINK: &str = "mutation($input: UnlinkToolkitResourceInput!) { unlinkToolkitResource(input: $input) { program { toolkit { slug } } } }";
@@ -819,9 +819,10 @@ async fn a_group_adopts_a_pinned_version() {
 
     // Only PUBLISHED resources are adopted: an archived one is still seen, but not adopted;
     // a draft is not even seen.
-    let archived = published(&app, &lib, json!({ "title": "Retired" })).await;
+    let archived = create(&app, &lib.facilitator, &org, json!({ "title": "Retired" })).await;
+    publish(&app, &lib, &lib.facilitator, &archived).await;
     ok(&app
-        .gql_as(&lib.member, ARCHIVE, json!({ "id": archived }))
+        .gql_as(&lib.facilitator, ARCHIVE, json!({ "id": archived }))
         .await);
     let res = app
         .gql_as(
@@ -1052,7 +1053,7 @@ async fn forks_honour_the_originals_licence() {
 
 #[tokio::test]
 async fn ratings_are_one_per_person_and_can_change() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(&[("CANOPY_PRIVACY_MIN_COHORT", "2")]).await;
     let lib = library(&app).await;
     let id = published(&app, &lib, json!({})).await;
     let rate = |n: i64| json!({ "input": { "resourceId": id, "helpfulness": n, "comment": "Useful on hard days." } });
@@ -1069,17 +1070,23 @@ async fn ratings_are_one_per_person_and_can_change() {
             ("BAD_USER_INPUT".into(), "helpfulness".into())
         );
     }
-    ok(&app.gql_as(&lib.colleague, RATE, rate(5)).await);
+    let res = app.gql_as(&lib.colleague, RATE, rate(5)).await;
+    assert_eq!(
+        ok(&res)["rateResource"]["resource"]["rating"],
+        json!({ "average": null, "count": 1, "suppressed": true }),
+        "one person's rating is not shown as an average"
+    );
     let res = app.gql_as(&lib.outsider, RATE, rate(2)).await;
     assert_eq!(
         ok(&res)["rateResource"]["resource"]["rating"],
-        json!({ "average": 3.5, "count": 2 })
+        json!({ "average": 3.5, "count": 2, "suppressed": false })
     );
     let res = app.gql_as(&lib.colleague, RATE, rate(3)).await;
     assert_eq!(
         ok(&res)["rateResource"]["resource"]["rating"],
-        json!({ "average": 2.5, "count": 2 })
+        json!({ "average": 2.5, "count": 2, "suppressed": false })
     );
+    assert_eq!(ok(&res)["rateResource"]["rating"]["helpfulness"], 3);
     let draft = create(
         &app,
         &lib.member,
@@ -1348,4 +1355,357 @@ async fn resource_search_costs_a_fixed_number_of_statements() {
     }
     assert_eq!(counts[0], counts[1], "statements: {counts:?}");
     assert!(counts[1] <= 8, "statements: {counts:?}");
+}
+
+#[tokio::test]
+async fn the_audience_reads_only_published_versions() {
+    let app = spawn_app().await;
+    let lib = library(&app).await;
+    let id = published(&app, &lib, json!({ "title": "Worry time" })).await;
+    // Version 2 is sent back; version 3 is approved.
+    let change = |version: i64, title: &str| json!({ "input": { "resourceId": id, "expectedVersion": version, "title": title } });
+    ok(&app
+        .gql_as(
+            &lib.member,
+            UPDATE,
+            change(1, "Worry time, unreviewed draft"),
+        )
+        .await);
+    ok(&app.gql_as(&lib.member, SUBMIT, json!({ "id": id })).await);
+    ok(&app
+        .gql_as(&lib.curator, REVIEW, json!({ "input": { "resourceId": id, "decision": "REQUEST_CHANGES", "comment": "Too long." } }))
+        .await);
+    ok(&app
+        .gql_as(&lib.member, UPDATE, change(2, "Worry time, short"))
+        .await);
+    publish(&app, &lib, &lib.member, &id).await;
+
+    let history = "query($id: ID!) { node(id: $id) { ... on Resource { versions(first: 10) { totalCount edges { node { id number } } } version(number: 2) { title } } } }";
+    let public = app.gql(history, json!({ "id": id })).await;
+    let node = &ok(&public)["node"];
+    let numbers: Vec<i64> = node["versions"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, [3, 1]);
+    assert_eq!(node["versions"]["totalCount"], 2);
+    assert!(
+        node["version"].is_null(),
+        "the unreviewed version is not public"
+    );
+    let own = app.gql_as(&lib.member, history, json!({ "id": id })).await;
+    let own = &ok(&own)["node"];
+    assert_eq!(own["versions"]["totalCount"], 3);
+    assert_eq!(own["version"]["title"], "Worry time, unreviewed draft");
+    let hidden_id = own["versions"]["edges"][1]["node"]["id"].clone();
+    let node = app
+        .gql(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": hidden_id }),
+        )
+        .await;
+    assert_eq!(code(&node), "NOT_FOUND");
+    // Nor can it be adopted or adapted by anyone but its editors.
+    let res = app
+        .gql_as(
+            &lib.facilitator,
+            ADOPT,
+            json!({ "input": { "resourceId": id, "groupId": lib.group, "versionNumber": 2 } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "versionNumber".into())
+    );
+    let res = app
+        .gql_as(
+            &lib.colleague,
+            FORK,
+            json!({ "input": { "resourceId": id, "versionNumber": 2 } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "versionNumber".into())
+    );
+
+    // Archived, it is for its editors again.
+    ok(&app.gql_as(&lib.member, ARCHIVE, json!({ "id": id })).await);
+    let all = json!({ "filter": { "statuses": ["ARCHIVED"] } });
+    assert!(slugs(&app, None, all.clone()).await.is_empty());
+    assert_eq!(slugs(&app, Some(&lib.member), all).await.len(), 1);
+}
+
+#[tokio::test]
+async fn adaptations_reach_no_one_the_original_does_not() {
+    let app = spawn_app().await;
+    let lib = library(&app).await;
+    let org = lib.w.org_id.clone();
+    let network = published(
+        &app,
+        &lib,
+        json!({ "title": "Network original", "visibility": "NETWORK" }),
+    )
+    .await;
+    let res = app
+        .gql_as(
+            &lib.colleague,
+            FORK,
+            json!({ "input": { "resourceId": network, "visibility": "PUBLIC" } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "visibility".into())
+    );
+    let res = app
+        .gql_as(
+            &lib.colleague,
+            FORK,
+            json!({ "input": { "resourceId": network } }),
+        )
+        .await;
+    assert_eq!(ok(&res)["forkResource"]["resource"]["status"], "DRAFT");
+    let group_only = create(
+        &app,
+        &lib.member,
+        &org,
+        json!({ "title": "Circle only", "visibility": "GROUP", "groupId": lib.group }),
+    )
+    .await;
+    ok(&app
+        .gql_as(&lib.facilitator, PUBLISH, json!({ "id": group_only }))
+        .await);
+    let res = app
+        .gql_as(
+            &lib.member,
+            FORK,
+            json!({ "input": { "resourceId": group_only, "visibility": "NETWORK" } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "visibility".into())
+    );
+    let res = app
+        .gql_as(
+            &lib.member,
+            FORK,
+            json!({ "input": { "resourceId": group_only, "title": "Circle only, shorter" } }),
+        )
+        .await;
+    ok(&res);
+
+    // All rights reserved: relicensed only by the organisation's curators.
+    let reserved = published(
+        &app,
+        &lib,
+        json!({ "title": "Reserved", "licence": "ALL-RIGHTS-RESERVED" }),
+    )
+    .await;
+    let relicense = json!({ "input": { "resourceId": reserved, "licence": "CC0-1.0" } });
+    let res = app.gql_as(&lib.colleague, FORK, relicense.clone()).await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "licence".into())
+    );
+    let res = app.gql_as(&lib.curator, FORK, relicense).await;
+    assert_eq!(ok(&res)["forkResource"]["resource"]["licence"], "CC0-1.0");
+
+    // An adaptation of CC-BY keeps crediting the original.
+    let credited = published(&app, &lib, json!({ "title": "Credited original" })).await;
+    let res = app
+        .gql_as(
+            &lib.colleague,
+            FORK,
+            json!({ "input": { "resourceId": credited } }),
+        )
+        .await;
+    let fork = ok(&res)["forkResource"]["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .gql_as(
+            &lib.colleague,
+            UPDATE,
+            json!({ "input": { "resourceId": fork, "expectedVersion": 1, "attribution": " " } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "attribution".into())
+    );
+}
+
+#[tokio::test]
+async fn a_curator_of_one_cluster_does_not_curate_the_library() {
+    let app = spawn_app().await;
+    let lib = library(&app).await;
+    let local = app.sign_up("Lou").await;
+    app.grant(
+        &lib.w.admin,
+        &local,
+        "CURATOR",
+        &lib.w.org_id,
+        Some(&lib.w.a),
+    )
+    .await;
+    let id = create(
+        &app,
+        &lib.member,
+        &lib.w.org_id,
+        json!({ "title": "Under review", "groupId": lib.group }),
+    )
+    .await;
+    ok(&app.gql_as(&lib.member, SUBMIT, json!({ "id": id })).await);
+    let res = app
+        .gql_as(
+            &local,
+            REVIEW,
+            json!({ "input": { "resourceId": id, "decision": "APPROVE" } }),
+        )
+        .await;
+    assert_eq!(code(&res), "NOT_FOUND");
+    let listed = slugs(
+        &app,
+        Some(&local),
+        json!({ "filter": { "statuses": ["IN_REVIEW"] } }),
+    )
+    .await;
+    assert!(listed.is_empty());
+}
+
+#[tokio::test]
+async fn status_and_adoption_mutations_refuse_the_anonymous_the_unentitled_and_bad_ids() {
+    let app = spawn_app().await;
+    let lib = library(&app).await;
+    let draft = create(
+        &app,
+        &lib.member,
+        &lib.w.org_id,
+        json!({ "title": "Draft" }),
+    )
+    .await;
+    let public = published(&app, &lib, json!({ "title": "Public" })).await;
+    for mutation in [SUBMIT, PUBLISH, ARCHIVE] {
+        assert_eq!(
+            code(&app.gql(mutation, json!({ "id": draft })).await),
+            "UNAUTHENTICATED"
+        );
+        let res = app
+            .gql_as(&lib.member, mutation, json!({ "id": "not-an-id" }))
+            .await;
+        assert_eq!(
+            (code(&res), field(&res)),
+            ("BAD_USER_INPUT".into(), "resourceId".into())
+        );
+        assert_eq!(
+            code(
+                &app.gql_as(&lib.colleague, mutation, json!({ "id": draft }))
+                    .await
+            ),
+            "NOT_FOUND"
+        );
+    }
+    assert_eq!(
+        code(
+            &app.gql_as(&lib.colleague, SUBMIT, json!({ "id": public }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        code(
+            &app.gql_as(&lib.colleague, ARCHIVE, json!({ "id": public }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+    let res = app
+        .gql_as(&lib.member, SUBMIT, json!({ "id": draft }))
+        .await;
+    assert_eq!(
+        ok(&res)["submitForReview"]["resource"]["status"],
+        "IN_REVIEW"
+    );
+
+    ok(&app
+        .gql_as(
+            &lib.facilitator,
+            ADOPT,
+            json!({ "input": { "resourceId": public, "groupId": lib.group } }),
+        )
+        .await);
+    let unadopt = json!({ "input": { "resourceId": public, "groupId": lib.group } });
+    assert_eq!(
+        code(&app.gql(UNADOPT, unadopt.clone()).await),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        code(&app.gql_as(&lib.member, UNADOPT, unadopt.clone()).await),
+        "FORBIDDEN"
+    );
+    let res = app
+        .gql_as(
+            &lib.facilitator,
+            UNADOPT,
+            json!({ "input": { "resourceId": public, "groupId": public } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "groupId".into())
+    );
+
+    let set = "mutation($input: SetAgendaTemplateInput!) { setAgendaTemplate(input: $input) { group { id } } }";
+    let by_resource = json!({ "input": { "groupId": lib.group, "resourceId": public } });
+    assert_eq!(code(&app.gql(set, by_resource).await), "UNAUTHENTICATED");
+    let res = app
+        .gql_as(
+            &lib.facilitator,
+            set,
+            json!({ "input": { "groupId": lib.group, "resourceId": public } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "resourceId".into()),
+        "not a template"
+    );
+    let res = app
+        .gql_as(
+            &lib.facilitator,
+            set,
+            json!({ "input": { "groupId": lib.group, "resourceId": public, "items": [] } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "items".into())
+    );
+
+    let res = app
+        .gql_as(
+            &lib.w.admin,
+            UNLINK,
+            json!({ "input": { "programId": "nope", "resourceId": public } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&res), field(&res)),
+        ("BAD_USER_INPUT".into(), "programId".into())
+    );
+    assert_eq!(
+        code(
+            &app.gql(
+                UNLINK,
+                json!({ "input": { "programId": "nope", "resourceId": public } })
+            )
+            .await
+        ),
+        "UNAUTHENTICATED"
+    );
 }

@@ -21,6 +21,7 @@ use crate::{
         resources::{
             content::{Content, ContentInput},
             ratings::add_to_totals,
+            versions::release,
             workflow::{Home, insert_resource},
         },
     },
@@ -239,7 +240,20 @@ const SPECS: &[Spec] = &[
         11,
         &["gratitude", "journaling"],
     ),
+    (
+        "supervision-prep",
+        Worksheet,
+        "Preparing for peer supervision",
+        "Three questions to bring to a supervision session.",
+        "What went well? What stayed with me? What do I need from the group?",
+        "CC-BY-4.0",
+        3,
+        &["supervision", "burnout"],
+    ),
 ];
+
+/// Shared with the umbrella's people only.
+const NETWORK_ONLY: &[&str] = &["supervision-prep"];
 
 /// A group's own opening words (GROUP visibility) and the library's agenda template.
 const OPENING_WORDS: &str = "We meet as equals. What is said here stays here. Everyone may pass.";
@@ -266,13 +280,18 @@ async fn set_status(
     status: ResourceStatus,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    let mut update = resource::Entity::update_many()
+    let published = (status == ResourceStatus::Published).then_some(at);
+    resource::Entity::update_many()
         .col_expr(resource::Column::Status, Expr::value(status.as_str()))
-        .filter(resource::Column::Id.eq(id));
-    if status == ResourceStatus::Published {
-        update = update.col_expr(resource::Column::PublishedAt, Expr::value(at));
+        .col_expr(resource::Column::PublishedAt, Expr::value(published))
+        .filter(resource::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if published.is_some()
+        && let Some(r) = resource::Entity::find_by_id(id).one(db).await?
+    {
+        release(db, id, r.version_number, r.author_id, at).await?;
     }
-    update.exec(db).await?;
     Ok(())
 }
 
@@ -296,7 +315,10 @@ async fn revise(
     content.apply(&mut next);
     next.version_number = number;
     next.updated_at = at;
-    Ok(next.into_active_model().reset_all().update(db).await?)
+    let saved = next.into_active_model().reset_all().update(db).await?;
+    // Reviewed and published like the first version.
+    release(db, r.id, number, Some(author), at).await?;
+    Ok(saved)
 }
 
 fn facilitator(members: &[membership::Model]) -> Uuid {
@@ -322,7 +344,11 @@ pub async fn populate(
         let home = Home {
             organisation_id: lib.organisation_id,
             group_id: Some(g.id),
-            visibility: ResourceVisibility::Public,
+            visibility: if NETWORK_ONLY.contains(&slug) {
+                ResourceVisibility::Network
+            } else {
+                ResourceVisibility::Public
+            },
         };
         let content = Content::parse(kind, input(s))?;
         let r = insert_resource(

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{forks::find_version, visible_resource};
+use super::{versions::readable_version, visible_resource};
 use crate::{
     domain::{
         access::Access,
@@ -87,7 +87,7 @@ pub async fn adopt_resource(
         ));
     }
     let number = adoption.version_number.unwrap_or(r.version_number);
-    find_version(&txn, r.id, number, "versionNumber").await?;
+    readable_version(&txn, access, &r, number, "versionNumber").await?;
     let now = Utc::now();
     let existing = resource_adoption::Entity::find()
         .filter(resource_adoption::Column::ResourceId.eq(r.id))

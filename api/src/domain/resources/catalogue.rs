@@ -8,8 +8,13 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{content::tags_from_json, licence::Licence};
+use sea_orm::sea_query::Expr;
+
 use crate::{
-    domain::pagination::{Cursor, MAX_PAGE_SIZE},
+    domain::{
+        in_ids,
+        pagination::{Cursor, MAX_PAGE_SIZE},
+    },
     error::AppResult,
 };
 
@@ -48,8 +53,13 @@ async fn creators(
 )> {
     let orgs: Vec<Uuid> = found.iter().map(|r| r.organisation_id).collect();
     let groups: Vec<Uuid> = found.iter().filter_map(|r| r.group_id).collect();
+    let backend = db.get_database_backend();
     let orgs = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(orgs))
+        .filter(in_ids(
+            backend,
+            Expr::col((organisation::Entity, organisation::Column::Id)),
+            &orgs,
+        ))
         .all(db)
         .await?
         .into_iter()
@@ -59,7 +69,11 @@ async fn creators(
         Default::default()
     } else {
         group::Entity::find()
-            .filter(group::Column::Id.is_in(groups))
+            .filter(in_ids(
+                backend,
+                Expr::col((group::Entity, group::Column::Id)),
+                &groups,
+            ))
             .filter(group::Column::Visibility.eq(Visibility::Public))
             .all(db)
             .await?
@@ -102,8 +116,18 @@ fn document(
     });
     let fields = doc.as_object_mut();
     if let Some(fields) = fields {
-        if let Some(summary) = &r.summary {
-            fields.insert("description".into(), json!(summary));
+        let description = r.summary.clone().unwrap_or_else(|| {
+            // Without a summary, the start of the body (whole words, at most 300 characters).
+            let mut text: String = r.body.chars().take(300).collect();
+            if text.len() < r.body.len()
+                && let Some(cut) = text.rfind(char::is_whitespace)
+            {
+                text.truncate(cut);
+            }
+            text
+        });
+        if !description.is_empty() {
+            fields.insert("description".into(), json!(description));
         }
         match licence.uri() {
             Some(uri) => {
@@ -152,7 +176,11 @@ async fn sources(
         return Ok(Default::default());
     }
     Ok(resource::Entity::find()
-        .filter(resource::Column::Id.is_in(ids))
+        .filter(in_ids(
+            db.get_database_backend(),
+            Expr::col((resource::Entity, resource::Column::Id)),
+            &ids,
+        ))
         .all(db)
         .await?
         .into_iter()

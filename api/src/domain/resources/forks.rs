@@ -2,23 +2,20 @@
 //! it came from, as far as the original's licence allows (`licence::check_fork`).
 
 use chrono::Utc;
-use entity::{ResourceVisibility, resource, resource_version};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession as _,
-    TransactionTrait,
-};
+use entity::{ResourceVisibility, resource};
+use sea_orm::{ConnectionTrait, EntityTrait, TransactionSession as _, TransactionTrait};
 use uuid::Uuid;
 
 use super::{
-    content::{Content, ContentInput},
+    content::Content,
+    curates,
     licence::{Licence, check_fork},
+    versions::{content_of_version, find_version, readable_version},
     visible_resource,
     workflow::{Home, check_home, choose_slug, insert_resource},
 };
 use crate::{
-    domain::{
-        access::Access, authz::require_person, begin, meetings::agenda, umbrella::find_organisation,
-    },
+    domain::{access::Access, authz::require_person, begin, umbrella::find_organisation},
     error::{AppError, AppResult},
 };
 
@@ -37,36 +34,6 @@ pub struct Fork {
     pub title: Option<String>,
 }
 
-pub async fn find_version(
-    db: &impl ConnectionTrait,
-    resource_id: Uuid,
-    number: i32,
-    field: &str,
-) -> AppResult<resource_version::Model> {
-    resource_version::Entity::find()
-        .filter(resource_version::Column::ResourceId.eq(resource_id))
-        .filter(resource_version::Column::Number.eq(number))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::bad_input(field, format!("the resource has no version {number}")))
-}
-
-pub fn content_of_version(v: &resource_version::Model) -> ContentInput {
-    ContentInput {
-        title: v.title.clone(),
-        summary: v.summary.clone(),
-        body: Some(v.body.clone()),
-        url: v.url.clone(),
-        language: v.language.clone(),
-        tags: super::content::tags_from_json(&v.tags),
-        audience: v.audience.clone(),
-        duration_minutes: v.duration_minutes,
-        licence: v.licence.clone(),
-        attribution: v.attribution.clone(),
-        agenda_items: v.agenda_items.as_deref().map(agenda::parse),
-    }
-}
-
 pub async fn fork_resource(
     db: &impl TransactionTrait,
     access: &Access,
@@ -76,18 +43,18 @@ pub async fn fork_resource(
     let txn = begin(db).await?;
     let source = visible_resource(&txn, access, fork.resource_id).await?;
     let number = fork.version_number.unwrap_or(source.version_number);
-    let version = find_version(&txn, source.id, number, "versionNumber").await?;
+    let version = readable_version(&txn, access, &source, number, "versionNumber").await?;
     let organisation_id = fork.organisation_id.unwrap_or(source.organisation_id);
-    let same_group = fork.group_id.is_some() && fork.group_id == source.group_id;
-    let visibility = fork.visibility.unwrap_or(match source.visibility {
-        ResourceVisibility::Group if !same_group => ResourceVisibility::Network,
-        v => v,
-    });
+    let group_id = match (fork.group_id, source.visibility) {
+        (None, ResourceVisibility::Group) => source.group_id,
+        (group, _) => group,
+    };
     let home = Home {
         organisation_id,
-        group_id: fork.group_id,
-        visibility,
+        group_id,
+        visibility: fork.visibility.unwrap_or(source.visibility),
     };
+    check_audience(&source, &home)?;
     check_home(&txn, access, &home).await?;
     let source_licence = Licence::stored(&version.licence);
     let licence = match fork.licence.as_deref() {
@@ -99,6 +66,15 @@ pub async fn fork_resource(
         licence,
         organisation_id == source.organisation_id,
     )?;
+    if source_licence == Licence::AllRightsReserved
+        && licence != source_licence
+        && !curates(access, organisation_id)
+    {
+        return Err(AppError::bad_input(
+            "licence",
+            "only the organisation's curators relicense an ALL-RIGHTS-RESERVED resource",
+        ));
+    }
     let mut input = content_of_version(&version);
     if let Some(title) = fork.title {
         input.title = title;
@@ -135,12 +111,39 @@ pub async fn fork_resource(
     Ok(saved)
 }
 
-/// An adaptation keeps honouring its original's licence when its own licence changes.
-pub async fn check_derivative_licence(
+/// An adaptation reaches no one the original does not: a NETWORK original stays in its
+/// organisation (NETWORK or GROUP), a GROUP original in its group.
+fn check_audience(source: &resource::Model, home: &Home) -> AppResult<()> {
+    let fits = match source.visibility {
+        ResourceVisibility::Public => true,
+        ResourceVisibility::Network => {
+            home.organisation_id == source.organisation_id
+                && home.visibility != ResourceVisibility::Public
+        }
+        ResourceVisibility::Group => {
+            home.group_id == source.group_id && home.visibility == ResourceVisibility::Group
+        }
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(AppError::bad_input(
+            "visibility",
+            format!(
+                "an adaptation of a {} resource reaches no one the original does not",
+                source.visibility.as_str()
+            ),
+        ))
+    }
+}
+
+/// An adaptation keeps honouring its original's licence when its content changes: the
+/// licence rules of a fork, and the credit the original's licence asks for.
+pub async fn check_derivative(
     db: &impl ConnectionTrait,
     source_id: Uuid,
     derivative: &resource::Model,
-    licence: Licence,
+    content: &Content,
 ) -> AppResult<()> {
     let (Some(number), Some(source)) = (
         derivative.derived_from_version,
@@ -149,9 +152,17 @@ pub async fn check_derivative_licence(
         return Ok(());
     };
     let version = find_version(db, source.id, number, "licence").await?;
+    let source_licence = Licence::stored(&version.licence);
     check_fork(
-        Licence::stored(&version.licence),
-        licence,
+        source_licence,
+        content.licence,
         source.organisation_id == derivative.organisation_id,
-    )
+    )?;
+    if source_licence.requires_attribution() && content.attribution.is_none() {
+        return Err(AppError::bad_input(
+            "attribution",
+            format!("{} asks that the original be credited", source_licence.id()),
+        ));
+    }
+    Ok(())
 }

@@ -2,14 +2,15 @@
 //! groups find, adopt, adapt and rate.
 //!
 //! Who may do what, in one place:
-//! - **curators** of an organisation are its ADMINs and CURATOR grant holders (any scope: the
-//!   library is organisation-wide); they review, and edit anything in it;
+//! - **curators** of an organisation are its ADMINs and CURATORs with an organisation-wide
+//!   grant (the library is organisation-wide; a grant on a cluster does not cover it); they
+//!   review, and edit anything in it;
 //! - **editors** of a resource are its author, the organisation's curators and, for a group's
 //!   resource, that group's facilitators;
 //! - the **audience** of a resource is everyone (PUBLIC), people of its organisation
 //!   (NETWORK), or the active members of its group (GROUP);
-//! - a resource is seen by its editors in every status, and by its audience once PUBLISHED
-//!   (and still when ARCHIVED, so groups that adopted it keep reading it);
+//! - a resource is seen by its editors in every status, and by its audience while PUBLISHED;
+//!   of its versions, the audience sees those that were published (`resource_releases`);
 //! - a curator who is neither its author nor the author of the version under review
 //!   approves or sends it back; a GROUP resource may instead be published by its group's
 //!   facilitators;
@@ -26,6 +27,7 @@ pub mod search;
 pub mod search_query;
 pub mod templates;
 pub mod toolkit;
+pub mod versions;
 pub mod workflow;
 
 use entity::{ResourceStatus, ResourceVisibility, Role, resource};
@@ -39,12 +41,12 @@ use uuid::Uuid;
 use super::{access::Access, in_ids};
 use crate::error::{AppError, AppResult};
 
-/// ADMIN or CURATOR anywhere in the organisation.
+/// ADMIN or CURATOR of the whole organisation.
 pub fn curates(access: &Access, organisation_id: Uuid) -> bool {
-    access.grants.iter().any(|g| {
-        g.organisation_id == organisation_id && matches!(g.role, Role::Admin | Role::Curator)
-    })
+    access.has_role_covering(CURATORS, organisation_id, None)
 }
+
+const CURATORS: &[Role] = &[Role::Admin, Role::Curator];
 
 pub fn edits(access: &Access, r: &resource::Model) -> bool {
     access.person_id.is_some_and(|me| r.author_id == Some(me))
@@ -61,12 +63,8 @@ pub fn in_audience(access: &Access, r: &resource::Model) -> bool {
     }
 }
 
-pub fn is_released(status: ResourceStatus) -> bool {
-    matches!(status, ResourceStatus::Published | ResourceStatus::Archived)
-}
-
 pub fn sees(access: &Access, r: &resource::Model) -> bool {
-    edits(access, r) || (is_released(r.status) && in_audience(access, r))
+    edits(access, r) || (r.status == ResourceStatus::Published && in_audience(access, r))
 }
 
 /// The SQL form of `sees`, for lists and search.
@@ -99,21 +97,26 @@ pub fn visible_condition(access: &Access, backend: DatabaseBackend) -> Condition
                 .add(in_ids(backend, col(resource::Column::GroupId), &member_of)),
         );
     }
-    let mut any = Condition::any().add(
-        Condition::all()
-            .add(col(resource::Column::Status).is_in([
-                ResourceStatus::Published.as_str(),
-                ResourceStatus::Archived.as_str(),
-            ]))
-            .add(audience),
-    );
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(col(resource::Column::Status).eq(ResourceStatus::Published.as_str()))
+                .add(audience),
+        )
+        .add(editable_condition(access, backend))
+}
+
+/// The SQL form of `edits`; never true for an anonymous viewer.
+pub fn editable_condition(access: &Access, backend: DatabaseBackend) -> Condition {
+    let col = |c: resource::Column| Expr::col((resource::Entity, c));
+    let mut any = Condition::any().add(Expr::cust("1 = 0"));
     if let Some(me) = access.person_id {
         any = any.add(col(resource::Column::AuthorId).eq(me));
     }
     let curated: Vec<Uuid> = access
         .grants
         .iter()
-        .filter(|g| matches!(g.role, Role::Admin | Role::Curator))
+        .filter(|g| g.cluster_id.is_none() && CURATORS.contains(&g.role))
         .map(|g| g.organisation_id)
         .collect();
     if !curated.is_empty() {

@@ -5,7 +5,7 @@ use entity::{ResourceKind, ResourceStatus, group, meeting, resource};
 use sea_orm::{ConnectionTrait, TransactionSession as _, TransactionTrait};
 use uuid::Uuid;
 
-use super::{adoption, forks::find_version, visible_resource};
+use super::{adoption, versions::readable_version, visible_resource};
 use crate::{
     domain::{
         access::Access,
@@ -53,7 +53,7 @@ async fn template_items(
             .await?
             .map_or(r.version_number, |a| a.version_number),
     };
-    let version = find_version(db, r.id, number, "versionNumber").await?;
+    let version = readable_version(db, access, &r, number, "versionNumber").await?;
     let items = version
         .agenda_items
         .as_deref()

@@ -162,10 +162,6 @@ async fn write_tags(
     Ok(())
 }
 
-pub struct Written {
-    pub resource: resource::Model,
-}
-
 /// Inserts a resource in DRAFT with its first version (shared by create and fork).
 #[allow(clippy::too_many_arguments)] // each is one column of a new row
 pub async fn insert_resource(
@@ -291,7 +287,7 @@ pub async fn update_resource(
         return Ok(current);
     }
     if let Some(source) = current.derived_from_id {
-        super::forks::check_derivative_licence(&txn, source, &current, content.licence).await?;
+        super::forks::check_derivative(&txn, source, &current, &content).await?;
     }
     let now = Utc::now();
     let number = current.version_number + 1;
@@ -306,8 +302,10 @@ pub async fn update_resource(
     {
         next.status = ResourceStatus::Draft;
     }
+    let stays_published = next.status == ResourceStatus::Published;
     let mut active = next.into_active_model().reset_all();
     active.id = sea_orm::ActiveValue::NotSet;
+    active.published_at = sea_orm::ActiveValue::NotSet;
     active.adoption_count = sea_orm::ActiveValue::NotSet;
     active.rating_count = sea_orm::ActiveValue::NotSet;
     active.rating_sum = sea_orm::ActiveValue::NotSet;
@@ -316,6 +314,8 @@ pub async fn update_resource(
         .set(active)
         .filter(resource::Column::Id.eq(current.id))
         .filter(resource::Column::VersionNumber.eq(change.expected_version))
+        // A status change (review, archive) in between must not be undone.
+        .filter(resource::Column::Status.eq(current.status))
         .exec(&txn)
         .await?;
     if written.rows_affected == 0 {
@@ -326,6 +326,9 @@ pub async fn update_resource(
         .insert(&txn)
         .await?;
     write_tags(&txn, current.id, &content.tags).await?;
+    if stays_published {
+        super::versions::release(&txn, current.id, number, Some(me), now).await?;
+    }
     let saved = super::find_resource(&txn, current.id).await?;
     txn.commit().await?;
     Ok(saved)
@@ -334,6 +337,7 @@ pub async fn update_resource(
 /// Moves a resource from one of `from` to `to`, unless someone moved it meanwhile.
 async fn transition(
     db: &impl ConnectionTrait,
+    by: Option<Uuid>,
     r: &resource::Model,
     from: &[ResourceStatus],
     to: ResourceStatus,
@@ -357,6 +361,9 @@ async fn transition(
     }
     if update.exec(db).await?.rows_affected == 0 {
         return Err(AppError::stale_version("the resource"));
+    }
+    if to == ResourceStatus::Published {
+        super::versions::release(db, r.id, r.version_number, by, now).await?;
     }
     super::find_resource(db, r.id).await
 }
@@ -405,6 +412,7 @@ pub async fn review_resource(
     };
     let saved = transition(
         &txn,
+        Some(me),
         &r,
         &[ResourceStatus::InReview],
         to,
@@ -491,7 +499,7 @@ pub async fn take_step(
             )
         }
     };
-    let saved = transition(&txn, &r, from, to, refusal).await?;
+    let saved = transition(&txn, access.person_id, &r, from, to, refusal).await?;
     txn.commit().await?;
     Ok(saved)
 }

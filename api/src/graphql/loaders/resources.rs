@@ -6,8 +6,8 @@ use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    group, program_toolkit, resource, resource_adoption, resource_rating, resource_review,
-    resource_version,
+    group, program_toolkit, resource, resource_adoption, resource_rating, resource_release,
+    resource_review, resource_version,
 };
 use sea_orm::ExprTrait as _;
 use sea_orm::{
@@ -23,7 +23,7 @@ use crate::{
     domain::{
         authz, in_ids,
         pagination::{Page, PageArgs, Sort, pages_by_parent},
-        resources::visible_condition,
+        resources::{editable_condition, visible_condition},
     },
     error::AppError,
 };
@@ -83,6 +83,34 @@ impl Loader<VersionKey> for ResourceLoader {
                 )
             })
             .filter(|(k, _)| wanted.contains(k))
+            .collect())
+    }
+}
+
+/// The published version numbers of a resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReleasesOf(pub Uuid);
+
+impl Loader<ReleasesOf> for ResourceLoader {
+    type Value = Vec<i32>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[ReleasesOf],
+    ) -> Result<HashMap<ReleasesOf, Self::Value>, AppError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = rows_under(
+            &self.db,
+            resource_release::Entity::find(),
+            resource_release::Column::ResourceId,
+            &ids,
+            |r| ReleasesOf(r.resource_id),
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(k, v)| (k, v.into_iter().map(|r| r.version_number).collect()))
             .collect())
     }
 }
@@ -213,8 +241,35 @@ fn list_select(
     let backend = db.get_database_backend();
     let parent = |table: &str, column: &str| (Alias::new(table), Alias::new(column));
     match list {
-        ResourceList::Versions => (
-            resource_version::Entity::find()
+        ResourceList::Versions => {
+            // Released versions, and every version of a resource the viewer edits.
+            let released = Query::select()
+                .expr(Expr::val(1))
+                .from(resource_release::Entity)
+                .and_where(
+                    Expr::col((
+                        resource_release::Entity,
+                        resource_release::Column::ResourceId,
+                    ))
+                    .equals((
+                        resource_version::Entity,
+                        resource_version::Column::ResourceId,
+                    )),
+                )
+                .and_where(
+                    Expr::col((
+                        resource_release::Entity,
+                        resource_release::Column::VersionNumber,
+                    ))
+                    .equals((resource_version::Entity, resource_version::Column::Number)),
+                )
+                .to_owned();
+            let edited = Query::select()
+                .column((resource::Entity, resource::Column::Id))
+                .from(resource::Entity)
+                .cond_where(editable_condition(access, backend))
+                .to_owned();
+            let mut q = resource_version::Entity::find()
                 .filter(in_ids(
                     backend,
                     Expr::col((
@@ -223,9 +278,18 @@ fn list_select(
                     )),
                     parents,
                 ))
-                .into_query(),
-            parent("resource_versions", "resource_id"),
-        ),
+                .into_query();
+            q.cond_where(
+                sea_orm::Condition::any().add(Expr::exists(released)).add(
+                    Expr::col((
+                        resource_version::Entity,
+                        resource_version::Column::ResourceId,
+                    ))
+                    .in_subquery(edited),
+                ),
+            );
+            (q, parent("resource_versions", "resource_id"))
+        }
         ResourceList::Derivatives => (
             resource::Entity::find()
                 .filter(in_ids(

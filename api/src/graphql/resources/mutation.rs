@@ -348,7 +348,7 @@ impl ResourceMutation {
         Ok(PublishResourcePayload { resource })
     }
 
-    /// Withdrawn from the library; groups that adopted it keep reading it.
+    /// Withdrawn from the library: from then on only its editors see it.
     async fn archive_resource(
         &self,
         ctx: &Context<'_>,

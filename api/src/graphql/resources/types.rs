@@ -24,8 +24,8 @@ use crate::{
         loaders::{
             must,
             resources::{
-                ResourceCountKey, ResourceKey, ResourceList, ResourcePage, ResourcePageKey,
-                ReviewsOf, VersionKey, ViewerRatingOf,
+                ReleasesOf, ResourceCountKey, ResourceKey, ResourceList, ResourcePage,
+                ResourcePageKey, ReviewsOf, VersionKey, ViewerRatingOf,
             },
         },
         meetings::types::AgendaItem,
@@ -51,6 +51,31 @@ pub async fn visible_resource(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<R
     let found = ctx.loaders()?.resources.load_one(ResourceKey(id)).await?;
     let access = access(ctx).await?;
     Ok(found.filter(|r| sees(&access, r)).map(Resource))
+}
+
+/// A version the viewer may read: any, for the resource's editors; a published one for
+/// everyone else who sees the resource.
+async fn readable_version(
+    ctx: &Context<'_>,
+    r: &resource::Model,
+    number: i32,
+) -> AppResult<Option<ResourceVersion>> {
+    let access = access(ctx).await?;
+    if !sees(&access, r) {
+        return Ok(None);
+    }
+    let loaders = ctx.loaders()?;
+    if !edits(&access, r) {
+        let released = loaders.resources.load_one(ReleasesOf(r.id)).await?;
+        if !released.is_some_and(|n| n.contains(&number)) {
+            return Ok(None);
+        }
+    }
+    let key = VersionKey {
+        resource: r.id,
+        number,
+    };
+    Ok(loaders.resources.load_one(key).await?.map(ResourceVersion))
 }
 
 /// People's names go with their work only inside the organisation: everyone else sees the
@@ -109,11 +134,15 @@ impl ResourceOwner {
     }
 }
 
+/// Helpfulness ratings in aggregate. The average is shown once `CANOPY_PRIVACY_MIN_COHORT`
+/// people rated, so that nobody's single rating can be read off it.
 #[derive(SimpleObject)]
 pub struct ResourceRatingSummary {
-    /// The mean helpfulness (1–5); null until someone rates it.
+    /// The mean helpfulness (1–5); null while `suppressed`.
     pub average: Option<f64>,
     pub count: i32,
+    /// Fewer people rated it than the privacy threshold.
+    pub suppressed: bool,
 }
 
 /// A shared resource: a coping tool a group made, with its current content. Versions keep
@@ -248,7 +277,7 @@ impl Resource {
         author(ctx, &self.0, self.0.author_id).await
     }
 
-    /// Every version, newest first.
+    /// Every version for its editors; the published ones for everyone else. Newest first.
     #[graphql(complexity = "crate::graphql::page_cost(first, None, child_complexity)")]
     async fn versions(
         &self,
@@ -265,29 +294,24 @@ impl Resource {
         };
         Ok(ResourceVersionConnection::new(
             page.map(ResourceVersion),
-            Total::Known(u64::try_from(self.0.version_number).unwrap_or(0)),
+            Total::Resources(ResourceCountKey {
+                list: ResourceList::Versions,
+                parent: self.0.id,
+            }),
         ))
     }
 
-    /// One version (the latest without a number).
+    /// One version (the latest without a number); null when the viewer may not read it.
     async fn version(
         &self,
         ctx: &Context<'_>,
         number: Option<i32>,
     ) -> Result<Option<ResourceVersion>> {
-        let key = VersionKey {
-            resource: self.0.id,
-            number: number.unwrap_or(self.0.version_number),
-        };
-        Ok(ctx
-            .loaders()?
-            .resources
-            .load_one(key)
-            .await?
-            .map(ResourceVersion))
+        Ok(readable_version(ctx, &self.0, number.unwrap_or(self.0.version_number)).await?)
     }
 
-    /// Curators' decisions, newest first: for its editors and the organisation's curators.
+    /// Curators' decisions, the 50 newest first: for its editors and the organisation's
+    /// curators.
     async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<ResourceReview>> {
         let access = access(ctx).await?;
         if !edits(&access, &self.0) {
@@ -300,6 +324,7 @@ impl Resource {
             .await?
             .unwrap_or_default()
             .into_iter()
+            .take(50)
             .map(ResourceReview)
             .collect())
     }
@@ -328,9 +353,12 @@ impl Resource {
         })
     }
 
-    /// The version of `derivedFrom` it was adapted from.
-    async fn derived_from_version(&self) -> Option<i32> {
-        self.0.derived_from_version
+    /// The version of `derivedFrom` it was adapted from (null when that is not visible).
+    async fn derived_from_version(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        Ok(match self.0.derived_from_id {
+            Some(id) if visible_resource(ctx, id).await?.is_some() => self.0.derived_from_version,
+            _ => None,
+        })
     }
 
     /// Adaptations of it the viewer may see, newest first.
@@ -354,15 +382,18 @@ impl Resource {
         ))
     }
 
-    async fn rating(&self) -> ResourceRatingSummary {
+    async fn rating(&self, ctx: &Context<'_>) -> Result<ResourceRatingSummary> {
         let count = self.0.rating_count;
-        ResourceRatingSummary {
-            average: (count > 0).then(|| {
+        let cohort = i32::try_from(ctx.services()?.config.privacy_min_cohort).unwrap_or(i32::MAX);
+        let suppressed = count < cohort.max(1);
+        Ok(ResourceRatingSummary {
+            average: (!suppressed).then(|| {
                 let avg = f64::from(self.0.rating_sum) / f64::from(count);
                 (avg * 100.0).round() / 100.0
             }),
             count,
-        }
+            suppressed,
+        })
     }
 
     /// The viewer's own rating, if they rated it.
@@ -598,21 +629,12 @@ impl ResourceAdoption {
         self.0.version_number
     }
 
-    /// The pinned version, when the viewer may see the resource.
+    /// The pinned version, when the viewer may read it.
     async fn version(&self, ctx: &Context<'_>) -> Result<Option<ResourceVersion>> {
-        if visible_resource(ctx, self.0.resource_id).await?.is_none() {
+        let Some(r) = visible_resource(ctx, self.0.resource_id).await? else {
             return Ok(None);
-        }
-        let key = VersionKey {
-            resource: self.0.resource_id,
-            number: self.0.version_number,
         };
-        Ok(ctx
-            .loaders()?
-            .resources
-            .load_one(key)
-            .await?
-            .map(ResourceVersion))
+        Ok(readable_version(ctx, &r.0, self.0.version_number).await?)
     }
 
     async fn adopted_at(&self) -> DateTime<Utc> {
@@ -681,10 +703,13 @@ pub async fn resource_node(
     Ok(match kind {
         Kind::Resource => visible(id).await?.map(Node::Resource),
         Kind::ResourceVersion => match loaders.resources.load_one(VersionById(id)).await? {
-            Some(v) if visible(v.resource_id).await?.is_some() => {
-                Some(Node::ResourceVersion(ResourceVersion(v)))
-            }
-            _ => None,
+            Some(v) => match visible(v.resource_id).await? {
+                Some(r) => readable_version(ctx, &r.0, v.number)
+                    .await?
+                    .map(Node::ResourceVersion),
+                None => None,
+            },
+            None => None,
         },
         Kind::ResourceReview => match loaders.resources.load_one(ReviewById(id)).await? {
             Some(r) => visible(r.resource_id)
