@@ -5,8 +5,8 @@
 use chrono::Utc;
 use entity::{ResourceStatus, resource, resource_rating};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionSession as _, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set, TransactionSession as _, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -73,11 +73,16 @@ pub async fn rate_resource(
         )));
     }
     let now = Utc::now();
-    let existing = resource_rating::Entity::find()
+    let mut mine = resource_rating::Entity::find()
         .filter(resource_rating::Column::ResourceId.eq(r.id))
-        .filter(resource_rating::Column::PersonId.eq(me))
-        .one(&txn)
-        .await?;
+        .filter(resource_rating::Column::PersonId.eq(me));
+    // The change to the sum is computed from this row: hold it, so that two changes by one
+    // person cannot both count from the same old value (SQLite's write transaction already
+    // serialises them).
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        mine = mine.lock_exclusive();
+    }
+    let existing = mine.one(&txn).await?;
     let saved = match existing {
         Some(found) => {
             let delta = rating.helpfulness - found.helpfulness;

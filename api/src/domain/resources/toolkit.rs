@@ -76,7 +76,8 @@ pub async fn link_toolkit_resource(
     program_toolkit::ActiveModel {
         program_id: Set(program.id),
         resource_id: Set(r.id),
-        position: Set(linked.len() as i32),
+        // After the last one: positions stay unique when resources were taken out.
+        position: Set(linked.iter().map(|l| l.position + 1).max().unwrap_or(0)),
         added_by: Set(Some(me)),
         added_at: Set(Utc::now()),
     }
