@@ -3,23 +3,36 @@ use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 /// Full-text search over resources, kept in step with every content change by the database
 /// itself (`domain::resources::search` queries it):
 /// - PostgreSQL: a generated `tsvector` (English stemming; title weighted A, summary and tags B,
-///   body D) with a GIN index, queried with `websearch_to_tsquery`.
+///   body D) with a GIN index finds matches; a second, small one of the title, summary and
+///   tags ranks them (ranking reads it for every match, and the whole document is large).
 /// - SQLite: an FTS5 table (Porter stemming) filled by triggers. FTS5 rows are keyed by an
 ///   integer; `resource_search_keys` gives each resource a stable one (a plain table's rowid
 ///   may change on VACUUM).
-const POSTGRES_UP: [&str; 2] = [
+const POSTGRES_UP: [&str; 4] = [
+    // Long values (the body, the full document) leave the row early, so that the heap rows a
+    // search visits for each match stay narrow.
+    "ALTER TABLE resources SET (toast_tuple_target = 256)",
     "ALTER TABLE resources ADD COLUMN search_document tsvector GENERATED ALWAYS AS ( \
        setweight(to_tsvector('english'::regconfig, title), 'A') \
        || setweight(to_tsvector('english'::regconfig, coalesce(summary, '')), 'B') \
        || setweight(to_tsvector('english'::regconfig, tags), 'B') \
        || setweight(to_tsvector('english'::regconfig, body), 'D') \
      ) STORED",
+    // What ranking reads: the title, summary and tags only (small, kept in the row). A match
+    // in the body alone ranks below every match in them.
+    "ALTER TABLE resources ADD COLUMN search_head tsvector GENERATED ALWAYS AS ( \
+       setweight(to_tsvector('english'::regconfig, title), 'A') \
+       || setweight(to_tsvector('english'::regconfig, coalesce(summary, '')), 'B') \
+       || setweight(to_tsvector('english'::regconfig, tags), 'B') \
+     ) STORED",
     "CREATE INDEX idx_resources_search ON resources USING GIN (search_document)",
 ];
 
-const POSTGRES_DOWN: [&str; 2] = [
+const POSTGRES_DOWN: [&str; 4] = [
     "DROP INDEX IF EXISTS idx_resources_search",
+    "ALTER TABLE resources DROP COLUMN IF EXISTS search_head",
     "ALTER TABLE resources DROP COLUMN IF EXISTS search_document",
+    "ALTER TABLE resources RESET (toast_tuple_target)",
 ];
 
 const SQLITE_UP: [&str; 5] = [

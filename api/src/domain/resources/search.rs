@@ -181,7 +181,7 @@ fn matching(access: &Access, backend: DatabaseBackend, s: &Search) -> SelectStat
                 cond = cond.add(q_expr());
                 q.expr_as(
                     Expr::cust_with_values(
-                        "ts_rank(\"resources\".\"search_document\", to_tsquery('english', $1))::float8",
+                        "ts_rank(\"resources\".\"search_head\", to_tsquery('english', $1))::float8",
                         [pos.clone()],
                     ),
                     Alias::new("relevance"),
