@@ -84,7 +84,7 @@ echo "first answer: $edges edges, $(grep -o '"displayName"' <<<"$answer" | wc -l
 if [[ $mode == postgres ]]; then
   group=$(psql -Atq "$pg/$db" -c "SELECT id FROM groups WHERE slug = 'lib-1'")
   columns='"resources"."id", "resources"."organisation_id", "resources"."group_id", "resources"."slug", "resources"."kind", "resources"."visibility", "resources"."status", "resources"."author_id", "resources"."derived_from_id", "resources"."derived_from_version", "resources"."version_number", "resources"."title", "resources"."summary", "resources"."body", "resources"."url", "resources"."language", "resources"."tags", "resources"."audience", "resources"."duration_minutes", "resources"."licence", "resources"."attribution", "resources"."agenda_items", "resources"."adoption_count", "resources"."rating_count", "resources"."rating_sum", "resources"."rating_score", "resources"."created_at", "resources"."updated_at", "resources"."published_at"'
-  search="SELECT * FROM (SELECT $columns, ts_rank(\"resources\".\"search_document\", to_tsquery('english', \$1))::float8 AS \"relevance\"
+  search="SELECT * FROM (SELECT $columns, ts_rank(\"resources\".\"search_head\", to_tsquery('english', \$1))::float8 AS \"relevance\"
     FROM \"resources\"
     WHERE ((\"resources\".\"status\" = 'PUBLISHED'
             AND (\"resources\".\"visibility\" = 'PUBLIC'

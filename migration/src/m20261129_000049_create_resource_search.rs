@@ -8,7 +8,7 @@ use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 /// - SQLite: an FTS5 table (Porter stemming) filled by triggers. FTS5 rows are keyed by an
 ///   integer; `resource_search_keys` gives each resource a stable one (a plain table's rowid
 ///   may change on VACUUM).
-const POSTGRES_UP: [&str; 4] = [
+const POSTGRES_UP: [&str; 5] = [
     // Long values (the body, the full document) leave the row early, so that the heap rows a
     // search visits for each match stay narrow.
     "ALTER TABLE resources SET (toast_tuple_target = 256)",
@@ -25,6 +25,8 @@ const POSTGRES_UP: [&str; 4] = [
        || setweight(to_tsvector('english'::regconfig, coalesce(summary, '')), 'B') \
        || setweight(to_tsvector('english'::regconfig, tags), 'B') \
      ) STORED",
+    // Inline (compressed if need be), never moved out to TOAST: ranking reads it for every match.
+    "ALTER TABLE resources ALTER COLUMN search_head SET STORAGE MAIN",
     "CREATE INDEX idx_resources_search ON resources USING GIN (search_document)",
 ];
 
