@@ -84,7 +84,7 @@ echo "first answer: $edges edges, $(grep -o '"displayName"' <<<"$answer" | wc -l
 if [[ $mode == postgres ]]; then
   group=$(psql -Atq "$pg/$db" -c "SELECT id FROM groups WHERE slug = 'lib-1'")
   columns='"resources"."id", "resources"."organisation_id", "resources"."group_id", "resources"."slug", "resources"."kind", "resources"."visibility", "resources"."status", "resources"."author_id", "resources"."derived_from_id", "resources"."derived_from_version", "resources"."version_number", "resources"."title", "resources"."summary", "resources"."body", "resources"."url", "resources"."language", "resources"."tags", "resources"."audience", "resources"."duration_minutes", "resources"."licence", "resources"."attribution", "resources"."agenda_items", "resources"."adoption_count", "resources"."rating_count", "resources"."rating_sum", "resources"."rating_score", "resources"."created_at", "resources"."updated_at", "resources"."published_at"'
-  search="SELECT * FROM (SELECT $columns, ts_rank(\"resources\".\"search_head\", to_tsquery('english', \$1))::float8 AS \"relevance\"
+  search="SELECT * FROM (SELECT $columns, ts_rank(\"resources\".\"search_head\", (SELECT to_tsquery('english', \$1)))::float8 AS \"relevance\"
     FROM \"resources\"
     WHERE ((\"resources\".\"status\" = 'PUBLISHED'
             AND (\"resources\".\"visibility\" = 'PUBLIC'
@@ -92,7 +92,7 @@ if [[ $mode == postgres ]]; then
                  OR (\"resources\".\"visibility\" = 'GROUP' AND \"resources\".\"group_id\" = ANY(\$3))))
            OR \"resources\".\"author_id\" = \$4)
       AND \"resources\".\"status\" IN ('PUBLISHED')
-      AND \"resources\".\"search_document\" @@ to_tsquery('english', \$1)) AS \"ranked\"
+      AND \"resources\".\"search_document\" @@ (SELECT to_tsquery('english', \$1))) AS \"ranked\"
   ORDER BY \"ranked\".\"relevance\" DESC, \"ranked\".\"id\" DESC LIMIT 21"
   args="'(breathing)', '{$org}'::uuid[], '{$group}'::uuid[], '$viewer'::uuid"
   echo "matching: $(psql -Atq "$pg/$db" -c "PREPARE s(text, uuid[], uuid[], uuid) AS SELECT count(*) FROM ($search) x;" \

@@ -8,6 +8,7 @@ use entity::{
 use sea_orm::ExprTrait as _;
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryTrait,
+    TransactionSession as _, TransactionTrait,
     sea_query::{Alias, Asterisk, Condition, Expr, JoinType, Order, Query, SelectStatement},
 };
 use uuid::Uuid;
@@ -168,20 +169,21 @@ fn matching(access: &Access, backend: DatabaseBackend, s: &Search) -> SelectStat
         cond = cond.add(col(resource::Column::Id).in_subquery(adopted));
     }
     // Placeholders: `$1` in PostgreSQL's custom expressions (`?` is a PostgreSQL operator),
-    // `?` in SQLite's.
+    // `?` in SQLite's. On PostgreSQL the query is parsed once, in a sub-select: a prepared
+    // statement's generic plan would otherwise parse it again for every match it ranks.
     match backend {
         DatabaseBackend::Postgres => {
             if let Some(pos) = s.query.tsquery_positive() {
                 let q_expr = || {
                     Expr::cust_with_values(
-                        "\"resources\".\"search_document\" @@ to_tsquery('english', $1)",
+                        "\"resources\".\"search_document\" @@ (SELECT to_tsquery('english', $1))",
                         [pos.clone()],
                     )
                 };
                 cond = cond.add(q_expr());
                 q.expr_as(
                     Expr::cust_with_values(
-                        "ts_rank(\"resources\".\"search_head\", to_tsquery('english', $1))::float8",
+                        "ts_rank(\"resources\".\"search_head\", (SELECT to_tsquery('english', $1)))::float8",
                         [pos.clone()],
                     ),
                     Alias::new("relevance"),
@@ -189,7 +191,7 @@ fn matching(access: &Access, backend: DatabaseBackend, s: &Search) -> SelectStat
             }
             if let Some(neg) = s.query.tsquery_negative() {
                 cond = cond.add(Expr::cust_with_values(
-                    "NOT (\"resources\".\"search_document\" @@ to_tsquery('english', $1))",
+                    "NOT (\"resources\".\"search_document\" @@ (SELECT to_tsquery('english', $1)))",
                     [neg],
                 ));
             }
@@ -251,12 +253,15 @@ fn key_value(order: ResourceOrder, raw: &str) -> AppResult<sea_orm::Value> {
 }
 
 /// One page, best (or newest, most adopted, top rated) first; ties newest first.
-pub async fn page(
-    db: &impl ConnectionTrait,
+pub async fn page<C>(
+    db: &C,
     access: &Access,
     s: &Search,
     args: &PageArgs,
-) -> AppResult<Page<resource::Model>> {
+) -> AppResult<Page<resource::Model>>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     if args.backward {
         return Err(AppError::bad_input(
             "last",
@@ -296,7 +301,19 @@ pub async fn page(
     outer
         .order_by((ranked, Alias::new("id")), Order::Desc)
         .limit(args.limit + 1);
-    let rows = db.query_all(&outer).await?;
+    let rows = if backend == DatabaseBackend::Postgres && s.query.has_positive() {
+        // A prepared statement's generic plan cannot see which visibility lists and query it
+        // serves, and ranks every match at about twice the cost of a plan made for them; the
+        // few milliseconds of planning are the better buy here.
+        let txn = db.begin().await?;
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+            .await?;
+        let rows = txn.query_all(&outer).await?;
+        txn.commit().await?;
+        rows
+    } else {
+        db.query_all(&outer).await?
+    };
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let model = resource::Model::from_query_result(&row, "")?;
