@@ -20,6 +20,8 @@ use crate::{
         meetings::{self, agenda::AgendaItem},
         resources::{
             content::{Content, ContentInput},
+            forks,
+            licence::Licence,
             ratings::add_to_totals,
             versions::release,
             workflow::{Home, insert_resource},
@@ -531,10 +533,13 @@ pub async fn populate(
         let (g, members) = &groups[group % groups.len()];
         let mut content = Content::of(original);
         content.title = title.into();
-        content.licence = crate::domain::resources::licence::Licence::stored(licence);
-        content.attribution = Some(format!(
-            "Adapted from “{}” (version {}) by Evergreen Peer Network, {}.",
-            original.title, original.version_number, original.licence
+        content.licence = Licence::stored(licence);
+        content.attribution = Some(forks::credit(
+            &original.title,
+            original.version_number,
+            "Evergreen Peer Network",
+            Licence::stored(&original.licence),
+            original.attribution.as_deref(),
         ));
         let home = Home {
             organisation_id: lib.organisation_id,

@@ -82,16 +82,13 @@ pub async fn fork_resource(
     input.licence = licence.id().to_owned();
     if source_licence.requires_attribution() {
         let owner = find_organisation(&txn, source.organisation_id).await?;
-        let credit = format!(
-            "Adapted from “{}” (version {number}) by {}, {}.",
-            version.title,
-            owner.name,
-            source_licence.id()
-        );
-        input.attribution = Some(match version.attribution.as_deref() {
-            Some(earlier) => format!("{credit} {earlier}"),
-            None => credit,
-        });
+        input.attribution = Some(credit(
+            &version.title,
+            number,
+            &owner.name,
+            source_licence,
+            version.attribution.as_deref(),
+        ));
     }
     let content = Content::parse(source.kind, input)?;
     let slug = choose_slug(&txn, fork.slug.as_deref(), &content.title).await?;
@@ -109,6 +106,24 @@ pub async fn fork_resource(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The credit an adaptation gives its original (followed by the original's own credit).
+pub fn credit(
+    title: &str,
+    number: i32,
+    owner: &str,
+    licence: Licence,
+    earlier: Option<&str>,
+) -> String {
+    let credit = format!(
+        "Adapted from “{title}” (version {number}) by {owner}, {}.",
+        licence.id()
+    );
+    match earlier {
+        Some(earlier) => format!("{credit} {earlier}"),
+        None => credit,
+    }
 }
 
 /// An adaptation reaches no one the original does not: a NETWORK original stays in its
