@@ -57,6 +57,7 @@ mod m20261129_000052_create_resource_ratings;
 mod m20261129_000053_create_program_toolkit;
 mod m20261129_000054_add_group_agenda_template_resource;
 mod m20261129_000055_create_resource_releases;
+mod m20261130_000056_add_published_resource_search_index;
 
 pub struct Migrator;
 
@@ -119,6 +120,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000053_create_program_toolkit::Migration),
             Box::new(m20261129_000054_add_group_agenda_template_resource::Migration),
             Box::new(m20261129_000055_create_resource_releases::Migration),
+            Box::new(m20261130_000056_add_published_resource_search_index::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! `resources(search, filter, orderBy)`: full-text search with ranking (PostgreSQL `tsvector`
-//! and GIN, SQLite FTS5; see migration 000049), filters, four orders and keyset pages, always
-//! within what the viewer may see (`visible_condition`).
+//! and GIN, SQLite FTS5; see migrations 000049 and 000056), filters, four orders and keyset
+//! pages, always within what the viewer may see (`visible_condition`).
 
 use entity::{
     ResourceKind, ResourceStatus, ResourceVisibility, resource, resource_adoption, resource_tag,
@@ -130,6 +130,8 @@ fn col(c: resource::Column) -> Expr {
 /// The matching, visible resources (every column, plus `relevance` when ranking), unordered.
 fn matching(access: &Access, backend: DatabaseBackend, s: &Search) -> SelectStatement {
     let mut q = resource::Entity::find().into_query();
+    // The statuses stay a top-level condition: it is what lets PostgreSQL, planning for this
+    // search's own values, use the index of PUBLISHED resources (migration 000056).
     let mut cond = Condition::all()
         .add(visible_condition(access, backend))
         .add(col(resource::Column::Status).is_in(s.statuses.iter().map(|st| st.as_str())));
