@@ -42,6 +42,7 @@ pub mod resource_tag;
 pub mod resource_version;
 pub mod role_grant;
 pub mod suggestion;
+pub mod throttle_event;
 pub mod training_program;
 pub mod unavailability;
 pub mod wellbeing_week;

@@ -23,6 +23,9 @@ pub struct AccessClaims {
     pub iat: i64,
     pub jti: Uuid,
     pub typ: String,
+    /// The session (refresh-token family) the token was issued in: ending the session ends
+    /// its access tokens at once, not when they expire.
+    pub sid: Uuid,
 }
 
 #[derive(Clone)]
@@ -56,7 +59,7 @@ impl JwtKeys {
         })
     }
 
-    pub fn issue(&self, person_id: Uuid) -> AppResult<(String, DateTime<Utc>)> {
+    pub fn issue(&self, person_id: Uuid, session_id: Uuid) -> AppResult<(String, DateTime<Utc>)> {
         let now = Utc::now();
         let expires = now + self.ttl;
         let claims = AccessClaims {
@@ -67,6 +70,7 @@ impl JwtKeys {
             iat: now.timestamp(),
             jti: Uuid::now_v7(),
             typ: ACCESS_TYP.to_owned(),
+            sid: session_id,
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(AppError::internal)?;

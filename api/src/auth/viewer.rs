@@ -12,6 +12,8 @@ use crate::error::{AppError, AppResult};
 #[derive(Debug)]
 pub struct Viewer {
     pub person_id: Option<Uuid>,
+    /// The session the access token was issued in; checked live with the rights.
+    session_id: Option<Uuid>,
     /// The client's address, for per-address limits.
     pub client_addr: String,
     /// Loaded on first use; held under the lock while loading so concurrent resolvers wait
@@ -23,17 +25,30 @@ impl Viewer {
     pub fn anonymous(client_addr: String) -> Self {
         Self {
             person_id: None,
+            session_id: None,
             client_addr,
             access: Mutex::new(None),
         }
     }
 
-    pub fn signed_in(person_id: Uuid, client_addr: String) -> Self {
-        Self {
+    /// The viewer behind a verified access token, with their rights loaded in the same
+    /// statement that checks the person exists and the session is live. `None` — no such
+    /// person, or a session that has ended — is refused like any bad token.
+    pub async fn signed_in(
+        db: &impl ConnectionTrait,
+        person_id: Uuid,
+        session_id: Uuid,
+        client_addr: String,
+    ) -> AppResult<Option<Self>> {
+        let Some(access) = Access::load(db, person_id, session_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
             person_id: Some(person_id),
+            session_id: Some(session_id),
             client_addr,
-            access: Mutex::new(None),
-        }
+            access: Mutex::new(Some(Arc::new(access))),
+        }))
     }
 
     pub fn require_person(&self) -> AppResult<Uuid> {
@@ -46,9 +61,13 @@ impl Viewer {
         if let Some(access) = cached.as_ref() {
             return Ok(access.clone());
         }
-        let access = match self.person_id {
-            None => Arc::new(Access::anonymous()),
-            Some(id) => Arc::new(Access::load(db, id).await?),
+        let access = match (self.person_id, self.session_id) {
+            (Some(person), Some(session)) => Arc::new(
+                Access::load(db, person, session)
+                    .await?
+                    .ok_or_else(|| AppError::Unauthenticated("the session has ended".to_owned()))?,
+            ),
+            _ => Arc::new(Access::anonymous()),
         };
         *cached = Some(access.clone());
         Ok(access)

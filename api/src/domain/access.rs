@@ -42,13 +42,24 @@ impl Access {
         Self::default()
     }
 
-    pub async fn load(db: &impl ConnectionTrait, person_id: Uuid) -> AppResult<Self> {
+    /// The rights of a signed-in person, or `None` when the token no longer stands for
+    /// anyone: the person is gone, or the session it was issued in has ended (signed out,
+    /// or revoked when a refresh token was reused).
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        person_id: Uuid,
+        session_id: Uuid,
+    ) -> AppResult<Option<Self>> {
         let backend = db.get_database_backend();
-        let (p1, p2) = match backend {
-            DatabaseBackend::Postgres => ("$1", "$2"),
-            _ => ("?", "?"),
-        };
-        // One statement for both halves keeps every request's fixed cost at one query.
+        let p: Vec<String> = (1..=4)
+            .map(|i| match backend {
+                DatabaseBackend::Postgres => format!("${i}"),
+                _ => "?".to_owned(),
+            })
+            .collect();
+        // One statement for the session check and both halves of the rights keeps every
+        // signed-in request's fixed cost at one query. The 'S' row exists only while the
+        // person exists and their session is live.
         let sql = format!(
             "SELECT 'G' AS kind, rg.role AS role, rg.organisation_id AS organisation_id, \
                     rg.cluster_id AS cluster_id, c.path AS path, NULL AS group_id, NULL AS status, \
@@ -59,21 +70,40 @@ impl Access {
              SELECT 'M', m.role, g.organisation_id, g.cluster_id, NULL, m.group_id, m.status, \
                     g.timezone \
              FROM memberships m JOIN \"groups\" g ON g.id = m.group_id \
-             WHERE m.person_id = {p2} AND m.status IN ('PENDING', 'WAITLISTED', 'ACTIVE', 'PAUSED')"
+             WHERE m.person_id = {p2} AND m.status IN ('PENDING', 'WAITLISTED', 'ACTIVE', 'PAUSED') \
+             UNION ALL \
+             SELECT 'S', '', p.id, NULL, NULL, NULL, NULL, NULL \
+             FROM people p \
+             WHERE p.id = {p3} AND EXISTS (SELECT 1 FROM refresh_tokens rt \
+                 WHERE rt.family_id = {p4} AND rt.person_id = p.id AND rt.revoked_at IS NULL)",
+            p1 = p[0],
+            p2 = p[1],
+            p3 = p[2],
+            p4 = p[3],
         );
         let rows = db
             .query_all_raw(Statement::from_sql_and_values(
                 backend,
                 sql,
-                [person_id.into(), person_id.into()],
+                [
+                    person_id.into(),
+                    person_id.into(),
+                    person_id.into(),
+                    session_id.into(),
+                ],
             ))
             .await?;
         let mut access = Self {
             person_id: Some(person_id),
             ..Self::default()
         };
+        let mut live = false;
         for row in rows {
             let kind: String = row.try_get("", "kind")?;
+            if kind == "S" {
+                live = true;
+                continue;
+            }
             let role: String = row.try_get("", "role")?;
             let organisation_id: Uuid = row.try_get("", "organisation_id")?;
             if kind == "G" {
@@ -103,7 +133,7 @@ impl Access {
                 });
             }
         }
-        Ok(access)
+        Ok(live.then_some(access))
     }
 
     pub fn is_signed_in(&self) -> bool {

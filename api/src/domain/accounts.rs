@@ -10,7 +10,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::values::{Email, Password, TimeZone, locale, text};
+use super::{
+    throttle,
+    values::{Email, Password, TimeZone, locale, text},
+};
 use crate::{
     auth::{JwtKeys, PasswordHasher, tokens},
     config::Config,
@@ -40,6 +43,9 @@ pub struct Credentials<'a> {
 }
 
 const FAILURE_WINDOW_SECS: i64 = 60;
+/// An address may fail this many times the per-email limit over all emails in the window
+/// (a shared office or mobile-network address serves many people).
+const ADDRESS_LIMIT_FACTOR: u64 = 4;
 
 pub async fn sign_up(
     db: &impl TransactionTrait,
@@ -65,9 +71,7 @@ pub async fn sign_up(
         .await?
         .is_some()
     {
-        return Err(AppError::conflict(
-            "an account with this email already exists",
-        ));
+        return Err(throttle::Oracle::EmailRegistered.answer());
     }
     let person = insert_person(&txn, email, display_name, hash, timezone, locale).await?;
     let session = issue_session(&txn, creds, person, None).await?;
@@ -102,6 +106,11 @@ pub async fn insert_person(
 /// Signs in. Every attempt is recorded before the password is checked, so concurrent guesses
 /// see each other and no more than the limit get through; the slow hash then runs outside any
 /// transaction (on SQLite a write transaction would hold up every other writer meanwhile).
+///
+/// Guessing is kept slow without letting a stranger lock the owner out (`throttle`): an
+/// address is refused after `max` failures for one email, or four times that over all emails,
+/// but an email is never refused as such — under guessing from many addresses its answers are
+/// only slowed down, so the right password from an address with no recent failures still works.
 pub async fn log_in(
     db: &(impl TransactionTrait + ConnectionTrait),
     creds: &Credentials<'_>,
@@ -119,26 +128,41 @@ pub async fn log_in(
     }
     .insert(db)
     .await?;
-    let forget_attempt = || login_failure::Entity::delete_by_id(attempt.id).exec(db);
     let since = now - Duration::seconds(FAILURE_WINDOW_SECS);
-    let max = u64::from(creds.config.login_max_failures);
-    for condition in [
-        login_failure::Column::Email.eq(email.as_str()),
-        login_failure::Column::ClientAddr.eq(attempt.client_addr.as_str()),
-    ] {
-        let recent = login_failure::Entity::find()
+    let recent = |condition: Condition| {
+        login_failure::Entity::find()
             .filter(condition)
             .filter(login_failure::Column::AttemptedAt.gt(since))
-            .order_by_asc(login_failure::Column::AttemptedAt);
-        // This attempt is among the rows: more than `max` means `max` failures came before.
-        if recent.clone().count(db).await? > max {
-            forget_attempt().await?;
-            let oldest = recent.one(db).await?.map_or(now, |f| f.attempted_at);
+            .order_by_asc(login_failure::Column::AttemptedAt)
+    };
+    let max = u64::from(creds.config.login_max_failures);
+    let from_here = login_failure::Column::ClientAddr.eq(attempt.client_addr.as_str());
+    let for_email = login_failure::Column::Email.eq(email.as_str());
+    for (condition, limit) in [
+        (
+            Condition::all()
+                .add(for_email.clone())
+                .add(from_here.clone()),
+            max,
+        ),
+        (Condition::all().add(from_here), max * ADDRESS_LIMIT_FACTOR),
+    ] {
+        let rows = recent(condition);
+        // This attempt is among the rows: more than `limit` means `limit` failures came before.
+        if rows.clone().count(db).await? > limit {
+            login_failure::Entity::delete_by_id(attempt.id)
+                .exec(db)
+                .await?;
+            let oldest = rows.one(db).await?.map_or(now, |f| f.attempted_at);
             let wait = (oldest + Duration::seconds(FAILURE_WINDOW_SECS) - now).num_seconds();
             return Err(AppError::RateLimited {
-                retry_after_secs: wait.clamp(1, 60) as u64,
+                retry_after_secs: u64::try_from(wait.clamp(1, FAILURE_WINDOW_SECS)).unwrap_or(1),
             });
         }
+    }
+    let for_email = recent(Condition::all().add(for_email)).count(db).await?;
+    if let Some(delay) = throttle::slow_down(for_email, max) {
+        tokio::time::sleep(delay).await;
     }
     let found = person::Entity::find()
         .filter(person::Column::Email.eq(email.as_str()))
@@ -267,14 +291,15 @@ async fn issue_session(
     person: person::Model,
     family: Option<Uuid>,
 ) -> AppResult<Session> {
-    let (access_token, access_token_expires_at) = creds.keys.issue(person.id)?;
+    let family_id = family.unwrap_or_else(Uuid::now_v7);
+    let (access_token, access_token_expires_at) = creds.keys.issue(person.id, family_id)?;
     let refresh = tokens::random_token()?;
     let now = Utc::now();
     let ttl = Duration::from_std(creds.config.refresh_token_ttl).map_err(AppError::internal)?;
     refresh_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         person_id: Set(person.id),
-        family_id: Set(family.unwrap_or_else(Uuid::now_v7)),
+        family_id: Set(family_id),
         token_hash: Set(tokens::token_hash(&refresh)),
         expires_at: Set(now + ttl),
         used_at: Set(None),

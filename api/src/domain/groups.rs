@@ -18,6 +18,7 @@ use super::{
     access::Access,
     authz::{self, can_run_group, can_see_group, manages_group, manages_place, require_person},
     pagination::{Page, PageArgs, Sort, page},
+    throttle::Oracle,
     umbrella::find_cluster,
     values::{Slug, TimeZone, local_time, optional_text, sort_key, text, web_url},
 };
@@ -350,8 +351,10 @@ async fn ensure_slug_free(
     if let Some(id) = except {
         q = q.filter(group::Column::Id.ne(id));
     }
+    // Slugs are unique across the network, so a taken one may belong to a group the caller
+    // cannot see: the answer does not say whose (`throttle`).
     if q.count(db).await? > 0 {
-        return Err(AppError::conflict(format!("the slug `{slug}` is taken")));
+        return Err(Oracle::SlugUnavailable.answer());
     }
     Ok(())
 }

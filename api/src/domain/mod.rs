@@ -11,6 +11,7 @@ pub mod meetings;
 pub mod memberships;
 pub mod pagination;
 pub mod resources;
+pub mod throttle;
 pub mod training;
 pub mod umbrella;
 pub mod values;

@@ -226,8 +226,9 @@ fn client_addr(req: &HttpRequest, trust_proxy: bool) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// Bearer token → Viewer. No header is an anonymous viewer; a bad token is a 401.
-fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, &'static str> {
+/// Bearer token → Viewer. No header is an anonymous viewer; a bad token — including one for
+/// a person who no longer exists or a session that has ended — is a 401.
+async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, Refusal> {
     let addr = client_addr(req, state.services.config.trust_proxy_headers);
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(Viewer::anonymous(addr));
@@ -241,11 +242,29 @@ fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, &'static 
         })
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or("the Authorization header must be `Bearer <access token>`")?;
-    let claims = state.services.keys.verify(token).map_err(
-        |_| "the access token is invalid or expired; refresh the session or sign in again",
-    )?;
-    Ok(Viewer::signed_in(claims.sub, addr))
+        .ok_or(Refusal::Token(
+            "the Authorization header must be `Bearer <access token>`",
+        ))?;
+    let invalid = Refusal::Token(
+        "the access token is invalid or expired; refresh the session or sign in again",
+    );
+    let claims = state.services.keys.verify(token).map_err(|_| invalid)?;
+    match Viewer::signed_in(&state.services.db, claims.sub, claims.sid, addr).await {
+        Ok(Some(viewer)) => Ok(viewer),
+        Ok(None) => Err(invalid),
+        Err(e) => {
+            tracing::error!(error = %e.describe(), "cannot load the viewer");
+            Err(Refusal::Unavailable)
+        }
+    }
+}
+
+/// Why a request was turned away before execution.
+#[derive(Clone, Copy)]
+enum Refusal {
+    Token(&'static str),
+    /// The database could not be asked who the viewer is.
+    Unavailable,
 }
 
 async fn execute(
@@ -256,13 +275,24 @@ async fn execute(
     is_get: bool,
 ) -> HttpResponse {
     let config = &state.services.config;
-    let viewer = match authenticate(req, state) {
+    let viewer = match authenticate(req, state).await {
         Ok(v) => Arc::new(v),
-        Err(message) => {
+        Err(Refusal::Token(message)) => {
             return HttpResponse::Unauthorized()
                 .insert_header((header::WWW_AUTHENTICATE, r#"Bearer error="invalid_token""#))
                 .content_type(format.content_type())
                 .body(error_body("UNAUTHENTICATED", message, None).to_string());
+        }
+        Err(Refusal::Unavailable) => {
+            return reply(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format,
+                error_body(
+                    "SERVICE_UNAVAILABLE",
+                    "try again shortly",
+                    request_id(req).as_deref(),
+                ),
+            );
         }
     };
 

@@ -24,6 +24,7 @@ use crate::{
         authz::require_person,
         begin,
         groups::visible_group,
+        throttle::Oracle,
         umbrella::find_organisation,
         values::{Slug, optional_text},
     },
@@ -120,7 +121,8 @@ pub async fn choose_slug(
     if let Some(raw) = requested.filter(|s| !s.trim().is_empty()) {
         let slug = Slug::parse("slug", raw)?.into_inner();
         if slug_taken(db, &slug).await? {
-            return Err(AppError::conflict("a resource with this slug exists"));
+            // Perhaps someone else's draft: the answer does not say whose (`throttle`).
+            return Err(Oracle::SlugUnavailable.answer());
         }
         return Ok(slug);
     }

@@ -5,7 +5,10 @@ use super::{
     types::{LogInPayload, LogOutPayload, RefreshSessionPayload, SignUpPayload},
 };
 use crate::{
-    domain::accounts::{self, Credentials, SignUp},
+    domain::{
+        accounts::{self, Credentials, SignUp},
+        throttle::{self, Oracle},
+    },
     graphql::{Services, context::ContextExt},
 };
 
@@ -22,12 +25,15 @@ fn credentials(services: &Services) -> Credentials<'_> {
 
 #[Object]
 impl AccountMutation {
-    /// Creates an account and signs it in.
+    /// Creates an account and signs it in. An email that has an account answers CONFLICT;
+    /// after 5 such answers in an hour an address gets RATE_LIMITED.
     async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> Result<SignUpPayload> {
         let services = ctx.services()?;
-        let session = accounts::sign_up(
+        let viewer = ctx.viewer()?;
+        let creds = credentials(services);
+        let sign_up = accounts::sign_up(
             &services.db,
-            &credentials(services),
+            &creds,
             SignUp {
                 email: input.email,
                 password: input.password,
@@ -35,12 +41,16 @@ impl AccountMutation {
                 timezone: input.timezone.map(|t| t.0),
                 locale: input.locale,
             },
-        )
-        .await?;
+        );
+        let actors = throttle::actors(None, &viewer.client_addr);
+        let session =
+            throttle::guard(&services.db, Oracle::EmailRegistered, &actors, sign_up).await?;
         Ok(SignUpPayload(session))
     }
 
-    /// Signs in. After 5 failures in a minute for one email or one address: RATE_LIMITED.
+    /// Signs in. RATE_LIMITED after `CANOPY_LOGIN_MAX_FAILURES` failures in a minute for one
+    /// email from one address, or four times that from one address; an email guessed at from
+    /// many addresses is answered more slowly, never refused.
     async fn log_in(&self, ctx: &Context<'_>, input: LogInInput) -> Result<LogInPayload> {
         let services = ctx.services()?;
         let viewer = ctx.viewer()?;

@@ -8,7 +8,10 @@ use super::{
     types::{Group, Membership},
 };
 use crate::{
-    domain::{groups, memberships},
+    domain::{
+        groups, memberships,
+        throttle::{self, Oracle},
+    },
     graphql::{
         context::{ContextExt, signed_in},
         ids::{self, Kind},
@@ -43,7 +46,10 @@ impl GroupMutation {
     ) -> Result<CreateGroupPayload> {
         let access = signed_in(ctx).await?;
         let cluster = ids::decode(Kind::Cluster, "clusterId", &input.cluster_id)?;
-        let g = groups::create_group(ctx.db()?, &access, cluster, input.into_fields()?).await?;
+        let db = ctx.db()?;
+        let create = groups::create_group(db, &access, cluster, input.into_fields()?);
+        let actors = throttle::actors(access.person_id, &ctx.viewer()?.client_addr);
+        let g = throttle::guard(db, Oracle::SlugUnavailable, &actors, create).await?;
         Ok(CreateGroupPayload { group: Group(g) })
     }
 
@@ -56,7 +62,10 @@ impl GroupMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Group, "groupId", &input.group_id)?;
         let version = input.expected_version;
-        let g = groups::update_group(ctx.db()?, &access, id, version, input.into_fields()?).await?;
+        let db = ctx.db()?;
+        let update = groups::update_group(db, &access, id, version, input.into_fields()?);
+        let actors = throttle::actors(access.person_id, &ctx.viewer()?.client_addr);
+        let g = throttle::guard(db, Oracle::SlugUnavailable, &actors, update).await?;
         Ok(UpdateGroupPayload { group: Group(g) })
     }
 

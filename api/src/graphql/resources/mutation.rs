@@ -4,10 +4,13 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::types::{Resource, ResourceAdoption, ResourceRating, ResourceReview};
 use crate::{
-    domain::resources::{
-        adoption,
-        content::{ContentInput, ContentPatch},
-        forks, ratings, templates, toolkit, workflow,
+    domain::{
+        resources::{
+            adoption,
+            content::{ContentInput, ContentPatch},
+            forks, ratings, templates, toolkit, workflow,
+        },
+        throttle::{self, Oracle},
     },
     graphql::{
         context::{ContextExt, signed_in},
@@ -270,7 +273,10 @@ impl ResourceMutation {
                 agenda_items: items(input.agenda_items),
             },
         };
-        let r = workflow::create_resource(ctx.db()?, &access, new).await?;
+        let db = ctx.db()?;
+        let actors = throttle::actors(access.person_id, &ctx.viewer()?.client_addr);
+        let create = workflow::create_resource(db, &access, new);
+        let r = throttle::guard(db, Oracle::SlugUnavailable, &actors, create).await?;
         Ok(CreateResourcePayload {
             resource: Resource(r),
         })
@@ -417,7 +423,10 @@ impl ResourceMutation {
             slug: input.slug,
             title: input.title,
         };
-        let r = forks::fork_resource(ctx.db()?, &access, fork).await?;
+        let db = ctx.db()?;
+        let actors = throttle::actors(access.person_id, &ctx.viewer()?.client_addr);
+        let fork = forks::fork_resource(db, &access, fork);
+        let r = throttle::guard(db, Oracle::SlugUnavailable, &actors, fork).await?;
         Ok(ForkResourcePayload {
             resource: Resource(r),
         })
