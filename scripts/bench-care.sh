@@ -42,6 +42,7 @@ FROM groups g JOIN memberships m ON m.group_id = g.id AND m.role = 'FACILITATOR'
 ORDER BY g.slug;
 SQL
 python3 scripts/bench_tokens.py --bodies "$dir/raw-wellbeing.txt" "$dir/wellbeing.txt"
+psql -q "$pg/$db" -f "$dir/wellbeing.txt.sessions.sql"
 # One submitCheckIn body per member, for 20,000 members.
 psql -Atq -F ' ' "$pg/$db" >"$dir/raw-checkin.txt" <<'SQL'
 SELECT m.person_id, json_build_object(
@@ -52,6 +53,7 @@ SELECT m.person_id, json_build_object(
 FROM memberships m ORDER BY random() LIMIT 20000;
 SQL
 python3 scripts/bench_tokens.py --bodies "$dir/raw-checkin.txt" "$dir/checkin.txt"
+psql -q "$pg/$db" -f "$dir/checkin.txt.sessions.sql"
 
 cat >"$dir/rotate.lua" <<'LUA'
 local tokens, bodies = {}, {}

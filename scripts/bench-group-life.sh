@@ -48,6 +48,7 @@ SELECT (SELECT person_id FROM memberships f WHERE f.group_id = l.group_id AND f.
 FROM latest l;
 SQL
 python3 scripts/bench_tokens.py --bodies "$dir/raw.txt" "$dir/bodies.txt"
+psql -q "$pg/$db" -f "$dir/bodies.txt.sessions.sql"
 cat >"$dir/attendance.lua" <<LUA
 local tokens, bodies = {}, {}
 for line in io.lines("$dir/bodies.txt") do
@@ -61,7 +62,8 @@ request = function()
   return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[i]}, bodies[i])
 end
 LUA
-token=$(python3 scripts/bench_tokens.py "$(psql -Atq "$pg/$db" -c "SELECT person_id FROM memberships m JOIN groups g ON g.id = m.group_id WHERE g.slug = 'bench-42' AND m.role = 'FACILITATOR'")")
+token=$(python3 scripts/bench_tokens.py "$(psql -Atq "$pg/$db" -c "SELECT person_id FROM memberships m JOIN groups g ON g.id = m.group_id WHERE g.slug = 'bench-42' AND m.role = 'FACILITATOR'")" "$dir/nested.sessions.sql")
+psql -q "$pg/$db" -f "$dir/nested.sessions.sql"
 cat >"$dir/nested.lua" <<LUA
 local q = [[{"query":"query { group(slug: \"bench-42\") { meetings(first: 20) { edges { node { facilitator { person { displayName } } attendanceSummary { present } commitments(first: 10) { edges { node { status } } } } } } } }"}]]
 request = function()

@@ -70,7 +70,13 @@ echo "generated in $(( $(date +%s) - start )) s ($mode):" \
 
 query='query { resources(search: \"breathing\", first: 20) { edges { node { author { displayName } owner { name } adoptionCount rating { average } } } } }'
 echo "$viewer {\"query\": \"$query\"}" >"$dir/raw.txt"
-python3 scripts/bench_tokens.py --bodies "$dir/raw.txt" "$dir/search.txt"
+if [[ $mode == postgres ]]; then
+  python3 scripts/bench_tokens.py --bodies "$dir/raw.txt" "$dir/search.txt"
+  psql -q "$pg/$db" -f "$dir/search.txt.sessions.sql"
+else
+  python3 scripts/bench_tokens.py --sqlite --bodies "$dir/raw.txt" "$dir/search.txt"
+  sqlite3 "$sqlite_file" <"$dir/search.txt.sessions.sql"
+fi
 token=$(cut -f1 "$dir/search.txt")
 body=$(cut -f2 "$dir/search.txt")
 ask() { curl -s -w '\n%{time_total}' "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -H "authorization: Bearer $token" -d "$body"; }

@@ -35,6 +35,7 @@ echo "generated in $(( $(date +%s) - start )) s:" \
 query='query { organisation(slug: \"training-bench\") { groupsAtRisk(first: 50) { totalCount edges { node { slug succession { risk activeCertifiedFacilitators } } } } } }'
 echo "00000000-0000-7000-8000-000000000005 {\"query\": \"$query\"}" >"$dir/raw.txt"
 python3 scripts/bench_tokens.py --bodies "$dir/raw.txt" "$dir/at-risk.txt"
+psql -q "$pg/$db" -f "$dir/at-risk.txt.sessions.sql"
 token=$(cut -f1 "$dir/at-risk.txt")
 body=$(cut -f2 "$dir/at-risk.txt")
 ask() { curl -s -w '\n%{time_total}' "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -H "authorization: Bearer $token" -d "$body"; }
