@@ -14,6 +14,9 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// Declared when the poll is asked and never changed: the live tally is shown to the
+    /// group (voters are told). Otherwise a secret ballot, counted only once closed.
+    pub open_ballot: bool,
 }
 
 impl Model {

@@ -1,7 +1,19 @@
 //! Thumbs polls: facilitators ask, active members vote up or down (changeable while open);
-//! everyone in the group sees the tally and their own vote, never anyone else's.
+//! each voter sees their own vote, nobody sees anyone else's.
+//!
+//! What the group sees of the votes is decided by `released`, one rule for every field:
+//!
+//! - A **secret ballot** (the default) shows nothing while the poll is open: not the tally and
+//!   not how many have voted. A live count, however large, changes by exactly one vote when
+//!   one arrives or is changed, so reading it before and after would tell who voted what.
+//!   Once closed (by a facilitator, or at `closesAt`) it shows the tally only if at least the
+//!   privacy cohort (`CANOPY_PRIVACY_MIN_COHORT`) of people voted; below that it stays hidden
+//!   for good, the number of voters included. Votes cannot be cast or changed after closing,
+//!   so the released tally never moves and cannot be differenced.
+//! - An **open ballot** is declared when the poll is asked and can never be changed after (no
+//!   mutation edits a poll): its live tally is shown, and the schema tells voters so.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use entity::{Thumb, meeting, poll, poll_vote};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionSession as _, TransactionTrait,
@@ -13,6 +25,7 @@ use crate::{
     domain::{
         access::Access,
         authz::{can_run_group, require_person},
+        care::wellbeing::Withheld,
         groups::visible_group,
         meetings::{can_see_meeting, runnable_group},
         values::text,
@@ -20,14 +33,64 @@ use crate::{
     error::{AppError, AppResult},
 };
 
+/// A poll as asked.
+pub struct NewPoll<'a> {
+    pub group_id: Uuid,
+    pub meeting_id: Option<Uuid>,
+    pub question: &'a str,
+    pub closes_at: DateTime<Utc>,
+    /// Fixed for the poll's life: see the module's rule.
+    pub open_ballot: bool,
+}
+
+/// The tally of a poll, as released to the group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tally {
+    pub up: usize,
+    pub down: usize,
+}
+
+impl Tally {
+    pub fn voters(&self) -> usize {
+        self.up + self.down
+    }
+}
+
+/// What the group may read of a poll's votes at `now` (see the module's rule). `votes` are all
+/// the poll's votes: one per person, so their number is the number of distinct voters.
+pub fn released(
+    p: &poll::Model,
+    votes: &[poll_vote::Model],
+    now: DateTime<Utc>,
+    min_cohort: usize,
+) -> Result<Tally, Withheld> {
+    if !p.open_ballot {
+        if p.is_open(now) {
+            return Err(Withheld::NotClosed);
+        }
+        if votes.len() < min_cohort {
+            return Err(Withheld::TooFewContributors);
+        }
+    }
+    let up = votes.iter().filter(|v| v.vote == Thumb::Up).count();
+    Ok(Tally {
+        up,
+        down: votes.len() - up,
+    })
+}
+
 pub async fn create(
     db: &impl TransactionTrait,
     access: &Access,
-    group_id: Uuid,
-    meeting_id: Option<Uuid>,
-    question: &str,
-    closes_at: chrono::DateTime<Utc>,
+    new: NewPoll<'_>,
 ) -> AppResult<poll::Model> {
+    let NewPoll {
+        group_id,
+        meeting_id,
+        question,
+        closes_at,
+        open_ballot,
+    } = new;
     let me = require_person(access)?;
     let question = text("question", question, 300)?;
     let now = Utc::now();
@@ -57,6 +120,7 @@ pub async fn create(
         closed_at: Set(None),
         created_by: Set(Some(me)),
         created_at: Set(now),
+        open_ballot: Set(open_ballot),
     }
     .insert(&txn)
     .await?;
@@ -143,4 +207,77 @@ pub async fn close(
     let saved = active.update(&txn).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COHORT: usize = 5;
+
+    fn poll(open_ballot: bool, closed: bool) -> poll::Model {
+        let now = Utc::now();
+        poll::Model {
+            id: Uuid::nil(),
+            group_id: Uuid::nil(),
+            meeting_id: None,
+            question: "?".into(),
+            closes_at: now + Duration::days(1),
+            closed_at: closed.then_some(now),
+            created_by: None,
+            created_at: now,
+            open_ballot,
+        }
+    }
+
+    fn votes(up: usize, down: usize) -> Vec<poll_vote::Model> {
+        let vote = |vote| poll_vote::Model {
+            id: Uuid::now_v7(),
+            poll_id: Uuid::nil(),
+            person_id: Uuid::now_v7(),
+            vote,
+            updated_at: Utc::now(),
+        };
+        (0..up)
+            .map(|_| vote(Thumb::Up))
+            .chain((0..down).map(|_| vote(Thumb::Down)))
+            .collect()
+    }
+
+    #[test]
+    fn an_open_secret_ballot_shows_nothing_however_many_voted() {
+        for n in [0, 1, COHORT, 3 * COHORT] {
+            let got = released(&poll(false, false), &votes(n, 1), Utc::now(), COHORT);
+            assert_eq!(got, Err(Withheld::NotClosed), "{n} up");
+        }
+    }
+
+    #[test]
+    fn a_closed_secret_ballot_shows_the_tally_from_the_cohort_on() {
+        let p = poll(false, true);
+        let below = released(&p, &votes(COHORT - 2, 1), Utc::now(), COHORT);
+        assert_eq!(below, Err(Withheld::TooFewContributors));
+        let at = released(&p, &votes(COHORT - 2, 2), Utc::now(), COHORT);
+        assert_eq!(at, Ok(Tally { up: 3, down: 2 }));
+    }
+
+    #[test]
+    fn a_secret_ballot_closes_at_its_time_too() {
+        let p = poll(false, false);
+        let later = p.closes_at + Duration::seconds(1);
+        assert_eq!(
+            released(&p, &votes(COHORT, 0), later, COHORT).map(|t| t.voters()),
+            Ok(COHORT)
+        );
+        assert_eq!(
+            released(&p, &votes(1, 0), later, COHORT),
+            Err(Withheld::TooFewContributors)
+        );
+    }
+
+    #[test]
+    fn an_open_ballot_shows_the_live_tally() {
+        let got = released(&poll(true, false), &votes(1, 0), Utc::now(), COHORT);
+        assert_eq!(got, Ok(Tally { up: 1, down: 0 }));
+    }
 }

@@ -140,19 +140,29 @@ async fn polls(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let asked_by = members.first().map(|m| m.person_id);
+    // An open secret ballot (tally withheld until it closes), a closed one (tally shown: most
+    // members voted) and an open ballot (live tally, declared when asked).
     let specs = [
         (
             "Shall we try a walking meeting next month?",
             now + Duration::days(5),
             None,
+            false,
         ),
         (
             "Keep the one-minute check-in round?",
             now - Duration::days(14),
             Some(now - Duration::days(14)),
+            false,
+        ),
+        (
+            "Bring something to share at the end-of-year meeting? (open ballot)",
+            now + Duration::days(7),
+            None,
+            true,
         ),
     ];
-    for (i, (question, closes_at, closed_at)) in specs.into_iter().enumerate() {
+    for (i, (question, closes_at, closed_at, open_ballot)) in specs.into_iter().enumerate() {
         let p = poll::ActiveModel {
             id: Set(Uuid::now_v7()),
             group_id: Set(g.id),
@@ -162,14 +172,15 @@ async fn polls(
             closed_at: Set(closed_at),
             created_by: Set(asked_by),
             created_at: Set(now - Duration::days(20)),
+            open_ballot: Set(open_ballot),
         }
         .insert(db)
         .await?;
-        // Half the members have voted on the open poll; most on the closed one.
-        let voters = if i == 0 {
-            members.len() / 2
-        } else {
+        // Half the members have voted on the open polls; most on the closed one.
+        let voters = if i == 1 {
             members.len() - 1
+        } else {
+            members.len() / 2
         };
         for (k, m) in members.iter().enumerate().take(voters) {
             poll_vote::ActiveModel {
@@ -197,12 +208,16 @@ async fn polls(
             SuggestionStatus::Addressed,
         ),
     ] {
+        // Stored as the service stores them: a random id and the day, dropped days ago (so
+        // released).
         suggestion::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(crate::domain::care::feedback::random_id()?),
             group_id: Set(g.id),
             text: Set(text.into()),
             status: Set(status),
-            created_at: Set(now - Duration::days(10)),
+            created_at: Set(crate::domain::care::suggestions::day_start(
+                now - Duration::days(10),
+            )),
             updated_at: Set(now - Duration::days(3)),
         }
         .insert(db)

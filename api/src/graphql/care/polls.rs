@@ -2,6 +2,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::poll;
 
+use crate::domain::care::wellbeing::Withheld;
 use crate::graphql::loaders::{
     CountKey,
     care_lists::{CareList, CarePage, group_page},
@@ -11,6 +12,7 @@ use crate::{
     domain::{care::polls, pagination::PageArgs},
     error::AppError,
     graphql::{
+        care::wellbeing::WithheldReason,
         connection::Total,
         context::{ContextExt, signed_in},
         enums::Thumb,
@@ -20,16 +22,49 @@ use crate::{
     },
 };
 
-/// A thumbs up/down question to the group. Members see the tally and their own vote.
 #[derive(Clone)]
 pub struct Poll(pub poll::Model);
 
+/// A poll's votes as released to the group. When `suppressed`, every figure is null — how
+/// many voted included — and `withheld` says why: `NOT_CLOSED` while a secret ballot is open
+/// (a live count would reveal each vote as it arrives or changes), `TOO_FEW_CONTRIBUTORS`
+/// when it closed with fewer voters than the privacy cohort (CANOPY_PRIVACY_MIN_COHORT).
+/// An open ballot is never suppressed.
 #[derive(SimpleObject)]
 pub struct PollTally {
-    pub up: i64,
-    pub down: i64,
+    pub up: Option<i32>,
+    pub down: Option<i32>,
+    /// Distinct people who voted.
+    pub voters: Option<i32>,
+    pub suppressed: bool,
+    pub withheld: Option<WithheldReason>,
 }
 
+impl PollTally {
+    fn new(released: Result<polls::Tally, Withheld>) -> crate::error::AppResult<Self> {
+        let count = |n: usize| i32::try_from(n).map_err(AppError::internal);
+        Ok(match released {
+            Ok(t) => Self {
+                up: Some(count(t.up)?),
+                down: Some(count(t.down)?),
+                voters: Some(count(t.voters())?),
+                suppressed: false,
+                withheld: None,
+            },
+            Err(why) => Self {
+                up: None,
+                down: None,
+                voters: None,
+                suppressed: true,
+                withheld: Some(why.into()),
+            },
+        })
+    }
+}
+
+/// A thumbs up/down question to the group. Each voter sees their own vote, nobody anyone
+/// else's. A secret ballot (the default) is counted only once it has closed, and only if at
+/// least the privacy cohort voted; an open ballot (`openBallot`) shows its live tally.
 #[Object]
 impl Poll {
     pub async fn id(&self) -> ID {
@@ -55,13 +90,20 @@ impl Poll {
         self.0.is_open(Utc::now())
     }
 
+    /// An open ballot: declared when the poll was asked and never changed. Its live tally is
+    /// shown to the group as votes arrive, so each voter's choice may be inferred by anyone
+    /// watching. False for a secret ballot, counted only once closed.
+    async fn open_ballot(&self) -> bool {
+        self.0.open_ballot
+    }
+
+    /// The tally, released as `PollTally` describes.
     async fn tally(&self, ctx: &Context<'_>) -> Result<PollTally> {
         let votes = self.votes(ctx).await?;
-        let up = votes.iter().filter(|v| v.vote == entity::Thumb::Up).count() as i64;
-        Ok(PollTally {
-            up,
-            down: votes.len() as i64 - up,
-        })
+        let min_cohort = usize::try_from(ctx.services()?.config.privacy_min_cohort)
+            .map_err(AppError::internal)?;
+        let released = polls::released(&self.0, &votes, Utc::now(), min_cohort);
+        Ok(PollTally::new(released)?)
     }
 
     /// The viewer's own vote; nobody sees anyone else's.
@@ -115,6 +157,11 @@ pub struct CreatePollInput {
     pub question: String,
     /// Within the next 90 days.
     pub closes_at: DateTime<Utc>,
+    /// Show the live tally to the group while the poll runs (voters are told, on the poll's
+    /// `openBallot`). Fixed once asked. By default false: a secret ballot, counted only once
+    /// closed and only if at least the privacy cohort voted.
+    #[graphql(default_with = "Some(false)")]
+    pub open_ballot: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -148,7 +195,7 @@ pub struct PollMutation;
 
 #[Object]
 impl PollMutation {
-    /// Facilitators and managers ask the group.
+    /// Facilitators and managers ask the group, as a secret ballot unless `openBallot`.
     async fn create_poll(
         &self,
         ctx: &Context<'_>,
@@ -160,19 +207,22 @@ impl PollMutation {
             .meeting_id
             .map(|m| ids::decode(Kind::Meeting, "meetingId", &m))
             .transpose()?;
-        let p = polls::create(
-            ctx.db()?,
-            &access,
-            group,
-            meeting,
-            &input.question,
-            input.closes_at,
-        )
-        .await?;
+        let new = polls::NewPoll {
+            group_id: group,
+            meeting_id: meeting,
+            question: &input.question,
+            closes_at: input.closes_at,
+            // An explicit null means the default: a secret ballot.
+            open_ballot: input.open_ballot.unwrap_or(false),
+        };
+        let p = polls::create(ctx.db()?, &access, new).await?;
         Ok(CreatePollPayload { poll: Poll(p) })
     }
 
-    /// Up or down, once per active member; changeable while the poll is open.
+    /// Up or down, once per active member; changeable while the poll is open. On a secret
+    /// ballot (the default) nobody sees the tally until the poll closes, and then only if at
+    /// least the privacy cohort voted. On an open ballot (`Poll.openBallot`) the group sees
+    /// the live tally change as this vote is cast or changed.
     async fn cast_vote(&self, ctx: &Context<'_>, input: CastVoteInput) -> Result<CastVotePayload> {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Poll, "pollId", &input.poll_id)?;

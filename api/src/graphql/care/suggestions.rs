@@ -19,10 +19,12 @@ use crate::{
     },
 };
 
-/// An anonymous suggestion: it carries no author, anywhere.
 #[derive(Clone)]
 pub struct Suggestion(pub suggestion::Model);
 
+/// An anonymous suggestion: it carries no author, anywhere. Its time is kept to the UTC day,
+/// and it is shown (and counted) only from the next UTC day on, so nobody can tell from when
+/// it appeared who dropped it.
 #[Object]
 impl Suggestion {
     pub async fn id(&self) -> ID {
@@ -37,6 +39,7 @@ impl Suggestion {
         self.0.status.into()
     }
 
+    /// Midnight UTC of the day it was dropped.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -49,7 +52,8 @@ connection!(
     "A page of suggestions."
 );
 
-/// `Group.suggestions`: newest first, for the group's facilitators and managers.
+/// `Group.suggestions`: newest first, for the group's facilitators and managers; released
+/// suggestions only (the filter is in the list's statement, for pages and counts).
 pub async fn group_suggestions(
     ctx: &Context<'_>,
     g: &entity::group::Model,
@@ -83,7 +87,8 @@ pub struct SetSuggestionStatusInput {
 
 #[derive(SimpleObject)]
 pub struct SubmitSuggestionPayload {
-    /// Accepted; the suggestion itself is only shown to the facilitators.
+    /// Accepted; the suggestion itself is shown to the facilitators only, from the next UTC
+    /// day on.
     pub ok: bool,
 }
 
@@ -97,7 +102,8 @@ pub struct SuggestionMutation;
 
 #[Object]
 impl SuggestionMutation {
-    /// Drops an anonymous suggestion in the group's box (active members).
+    /// Drops an anonymous suggestion in the group's box (active members). The facilitators see
+    /// it from the next UTC day on, with the day it was dropped and nothing finer.
     async fn submit_suggestion(
         &self,
         ctx: &Context<'_>,
@@ -109,7 +115,8 @@ impl SuggestionMutation {
         Ok(SubmitSuggestionPayload { ok: true })
     }
 
-    /// Facilitators mark a suggestion ADDRESSED, DECLINED or OPEN again.
+    /// Facilitators mark a released suggestion ADDRESSED, DECLINED or OPEN again (one dropped
+    /// today is NOT_FOUND until tomorrow).
     async fn set_suggestion_status(
         &self,
         ctx: &Context<'_>,

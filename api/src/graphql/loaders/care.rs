@@ -125,8 +125,8 @@ impl Loader<AcceptanceKey> for CareLoader {
     }
 }
 
-/// The votes of a poll. Resolvers derive the tally and the viewer's own vote from them; no
-/// field ever returns anyone else's vote.
+/// The votes of a poll. Resolvers derive the tally (only as `polls::released` allows) and the
+/// viewer's own vote from them; no field ever returns anyone else's vote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct VotesKey(pub Uuid);
 

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::{PageLoader, batches};
 use crate::{
     domain::{
+        care::suggestions,
         in_ids,
         pagination::{Page, PageArgs, Sort, pages_by_parent},
     },
@@ -68,11 +69,14 @@ impl CareList {
                 parent("polls"),
             ),
             Self::Suggestions(status) => {
-                let mut q = suggestion::Entity::find().filter(in_ids(
-                    backend,
-                    Expr::col((suggestion::Entity, suggestion::Column::GroupId)),
-                    groups,
-                ));
+                // Released suggestions only, for pages and counts alike (see the domain rule).
+                let mut q = suggestion::Entity::find()
+                    .filter(in_ids(
+                        backend,
+                        Expr::col((suggestion::Entity, suggestion::Column::GroupId)),
+                        groups,
+                    ))
+                    .filter(suggestions::released(now));
                 if let Some(s) = status {
                     q = q.filter(suggestion::Column::Status.eq(s));
                 }
