@@ -26,3 +26,5 @@ mod suggestions;
 mod training;
 mod umbrella;
 mod wellbeing;
+// issue 15 (stats)
+mod cohorts;
