@@ -204,3 +204,48 @@ async fn a_meeting_interval_does_not_move_after_a_deletion() {
     let after = interval(&app.gql_as(&c.facilitator, WELLBEING, v).await);
     assert_eq!(after, before);
 }
+
+#[tokio::test]
+async fn a_group_releases_at_most_four_feedback_summaries_in_28_days() {
+    let app = spawn_app().await;
+    let c = established_circle(&app).await;
+    // Five meetings within a few hours, each answered by five established members.
+    let mut meetings = Vec::new();
+    for hours in [-6, -5, -4, -3, -2] {
+        let id = meeting_at(&app, &c, hours).await;
+        let entries: Vec<Value> = c
+            .memberships
+            .iter()
+            .take(5)
+            .map(|m| json!({ "membershipId": m, "status": "PRESENT" }))
+            .collect();
+        app.attend(&c.facilitator, &id, json!(entries)).await;
+        app.hold(&c.facilitator, &id).await;
+        for who in c.members.iter().take(5) {
+            ok(&app.gql_as(who, SUBMIT, answer(&id, 4, 1, None)).await);
+        }
+        meetings.push(id);
+    }
+    for id in &meetings {
+        shift(&app, id, -80).await;
+    }
+    // Oldest first: four are released, the fifth would spend more than the period's budget.
+    let mut withheld = Vec::new();
+    for id in &meetings {
+        let s = summary(&app, &c, id).await;
+        withheld.push(s["withheld"].clone());
+    }
+    assert_eq!(
+        withheld,
+        [
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            json!("BUDGET_SPENT")
+        ]
+    );
+    let last = summary(&app, &c, &meetings[4]).await;
+    assert_eq!(last["suppressed"], true);
+    assert!(last["averageRelevance"].is_null() && last["responses"].is_null());
+}

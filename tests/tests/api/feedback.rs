@@ -158,10 +158,16 @@ async fn attendees_answer_once_and_the_summary_waits_for_window_and_cohort() {
     assert_eq!(released["suppressed"], false, "{released}");
     // Noisy: each question's histogram carries discrete Laplace noise, so the means stay on
     // their scales but are not the exact 4.6, 4.0 and 1.4.
-    assert!(released["responses"].as_i64().unwrap() >= 1);
-    assert!((1.0..=5.0).contains(&released["averageRelevance"].as_f64().unwrap()));
-    assert!((1.0..=5.0).contains(&released["averageFormat"].as_f64().unwrap()));
-    assert!((-2.0..=2.0).contains(&released["averageStressImpact"].as_f64().unwrap()));
+    // (An average is null in the rare draw where noise left no count of that question.)
+    assert!(released["responses"].as_i64().unwrap() >= 0);
+    for (key, scale) in [
+        ("averageRelevance", 1.0..=5.0),
+        ("averageFormat", 1.0..=5.0),
+        ("averageStressImpact", -2.0..=2.0),
+    ] {
+        let mean = released[key].as_f64();
+        assert!(mean.is_none_or(|m| scale.contains(&m)), "{key}: {released}");
+    }
     let mut comments: Vec<String> = serde_json::from_value(released["comments"].clone()).unwrap();
     comments.sort();
     assert_eq!(comments, ["calmer now", "good", "more time to talk", "zen"]);

@@ -210,9 +210,10 @@ pub struct FrozenSummary {
 pub struct Summary {
     /// Noisy: the sum of the noisy relevance histogram.
     pub responses: i32,
-    pub average_relevance: f64,
-    pub average_format: f64,
-    pub average_stress_impact: f64,
+    /// None when noise left no count to average.
+    pub average_relevance: Option<f64>,
+    pub average_format: Option<f64>,
+    pub average_stress_impact: Option<f64>,
     /// In a random order, fixed when the summary was frozen.
     pub comments: Vec<String>,
 }
@@ -232,19 +233,12 @@ pub fn release(f: &FrozenSummary, min_cohort: i32) -> Result<Summary, Withheld> 
     if f.established < min_cohort.max(1) {
         return Err(Withheld::TooFewContributors);
     }
-    let (Some(relevance), Some(format), Some(stress)) = (
-        mean(&f.relevance, 1),
-        mean(&f.format, 1),
-        mean(&f.stress, -2),
-    ) else {
-        // Noise took every count to zero: nothing meaningful to show.
-        return Err(Withheld::TooFewContributors);
-    };
+    // Noise may take every count of a question to zero: then it has no mean to show.
     Ok(Summary {
         responses: f.relevance.iter().sum(),
-        average_relevance: relevance,
-        average_format: format,
-        average_stress_impact: stress,
+        average_relevance: mean(&f.relevance, 1),
+        average_format: mean(&f.format, 1),
+        average_stress_impact: mean(&f.stress, -2),
         comments: f.comments.clone(),
     })
 }
@@ -552,11 +546,16 @@ mod tests {
         assert_eq!(histograms(&answers)[0], [2, 2, 2, 1, 1]);
         for _ in 0..200 {
             let f = freeze(&mut e, &answers, 8, false).unwrap_or_default();
-            if let Ok(s) = release(&f, 5) {
-                assert!((1.0..=5.0).contains(&s.average_relevance));
-                assert!((1.0..=5.0).contains(&s.average_format));
-                assert!((-2.0..=2.0).contains(&s.average_stress_impact));
-                assert!(s.responses > 0);
+            let s = release(&f, 5);
+            assert!(s.is_ok());
+            if let Ok(s) = s {
+                assert!(s.average_relevance.is_none_or(|m| (1.0..=5.0).contains(&m)));
+                assert!(s.average_format.is_none_or(|m| (1.0..=5.0).contains(&m)));
+                assert!(
+                    s.average_stress_impact
+                        .is_none_or(|m| (-2.0..=2.0).contains(&m))
+                );
+                assert!(s.responses >= 0);
             }
         }
     }

@@ -23,7 +23,8 @@ use crate::{
 /// established members answered. When `suppressed`, every value is null.
 #[derive(SimpleObject)]
 pub struct MeetingFeedbackSummary {
-    /// Noisy count of answers.
+    /// Noisy count of answers. The averages are null when released but noise left no count
+    /// to average (rare).
     pub responses: Option<i32>,
     pub average_relevance: Option<f64>,
     pub average_format: Option<f64>,
@@ -65,9 +66,9 @@ pub async fn summary(ctx: &Context<'_>, m: &meeting::Model) -> Result<MeetingFee
     Ok(match released {
         Ok(s) => MeetingFeedbackSummary {
             responses: Some(s.responses),
-            average_relevance: Some(s.average_relevance),
-            average_format: Some(s.average_format),
-            average_stress_impact: Some(s.average_stress_impact),
+            average_relevance: s.average_relevance,
+            average_format: s.average_format,
+            average_stress_impact: s.average_stress_impact,
             comments: Some(s.comments),
             suppressed: false,
             withheld: None,
