@@ -131,6 +131,9 @@ pub async fn is_established_now(
     Ok(found.is_some())
 }
 
+/// Membership id, group, person, joined, account created.
+type MemberRow = (Uuid, Uuid, Uuid, Option<DateTime<Utc>>, DateTime<Utc>);
+
 /// The facts of every membership of `groups` that joined before `before`, in two statements,
 /// keyed by (group, person). Attendance is the PRESENT at HELD meetings starting before
 /// `before`.
@@ -140,24 +143,23 @@ pub async fn facts(
     before: DateTime<Utc>,
 ) -> AppResult<HashMap<(Uuid, Uuid), Vec<Facts>>> {
     let backend = db.get_database_backend();
-    let members: Vec<(Uuid, Uuid, Uuid, Option<DateTime<Utc>>, DateTime<Utc>)> =
-        membership::Entity::find()
-            .select_only()
-            .column(membership::Column::Id)
-            .column(membership::Column::GroupId)
-            .column(membership::Column::PersonId)
-            .column(membership::Column::JoinedAt)
-            .column(person::Column::CreatedAt)
-            .join(JoinType::InnerJoin, to_person())
-            .filter(in_ids(
-                backend,
-                Expr::col((membership::Entity, membership::Column::GroupId)),
-                groups,
-            ))
-            .filter(membership::Column::JoinedAt.lt(before))
-            .into_tuple()
-            .all(db)
-            .await?;
+    let members: Vec<MemberRow> = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::Id)
+        .column(membership::Column::GroupId)
+        .column(membership::Column::PersonId)
+        .column(membership::Column::JoinedAt)
+        .column(person::Column::CreatedAt)
+        .join(JoinType::InnerJoin, to_person())
+        .filter(in_ids(
+            backend,
+            Expr::col((membership::Entity, membership::Column::GroupId)),
+            groups,
+        ))
+        .filter(membership::Column::JoinedAt.lt(before))
+        .into_tuple()
+        .all(db)
+        .await?;
     let present: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> = attendance::Entity::find()
         .select_only()
         .column(attendance::Column::MembershipId)
