@@ -2,7 +2,7 @@
 //! (issue 15, holes 2 and 3): only established members count toward a cohort, released
 //! figures are noisy and frozen once, and meeting intervals derive from frozen weeks only.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use entity::{feedback_summary, wellbeing_week};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -11,10 +11,21 @@ use crate::{
     feedback::{SUBMIT, answer, meeting_at, shift, summary},
     helpers::{Session, TestApp, ok, spawn_app, uuid_of},
     wellbeing::{
-        Circle, WELLBEING, buckets, established_circle, history, monday_weeks_ago, past_check_in,
-        plausible, vars,
+        Circle, WELLBEING, buckets, delete_check_in_on, established_circle, history,
+        monday_weeks_ago, past_check_in, plausible, vars,
     },
 };
+
+/// What was stored when the week was frozen.
+async fn frozen_week(app: &TestApp, c: &Circle, week: NaiveDate) -> wellbeing_week::Model {
+    wellbeing_week::Entity::find()
+        .filter(wellbeing_week::Column::GroupId.eq(uuid_of(&c.group)))
+        .filter(wellbeing_week::Column::WeekStart.eq(week))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
 
 const SECRET: &str = "I have not told anyone how bad it got";
 
@@ -102,13 +113,7 @@ async fn fresh_sign_ups_checking_in_do_not_make_a_wellbeing_cohort() {
         assert_eq!(b["withheld"], "TOO_FEW_CONTRIBUTORS");
         assert!(b["distribution"].is_null() && b["averageRating"].is_null());
     }
-    let frozen = wellbeing_week::Entity::find()
-        .filter(wellbeing_week::Column::GroupId.eq(uuid_of(&c.group)))
-        .filter(wellbeing_week::Column::WeekStart.eq(week))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let frozen = frozen_week(&app, &c, week).await;
     assert_eq!(frozen.established, 1);
 }
 
@@ -139,13 +144,7 @@ async fn an_established_cohort_is_released_with_noise_frozen_once() {
         assert_eq!(read().await, first);
     }
     // What is stored is what is released, and the true cohort decides release.
-    let frozen = wellbeing_week::Entity::find()
-        .filter(wellbeing_week::Column::GroupId.eq(uuid_of(&c.group)))
-        .filter(wellbeing_week::Column::WeekStart.eq(week))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let frozen = frozen_week(&app, &c, week).await;
     assert_eq!(frozen.established, 6);
     assert_eq!(first[0]["contributors"], frozen.contributors);
     assert_eq!(
@@ -178,27 +177,7 @@ async fn a_meeting_interval_does_not_move_after_a_deletion() {
     let before = interval(&app.gql_as(&c.facilitator, WELLBEING, v.clone()).await);
     plausible(&before);
     // A member deletes their only check-in of last week.
-    let mine = app
-        .gql_as(
-            &c.members[4],
-            "{ viewer { checkIns { edges { node { id date } } } } }",
-            json!({}),
-        )
-        .await;
-    let edge = ok(&mine)["viewer"]["checkIns"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["date"] == (monday_weeks_ago(1) + Duration::days(1)).to_string())
-        .unwrap()
-        .clone();
-    ok(&app
-        .gql_as(
-            &c.members[4],
-            "mutation($id: ID!) { deleteCheckIn(input: {checkInId: $id}) { deletedCheckInId } }",
-            json!({ "id": edge["node"]["id"] }),
-        )
-        .await);
+    delete_check_in_on(&app, &c.members[4], monday_weeks_ago(1) + Duration::days(1)).await;
     // The interval is the sum of frozen weeks: the same figures, so no difference shows who
     // deleted, nor that anyone did.
     let after = interval(&app.gql_as(&c.facilitator, WELLBEING, v).await);

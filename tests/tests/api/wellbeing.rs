@@ -163,6 +163,31 @@ pub async fn past_check_in(app: &TestApp, who: &Session, group: &str, day: Naive
     .unwrap();
 }
 
+/// The person deletes their own check-in of `day` through the API.
+pub async fn delete_check_in_on(app: &TestApp, who: &Session, day: NaiveDate) {
+    let mine = app
+        .gql_as(
+            who,
+            "{ viewer { checkIns { edges { node { id date } } } } }",
+            json!({}),
+        )
+        .await;
+    let edge = ok(&mine)["viewer"]["checkIns"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["date"] == day.to_string())
+        .unwrap()
+        .clone();
+    ok(&app
+        .gql_as(
+            who,
+            "mutation($id: ID!) { deleteCheckIn(input: {checkInId: $id}) { deletedCheckInId } }",
+            json!({ "id": edge["node"]["id"] }),
+        )
+        .await);
+}
+
 pub fn vars(group: &str, from: NaiveDate, to: NaiveDate, bucket: &str) -> Value {
     json!({ "id": group, "from": from.to_string(), "to": to.to_string(), "bucket": bucket })
 }
@@ -343,27 +368,7 @@ async fn a_released_week_never_changes_so_two_reads_cannot_be_differenced() {
     plausible(&before[0]);
     // A member deletes last week's check-in: their data goes, the released week stays as it
     // was, so comparing the two reads says nothing about them.
-    let mine = app
-        .gql_as(
-            &c.members[4],
-            "{ viewer { checkIns { edges { node { id date } } } } }",
-            json!({}),
-        )
-        .await;
-    let edge = ok(&mine)["viewer"]["checkIns"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["date"] == (last_week + Duration::days(1)).to_string())
-        .unwrap()
-        .clone();
-    ok(&app
-        .gql_as(
-            &c.members[4],
-            "mutation($id: ID!) { deleteCheckIn(input: {checkInId: $id}) { deletedCheckInId } }",
-            json!({ "id": edge["node"]["id"] }),
-        )
-        .await);
+    delete_check_in_on(&app, &c.members[4], last_week + Duration::days(1)).await;
     assert_eq!(read().await, before);
     // And the person's own list no longer has it.
     let after = app
