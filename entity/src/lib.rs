@@ -50,5 +50,7 @@ pub mod workshop;
 pub mod workshop_attendance;
 pub mod workshop_session;
 pub mod workshop_trainer;
+// issue 15 (stats)
+pub mod feedback_summary;
 
 pub use enums::*;

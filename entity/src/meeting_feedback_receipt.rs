@@ -8,6 +8,8 @@ pub struct Model {
     pub id: Uuid,
     pub meeting_id: Uuid,
     pub receipt: String,
+    /// The person was an established member when the meeting began: counts toward the cohort.
+    pub established: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// A closed week's frozen wellbeing aggregate for a group; never read below the cohort size.
+/// A closed week's frozen wellbeing aggregate for a group: noisy figures (each person once),
+/// computed once, and never read below the cohort size of established contributors.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "wellbeing_weeks")]
 pub struct Model {
@@ -14,6 +15,8 @@ pub struct Model {
     pub rated3: i32,
     pub rated4: i32,
     pub rated5: i32,
+    /// Contributors who were established members when the week began (decides release).
+    pub established: i32,
     pub frozen_at: DateTimeUtc,
 }
 

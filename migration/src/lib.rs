@@ -60,6 +60,9 @@ mod m20261129_000055_create_resource_releases;
 mod m20261130_000056_add_published_resource_search_index;
 mod m20261207_000057_create_throttle_events;
 mod m20261207_000063_add_poll_open_ballot;
+mod m20261207_000066_add_wellbeing_week_established;
+mod m20261207_000067_add_feedback_receipt_established;
+mod m20261207_000068_create_feedback_summaries;
 
 pub struct Migrator;
 
@@ -125,6 +128,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000056_add_published_resource_search_index::Migration),
             Box::new(m20261207_000057_create_throttle_events::Migration),
             Box::new(m20261207_000063_add_poll_open_ballot::Migration),
+            Box::new(m20261207_000066_add_wellbeing_week_established::Migration),
+            Box::new(m20261207_000067_add_feedback_receipt_established::Migration),
+            Box::new(m20261207_000068_create_feedback_summaries::Migration),
         ]
     }
 }

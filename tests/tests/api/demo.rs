@@ -244,7 +244,8 @@ async fn the_demo_has_member_care_in_every_state() {
     assert!(
         summaries
             .iter()
-            .any(|s| s["suppressed"] == false && s["responses"].as_i64().unwrap() >= 5)
+            // Released: its (noisy) count is there, whatever the noise made of it.
+            .any(|s| s["suppressed"] == false && s["responses"].as_i64().is_some())
     );
     assert!(
         summaries

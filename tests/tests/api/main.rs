@@ -28,3 +28,5 @@ mod suggestions;
 mod training;
 mod umbrella;
 mod wellbeing;
+// issue 15 (stats)
+mod cohorts;

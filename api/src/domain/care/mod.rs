@@ -10,3 +10,6 @@ pub mod pledges;
 pub mod polls;
 pub mod suggestions;
 pub mod wellbeing;
+// issue 15 (stats): who counts toward a cohort, and the noise on released aggregates.
+pub mod established;
+pub mod noise;

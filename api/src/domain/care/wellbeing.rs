@@ -1,14 +1,18 @@
 //! Group wellbeing: check-ins aggregated per week, released only in a way that cannot be
-//! differenced back to a suppressed value (docs/metrics.md, "Group wellbeing").
+//! differenced back to a suppressed value nor filled with fake contributors (docs/privacy.md,
+//! "Group wellbeing").
 //!
 //! - Buckets sit on one fixed grid of weeks (Monday to Sunday in the group's zone). A window
 //!   never cuts a week: `from` and `to` widen to whole weeks, so a one-day or shifted window
 //!   returns the same buckets as any other window over those weeks.
-//! - No totals: nothing spans more than a bucket except meeting intervals, which are unions of
-//!   whole weeks and are withheld whenever any of their weeks is.
-//! - Only closed weeks are released, and each is frozen the first time it is read: later
-//!   check-ins cannot land in it (they are always for today) and a later deletion does not
-//!   change it, so two reads of one week never differ.
+//! - No totals: nothing spans more than a bucket except meeting intervals, which are sums of
+//!   whole frozen weeks and are withheld whenever any of their weeks is.
+//! - Only closed weeks are released, and each is computed and frozen once, the first time it
+//!   is read: its figures never change again, whatever is checked in or deleted later.
+//! - Freezing is where the privacy work happens, never a read: each person counts once (their
+//!   week's ratings averaged and rounded), the histogram gets discrete Laplace noise with
+//!   `WEEK_EPSILON` (`noise.rs`), and the number of **established** contributors
+//!   (`established.rs`) is stored beside it to decide release against the cohort size.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -21,6 +25,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::{
+    established::{self, is_established},
+    noise::{self, Entropy, OsEntropy},
+};
 use crate::{
     domain::in_ids,
     error::{AppError, AppResult},
@@ -71,33 +79,81 @@ impl Weeks {
     }
 }
 
-/// What a week's check-ins add up to.
+/// ε spent on one week's release (the whole histogram: each person counts once, in one bin).
+/// Four weeks spend 4 of the group's budget per 4 weeks (docs/privacy.md, "Noise").
+pub const WEEK_EPSILON: f64 = 1.0;
+
+/// What a week's check-ins add up to, as released: every value noised at freeze time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Figures {
-    /// Distinct people who checked in.
+    /// People who checked in: the sum of `rated` (for an interval, person-weeks).
     pub contributors: i32,
-    /// Check-ins rated 1 … 5.
+    /// People whose week averaged (rounded) to 1 … 5.
     pub rated: [i32; 5],
 }
 
 impl Figures {
-    pub fn check_ins(&self) -> i32 {
-        self.rated.iter().sum()
+    pub fn from_rated(rated: [i32; 5]) -> Self {
+        Self {
+            contributors: rated.iter().sum(),
+            rated,
+        }
     }
 
     pub fn average(&self) -> Option<f64> {
-        let n = self.check_ins();
+        let n: i32 = self.rated.iter().sum();
         let total: i32 = self.rated.iter().zip(1..).map(|(c, r)| c * r).sum();
         (n > 0).then(|| f64::from(total) / f64::from(n))
     }
 }
 
+/// Each person's week as one rating: the mean of their check-ins, rounded half up. So one
+/// person moves one bin by one, whatever they checked in (sensitivity 1).
+pub fn person_histogram(ratings_per_person: impl IntoIterator<Item = Vec<i32>>) -> [i32; 5] {
+    let mut rated = [0; 5];
+    for ratings in ratings_per_person {
+        let n = i32::try_from(ratings.len()).unwrap_or(i32::MAX);
+        if n == 0 {
+            continue;
+        }
+        let sum: i32 = ratings.iter().map(|r| r.clamp(&1, &5)).sum();
+        // round(sum / n) half up, in integers.
+        let rounded = (2 * sum + n) / (2 * n);
+        if let Some(bin) = usize::try_from(rounded - 1)
+            .ok()
+            .and_then(|i| rated.get_mut(i))
+        {
+            *bin += 1;
+        }
+    }
+    rated
+}
+
+/// A week as frozen: its noisy figures and how many established people contributed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrozenWeek {
+    pub figures: Figures,
+    pub established: i32,
+}
+
+/// The noisy release of a week's true histogram.
+pub fn noised(e: &mut impl Entropy, rated: [i32; 5]) -> AppResult<Figures> {
+    Ok(Figures::from_rated(noise::noisy_histogram(
+        e,
+        rated,
+        WEEK_EPSILON,
+    )?))
+}
+
 /// Why a bucket shows no values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Withheld {
+    /// Fewer established contributors than the cohort size.
     TooFewContributors,
     /// The bucket has not ended yet; its values would move as people check in.
     NotClosed,
+    /// The group's privacy budget for the period is spent (feedback summaries).
+    BudgetSpent,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -107,16 +163,20 @@ pub struct Bucket {
     pub figures: Result<Figures, Withheld>,
 }
 
-fn release(figures: Figures, min_cohort: i32) -> Result<Figures, Withheld> {
-    if figures.contributors >= min_cohort {
-        Ok(figures)
+fn release(week: FrozenWeek, min_cohort: i32) -> Result<Figures, Withheld> {
+    if week.established >= min_cohort {
+        Ok(week.figures)
     } else {
         Err(Withheld::TooFewContributors)
     }
 }
 
 /// One bucket per week; `frozen` holds the closed weeks.
-pub fn weekly(weeks: Weeks, frozen: &HashMap<NaiveDate, Figures>, min_cohort: i32) -> Vec<Bucket> {
+pub fn weekly(
+    weeks: Weeks,
+    frozen: &HashMap<NaiveDate, FrozenWeek>,
+    min_cohort: i32,
+) -> Vec<Bucket> {
     weeks
         .starts()
         .map(|start| Bucket {
@@ -127,15 +187,6 @@ pub fn weekly(weeks: Weeks, frozen: &HashMap<NaiveDate, Figures>, min_cohort: i3
                 .map_or(Err(Withheld::NotClosed), |f| release(*f, min_cohort)),
         })
         .collect()
-}
-
-/// A meeting interval: from the week of one meeting up to the week of the next, in whole
-/// weeks. `contributors` counts distinct people over the whole span.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub contributors: i32,
 }
 
 /// Splits `weeks` at the weeks holding a meeting; weeks before the first meeting form a
@@ -158,33 +209,29 @@ pub fn spans(weeks: Weeks, meeting_weeks: &BTreeSet<NaiveDate>) -> Vec<(NaiveDat
     starts.iter().copied().zip(ends).collect()
 }
 
-/// Interval buckets summed from the weekly ones: released only when every week inside is, so
-/// an interval never reveals more than its weeks already do.
-pub fn by_interval(weekly: &[Bucket], spans: &[Span], min_cohort: i32) -> Vec<Bucket> {
+/// Interval buckets summed from the frozen weekly ones and nothing else: released only when
+/// every week inside is, so an interval never reveals more than its weeks already do, and it
+/// never changes once its weeks are frozen (its `contributors` are person-weeks).
+pub fn by_interval(weekly: &[Bucket], spans: &[(NaiveDate, NaiveDate)]) -> Vec<Bucket> {
     spans
         .iter()
-        .map(|span| {
-            let inside = weekly
-                .iter()
-                .filter(|b| b.start >= span.start && b.end <= span.end);
-            let mut sum = Figures {
-                contributors: span.contributors,
-                rated: [0; 5],
-            };
+        .map(|&(start, end)| {
+            let inside = weekly.iter().filter(|b| b.start >= start && b.end <= end);
+            let mut rated = [0; 5];
             let mut withheld = None;
             for week in inside {
                 match week.figures {
-                    Ok(f) => sum.rated.iter_mut().zip(f.rated).for_each(|(s, r)| *s += r),
+                    Ok(f) => rated.iter_mut().zip(f.rated).for_each(|(s, r)| *s += r),
                     Err(Withheld::NotClosed) => withheld = Some(Withheld::NotClosed),
                     Err(w) => withheld = withheld.or(Some(w)),
                 }
             }
             Bucket {
-                start: span.start,
-                end: span.end,
+                start,
+                end,
                 figures: match withheld {
                     Some(w) => Err(w),
-                    None => release(sum, min_cohort),
+                    None => Ok(Figures::from_rated(rated)),
                 },
             }
         })
@@ -198,12 +245,15 @@ pub struct ClosedWeeks {
     pub weeks: Weeks,
 }
 
-type Frozen = HashMap<(Uuid, NaiveDate), Figures>;
+type Frozen = HashMap<(Uuid, NaiveDate), FrozenWeek>;
 
-fn figures_of(w: &wellbeing_week::Model) -> Figures {
-    Figures {
-        contributors: w.contributors,
-        rated: [w.rated1, w.rated2, w.rated3, w.rated4, w.rated5],
+fn frozen_of(w: &wellbeing_week::Model) -> FrozenWeek {
+    FrozenWeek {
+        figures: Figures {
+            contributors: w.contributors,
+            rated: [w.rated1, w.rated2, w.rated3, w.rated4, w.rated5],
+        },
+        established: w.established,
     }
 }
 
@@ -225,12 +275,13 @@ async fn read_frozen(
         .await?;
     Ok(rows
         .iter()
-        .map(|w| ((w.group_id, w.week_start), figures_of(w)))
+        .map(|w| ((w.group_id, w.week_start), frozen_of(w)))
         .collect())
 }
 
 /// The frozen figures of every wanted week, freezing those read for the first time: one
-/// statement when all are frozen already, three when some are not.
+/// statement when all are frozen already, a handful when some are not.
+#[tracing::instrument(skip_all)]
 pub async fn frozen(db: &impl ConnectionTrait, wanted: &[ClosedWeeks]) -> AppResult<Frozen> {
     let Some(first) = wanted.iter().map(|w| w.weeks.first).min() else {
         return Ok(HashMap::new());
@@ -258,12 +309,13 @@ pub async fn frozen(db: &impl ConnectionTrait, wanted: &[ClosedWeeks]) -> AppRes
                 id: Set(Uuid::now_v7()),
                 group_id: Set(key.0),
                 week_start: Set(key.1),
-                contributors: Set(f.contributors),
-                rated1: Set(f.rated[0]),
-                rated2: Set(f.rated[1]),
-                rated3: Set(f.rated[2]),
-                rated4: Set(f.rated[3]),
-                rated5: Set(f.rated[4]),
+                contributors: Set(f.figures.contributors),
+                rated1: Set(f.figures.rated[0]),
+                rated2: Set(f.figures.rated[1]),
+                rated3: Set(f.figures.rated[2]),
+                rated4: Set(f.figures.rated[3]),
+                rated5: Set(f.figures.rated[4]),
+                established: Set(f.established),
                 frozen_at: Set(now),
             }
         });
@@ -291,7 +343,9 @@ pub async fn frozen(db: &impl ConnectionTrait, wanted: &[ClosedWeeks]) -> AppRes
     }
 }
 
-/// Live figures of the given weeks, from the check-ins themselves.
+/// The frozen release of the given weeks, from the check-ins themselves: the noisy
+/// per-person histogram and the count of established contributors. Noise is drawn here and
+/// only here; a week nobody checked in gets noise too, so an empty week does not stand out.
 async fn compute(db: &impl ConnectionTrait, weeks: &[(Uuid, NaiveDate)]) -> AppResult<Frozen> {
     let groups: Vec<Uuid> = weeks.iter().map(|k| k.0).collect();
     let first = weeks.iter().map(|k| k.1).min().unwrap_or_default();
@@ -312,22 +366,45 @@ async fn compute(db: &impl ConnectionTrait, weeks: &[(Uuid, NaiveDate)]) -> AppR
         .into_tuple()
         .all(db)
         .await?;
-    let mut people: HashMap<(Uuid, NaiveDate), HashSet<Uuid>> = HashMap::new();
-    let mut out = Frozen::new();
+    let mut people: HashMap<(Uuid, NaiveDate), HashMap<Uuid, Vec<i32>>> = HashMap::new();
     for (group, person, day, rating) in rows {
-        let key = (group, monday(day));
-        people.entry(key).or_default().insert(person);
-        let slot = usize::try_from(rating - 1).map_err(AppError::internal)?;
-        if let Some(count) = out.entry(key).or_default().rated.get_mut(slot) {
-            *count += 1;
-        }
+        people
+            .entry((group, monday(day)))
+            .or_default()
+            .entry(person)
+            .or_default()
+            .push(rating);
     }
-    for (key, who) in people {
-        if let Some(f) = out.get_mut(&key) {
-            f.contributors = i32::try_from(who.len()).map_err(AppError::internal)?;
-        }
+    let facts = established::facts(db, &groups, week_start_utc(last)).await?;
+    let mut entropy = OsEntropy::new();
+    let mut out = Frozen::new();
+    for key in weeks {
+        let who = people.remove(key).unwrap_or_default();
+        let start = week_start_utc(key.1);
+        let established = who
+            .keys()
+            .filter(|p| {
+                facts
+                    .get(&(key.0, **p))
+                    .is_some_and(|fs| fs.iter().any(|f| is_established(f, start)))
+            })
+            .count();
+        let rated = person_histogram(who.into_values());
+        out.insert(
+            *key,
+            FrozenWeek {
+                figures: noised(&mut entropy, rated)?,
+                established: i32::try_from(established).map_err(AppError::internal)?,
+            },
+        );
     }
     Ok(out)
+}
+
+/// Midnight UTC at the start of a week: the bucket start the established rule measures from
+/// (a zone's offset is hours against a rule of weeks).
+fn week_start_utc(week: NaiveDate) -> chrono::DateTime<Utc> {
+    week.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
 /// A group, its zone and the weeks whose meeting intervals are wanted.
@@ -338,12 +415,12 @@ pub struct IntervalsOf {
     pub weeks: Weeks,
 }
 
-/// The meeting intervals of each group over its weeks, with distinct contributors per
-/// interval: two statements for any number of groups.
+/// The meeting intervals of each group over its weeks: one statement for any number of
+/// groups. Their figures come from the frozen weeks only (`by_interval`).
 pub async fn intervals(
     db: &impl ConnectionTrait,
     wanted: &[IntervalsOf],
-) -> AppResult<HashMap<IntervalsOf, Vec<Span>>> {
+) -> AppResult<HashMap<IntervalsOf, Vec<(NaiveDate, NaiveDate)>>> {
     let Some(first) = wanted.iter().map(|w| w.weeks.first).min() else {
         return Ok(HashMap::new());
     };
@@ -372,21 +449,6 @@ pub async fn intervals(
         .into_tuple()
         .all(db)
         .await?;
-    let days: Vec<(Uuid, Uuid, NaiveDate)> = check_in::Entity::find()
-        .select_only()
-        .column(check_in::Column::GroupId)
-        .column(check_in::Column::PersonId)
-        .column(check_in::Column::LocalDate)
-        .filter(in_ids(
-            backend,
-            Expr::col((check_in::Entity, check_in::Column::GroupId)),
-            &groups,
-        ))
-        .filter(check_in::Column::LocalDate.gte(first))
-        .filter(check_in::Column::LocalDate.lte(last))
-        .into_tuple()
-        .all(db)
-        .await?;
     Ok(wanted
         .iter()
         .map(|w| {
@@ -395,22 +457,7 @@ pub async fn intervals(
                 .filter(|(g, _)| *g == w.group)
                 .map(|(_, at)| monday(at.with_timezone(&w.tz).date_naive()))
                 .collect();
-            let spans = spans(w.weeks, &meeting_weeks)
-                .into_iter()
-                .map(|(start, end)| {
-                    let who: HashSet<Uuid> = days
-                        .iter()
-                        .filter(|(g, _, d)| *g == w.group && *d >= start && *d <= end)
-                        .map(|(_, p, _)| *p)
-                        .collect();
-                    Span {
-                        start,
-                        end,
-                        contributors: i32::try_from(who.len()).unwrap_or(i32::MAX),
-                    }
-                })
-                .collect();
-            (*w, spans)
+            (*w, spans(w.weeks, &meeting_weeks))
         })
         .collect())
 }
@@ -453,9 +500,9 @@ mod tests {
 
     #[test]
     fn an_interval_with_a_withheld_week_is_withheld() {
-        let f = |contributors| Figures {
-            contributors,
-            rated: [1, 1, 1, 1, contributors],
+        let f = |established| FrozenWeek {
+            figures: Figures::from_rated([1, 1, 1, 1, 2]),
+            established,
         };
         let frozen = HashMap::from([(d("2026-11-02"), f(6)), (d("2026-11-09"), f(2))]);
         let weeks = Weeks {
@@ -465,15 +512,42 @@ mod tests {
         let weekly = weekly(weeks, &frozen, 5);
         assert!(weekly[0].figures.is_ok());
         assert_eq!(weekly[1].figures, Err(Withheld::TooFewContributors));
-        let span = Span {
-            start: d("2026-11-02"),
-            end: d("2026-11-15"),
-            contributors: 8,
-        };
+        let span = (d("2026-11-02"), d("2026-11-15"));
         assert_eq!(
-            by_interval(&weekly, &[span], 5)[0].figures,
+            by_interval(&weekly, &[span])[0].figures,
             Err(Withheld::TooFewContributors)
         );
+        // An interval of released weeks is their sum, nothing read live.
+        let both = super::weekly(
+            weeks,
+            &HashMap::from([(d("2026-11-02"), f(6)), (d("2026-11-09"), f(7))]),
+            5,
+        );
+        assert_eq!(
+            by_interval(&both, &[span])[0].figures,
+            Ok(Figures::from_rated([2, 2, 2, 2, 4]))
+        );
+    }
+
+    #[test]
+    fn each_person_counts_once_in_the_histogram() {
+        // 1 and 2 average 1.5 → 2; 5,5,5,5,5,5,5 → 5; 3 → 3; 4 and 5 → 4.5 → 5.
+        let rated = person_histogram([vec![1, 2], vec![5; 7], vec![3], vec![4, 5]]);
+        assert_eq!(rated, [0, 1, 1, 0, 2]);
+        assert_eq!(Figures::from_rated(rated).contributors, 4);
+    }
+
+    #[test]
+    fn released_weeks_are_noisy_but_never_negative() {
+        let mut e = noise::SplitMix64(42);
+        let mut differs = 0;
+        for _ in 0..200 {
+            let f = noised(&mut e, [0, 1, 3, 2, 0]).unwrap_or_default();
+            assert!(f.rated.iter().all(|c| *c >= 0));
+            assert_eq!(f.contributors, f.rated.iter().sum::<i32>());
+            differs += usize::from(f.rated != [0, 1, 3, 2, 0]);
+        }
+        assert!(differs > 150, "noise is drawn: {differs}");
     }
 
     #[test]

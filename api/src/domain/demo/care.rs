@@ -7,17 +7,18 @@ use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use entity::{
     ApplicationStatus, AttendanceStatus, ConsentVote, MeetingStatus, MembershipRole,
     MembershipStatus, SuggestionStatus, Thumb, application_vote, attendance, buddy_pair, check_in,
-    group, meeting, meeting_feedback, membership, membership_application, pledge,
-    pledge_acceptance, poll, poll_vote, suggestion,
+    group, meeting, meeting_feedback, meeting_feedback_receipt, membership, membership_application,
+    person, pledge, pledge_acceptance, poll, poll_vote, suggestion,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::life::roll;
 use crate::{
-    domain::care::{feedback, wellbeing::monday},
+    domain::care::{established, feedback, wellbeing::monday},
     error::AppResult,
 };
 
@@ -29,10 +30,29 @@ const NOTES: &[&str] = &[
     "Calm weekend.",
 ];
 
-/// Contributors in the week `w` weeks ago: every third week only three people check in, so
-/// its bucket is suppressed; the others have seven (or everyone, in small groups).
+/// Contributors in the week `w` weeks ago: two and five weeks ago only three people check
+/// in, so those buckets are suppressed; the others have seven (or everyone, in small groups).
+/// The oldest weeks are suppressed too: nobody is established before two held meetings.
 fn contributors(w: i64, members: usize) -> usize {
-    if w % 3 == 2 { 3 } else { members.min(7) }
+    if w == 2 || w == 5 { 3 } else { members.min(7) }
+}
+
+/// The demo's accounts are as old as their first membership, so members who joined months
+/// ago count as established (`domain/care/established.rs`).
+async fn accounts_as_old_as_memberships(
+    db: &impl ConnectionTrait,
+    members: &[membership::Model],
+) -> AppResult<()> {
+    for m in members {
+        let Some(joined) = m.joined_at else { continue };
+        person::Entity::update_many()
+            .col_expr(person::Column::CreatedAt, Expr::value(joined))
+            .filter(person::Column::Id.eq(m.person_id))
+            .filter(person::Column::CreatedAt.gt(joined))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn check_ins(
@@ -227,7 +247,8 @@ async fn polls(
 }
 
 /// Answers from the attendees of the last two held meetings whose feedback window has closed.
-/// No receipts: nobody can answer those meetings any more.
+/// Their receipts are random (nobody can answer those meetings any more) but say, as real
+/// ones do, whether the person was established, which decides the summary's cohort.
 async fn feedback_on_meetings(
     db: &impl ConnectionTrait,
     g: &group::Model,
@@ -254,7 +275,23 @@ async fn feedback_on_meetings(
         } else {
             present.len()
         };
-        for k in 0..answers {
+        for (k, a) in present.iter().enumerate().take(answers) {
+            let person = membership::Entity::find_by_id(a.membership_id)
+                .one(db)
+                .await?
+                .map(|m| m.person_id);
+            let established = match person {
+                Some(p) => established::is_established_now(db, g.id, p, m.starts_at).await?,
+                None => false,
+            };
+            meeting_feedback_receipt::ActiveModel {
+                id: Set(feedback::random_id()?),
+                meeting_id: Set(m.id),
+                receipt: Set(feedback::random_id()?.simple().to_string()),
+                established: Set(established),
+            }
+            .insert(db)
+            .await?;
             let r = roll(k, i, group_index + 21);
             meeting_feedback::ActiveModel {
                 id: Set(feedback::random_id()?),
@@ -378,6 +415,7 @@ pub async fn populate(
     applicant: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    accounts_as_old_as_memberships(db, members).await?;
     check_ins(db, g, members, group_index, now).await?;
     pledges(db, g, members, now).await?;
     polls(db, g, members, group_index, now).await?;

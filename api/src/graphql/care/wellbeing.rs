@@ -23,11 +23,16 @@ pub enum WellbeingBucketSize {
 /// Why an aggregate shows no values.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum WithheldReason {
-    /// Fewer distinct contributors than the privacy cohort (CANOPY_PRIVACY_MIN_COHORT): in
-    /// this bucket, in one week of a meeting interval, or among a meeting's answers.
+    /// Fewer distinct established contributors than the privacy cohort
+    /// (CANOPY_PRIVACY_MIN_COHORT): in this bucket, in one week of a meeting interval, or
+    /// among a meeting's answers. Established: an account and a membership at least 28 days
+    /// old, and present at two earlier held meetings of the group (docs/privacy.md).
     TooFewContributors,
     /// The bucket, or a meeting's feedback window, has not ended; released once it has.
     NotClosed,
+    /// The group's privacy budget for the period is spent: at most four feedback summaries
+    /// per group in 28 days are released.
+    BudgetSpent,
 }
 
 impl From<Withheld> for WithheldReason {
@@ -35,23 +40,28 @@ impl From<Withheld> for WithheldReason {
         match w {
             Withheld::TooFewContributors => Self::TooFewContributors,
             Withheld::NotClosed => Self::NotClosed,
+            Withheld::BudgetSpent => Self::BudgetSpent,
         }
     }
 }
 
-/// Check-ins with one rating.
+/// How many contributed one rating. Each person counts once per week (their week's check-ins
+/// averaged and rounded) and the count carries differential-privacy noise.
 #[derive(SimpleObject)]
 pub struct RatingCount {
     pub rating: i32,
+    /// Noisy count of people whose week rounded to `rating` (for an interval, person-weeks).
     pub check_ins: i32,
 }
 
-/// One bucket of a group's wellbeing. When `suppressed`, every value is null.
+/// One bucket of a group's wellbeing, computed and frozen once when first read after it closed,
+/// with differential-privacy noise (docs/privacy.md). When `suppressed`, every value is null.
 #[derive(SimpleObject)]
 pub struct WellbeingBucket {
     pub start: Date,
     pub end: Date,
-    /// Distinct people who checked in.
+    /// People who checked in (noisy; the sum of `distribution`). For a meeting interval,
+    /// person-weeks: the sum of its frozen weeks.
     pub contributors: Option<i32>,
     pub average_rating: Option<f64>,
     /// Check-ins per rating, 1 to 5.
@@ -130,7 +140,7 @@ pub async fn group_wellbeing(
                 weeks,
             };
             let spans = loaders.care.load_one(key).await?.unwrap_or_default();
-            wellbeing::by_interval(&weekly, &spans, min_cohort)
+            wellbeing::by_interval(&weekly, &spans)
         }
     };
     Ok(buckets.into_iter().map(WellbeingBucket::from).collect())

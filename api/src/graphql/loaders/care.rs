@@ -12,7 +12,10 @@ use chrono::NaiveDate;
 
 use crate::{
     domain::{
-        care::wellbeing::{self, ClosedWeeks, Figures, IntervalsOf, Span},
+        care::{
+            feedback::{self, FrozenSummary, SummaryOf},
+            wellbeing::{self, ClosedWeeks, FrozenWeek, IntervalsOf},
+        },
         in_ids,
     },
     error::AppError,
@@ -146,7 +149,7 @@ impl Loader<VotesKey> for CareLoader {
 }
 
 impl Loader<ClosedWeeks> for CareLoader {
-    type Value = HashMap<NaiveDate, Figures>;
+    type Value = HashMap<NaiveDate, FrozenWeek>;
     type Error = AppError;
 
     async fn load(
@@ -169,7 +172,7 @@ impl Loader<ClosedWeeks> for CareLoader {
 }
 
 impl Loader<IntervalsOf> for CareLoader {
-    type Value = Vec<Span>;
+    type Value = Vec<(NaiveDate, NaiveDate)>;
     type Error = AppError;
 
     async fn load(
@@ -180,25 +183,17 @@ impl Loader<IntervalsOf> for CareLoader {
     }
 }
 
-/// The anonymous answers about a meeting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct FeedbackKey(pub Uuid);
-
-impl Loader<FeedbackKey> for CareLoader {
-    type Value = Vec<entity::meeting_feedback::Model>;
+/// A meeting's frozen feedback summary (frozen here on the first read after its window).
+impl Loader<SummaryOf> for CareLoader {
+    type Value = FrozenSummary;
     type Error = AppError;
 
-    async fn load(
-        &self,
-        keys: &[FeedbackKey],
-    ) -> Result<HashMap<FeedbackKey, Self::Value>, AppError> {
-        use entity::meeting_feedback::{Column, Entity};
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let select = Entity::find();
-        rows_under(&self.db, select, Column::MeetingId, &ids, |f| {
-            FeedbackKey(f.meeting_id)
-        })
-        .await
+    async fn load(&self, keys: &[SummaryOf]) -> Result<HashMap<SummaryOf, Self::Value>, AppError> {
+        let frozen = feedback::frozen_summaries(&self.db, keys).await?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| frozen.get(&k.meeting).map(|f| (*k, f.clone())))
+            .collect())
     }
 }
 
