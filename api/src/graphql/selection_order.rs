@@ -41,10 +41,10 @@ impl<'a> Orderer<'a> {
                 DocValue::Variable(name) => self.flags.get(name.as_str()).copied(),
                 _ => None,
             });
-            match (d.node.name.node.as_str(), flag) {
-                ("skip", Some(true)) | ("include", Some(false)) => true,
-                _ => false,
-            }
+            matches!(
+                (d.node.name.node.as_str(), flag),
+                ("skip", Some(true)) | ("include", Some(false))
+            )
         })
     }
 
