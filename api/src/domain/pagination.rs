@@ -17,6 +17,11 @@ use crate::error::{AppError, AppResult};
 
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 pub const MAX_PAGE_SIZE: i32 = 100;
+/// The longest cursor a client may send back: base64url of a key of up to
+/// `MAX_CURSOR_KEY_CHARS` characters (four bytes each at worst) and an id.
+pub const MAX_CURSOR_BYTES: usize = 2048;
+/// Sort keys are cut to 200 characters (`values::sort_key`); numbers are shorter.
+pub const MAX_CURSOR_KEY_CHARS: usize = 256;
 
 /// Position after/before which a page starts: the sort key (when sorting by more than id)
 /// and the id that breaks ties. Opaque to clients.
@@ -36,12 +41,29 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
     }
 
+    /// A cursor as a client sent it back. Whatever it decodes to ends up in a WHERE clause, so
+    /// it is checked as any other input: bounded, and no control character a stored key could
+    /// not hold (a NUL makes PostgreSQL fail the statement).
     pub fn decode(field: &str, raw: &str) -> AppResult<Self> {
-        URL_SAFE_NO_PAD
+        let invalid = || AppError::bad_input(field, "this cursor is not valid here");
+        if raw.len() > MAX_CURSOR_BYTES {
+            return Err(invalid());
+        }
+        let cursor: Self = URL_SAFE_NO_PAD
             .decode(raw)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or_else(|| AppError::bad_input(field, "this cursor is not valid here"))
+            .ok_or_else(invalid)?;
+        let key_ok = cursor.key.as_deref().is_none_or(|key| {
+            key.chars().count() <= MAX_CURSOR_KEY_CHARS
+                && !key
+                    .chars()
+                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        });
+        if !key_ok {
+            return Err(invalid());
+        }
+        Ok(cursor)
     }
 }
 
@@ -325,6 +347,24 @@ mod tests {
         };
         assert_eq!(Cursor::decode("after", &c.encode()).unwrap(), c);
         assert!(Cursor::decode("after", "not-a-cursor").is_err());
+    }
+
+    #[test]
+    fn cursors_holding_a_nul_or_an_overlong_key_are_refused() {
+        let with_key = |key: String| {
+            Cursor {
+                key: Some(key),
+                time: None,
+                id: Uuid::now_v7(),
+            }
+            .encode()
+        };
+        assert!(Cursor::decode("after", &with_key("a\0b".into())).is_err());
+        assert!(Cursor::decode("after", &with_key("x".repeat(MAX_CURSOR_KEY_CHARS + 1))).is_err());
+        assert!(Cursor::decode("after", &"A".repeat(MAX_CURSOR_BYTES + 1)).is_err());
+        // A name may hold a line break or a tab, and so may its sort key.
+        assert!(Cursor::decode("after", &with_key("line\nbreak".into())).is_ok());
+        assert!(Cursor::decode("after", &with_key("é".repeat(200))).is_ok());
     }
 
     #[test]

@@ -12,12 +12,14 @@ use crate::error::{AppError, AppResult};
 pub struct Slug(String);
 
 impl Slug {
+    pub const MAX_CHARS: usize = 64;
+
     pub fn parse(field: &str, raw: &str) -> AppResult<Self> {
         let s = raw.trim();
         let valid_chars = s
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !(3..=64).contains(&s.len())
+        if !(3..=Self::MAX_CHARS).contains(&s.len())
             || !valid_chars
             || s.starts_with('-')
             || s.ends_with('-')
@@ -126,6 +128,10 @@ impl TimeZone {
 pub fn sort_key(name: &str) -> String {
     name.to_lowercase().chars().take(200).collect()
 }
+
+/// The longest text the group directory matches names and purposes against: a search box's
+/// worth. Longer patterns only cost (SQLite refuses LIKE patterns over 50,000 bytes).
+pub const MAX_FILTER_TEXT_CHARS: usize = 200;
 
 /// "HH:MM", 24-hour.
 pub fn local_time(field: &str, raw: &str) -> AppResult<String> {

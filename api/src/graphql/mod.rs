@@ -7,13 +7,16 @@ pub mod context;
 pub mod enums;
 pub mod groups;
 pub mod ids;
+pub mod input_guard;
 pub mod limits;
 pub mod loaders;
 pub mod meetings;
 pub mod node;
 pub mod resources;
 pub mod scalars;
+pub mod selection_order;
 pub mod training;
+pub mod type_index;
 pub mod umbrella;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};

@@ -1,7 +1,7 @@
 //! GraphQL over HTTP, by hand: async-graphql-actix-web reads bodies without a cap, always
 //! answers 200 and runs mutations over GET, so this module reads, checks and answers itself.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use actix_web::{
     HttpMessage, HttpRequest, HttpResponse,
@@ -11,16 +11,21 @@ use actix_web::{
     },
     web,
 };
-use async_graphql::{ErrorExtensionValues, Response, ServerError, parser::types::OperationType};
+use async_graphql::{
+    ErrorExtensionValues, Response, ServerError, Variables, parser::types::OperationType,
+};
 use futures_util::StreamExt;
+use serde::Serialize;
 use serde_json::json;
 
 use super::request_id::RequestId;
 use crate::{
     auth::Viewer,
     graphql::{
+        input_guard,
         limits::{self, DocumentLimits},
         loaders::Loaders,
+        selection_order,
     },
     startup::AppState,
 };
@@ -82,14 +87,41 @@ fn reply(status: StatusCode, format: Format, body: serde_json::Value) -> HttpRes
         .body(body.to_string())
 }
 
-/// A request that never reaches execution: 400 for GraphQL-over-HTTP clients, 200 with
+/// The status of a request that is not executed: 400 for GraphQL-over-HTTP clients, 200 with
 /// `errors` for legacy JSON clients (as the spec recommends).
-fn request_error(format: Format, code: &str, message: &str) -> HttpResponse {
-    let status = match format {
+fn not_executed(format: Format) -> StatusCode {
+    match format {
         Format::GraphqlResponse => StatusCode::BAD_REQUEST,
         Format::LegacyJson => StatusCode::OK,
-    };
-    reply(status, format, error_body(code, message, None))
+    }
+}
+
+/// A request that never reaches execution; it has no `data` entry.
+fn request_error(format: Format, code: &str, message: &str) -> HttpResponse {
+    reply(
+        not_executed(format),
+        format,
+        error_body(code, message, None),
+    )
+}
+
+/// A string argument the input guard refused: BAD_USER_INPUT naming it, nothing executed.
+fn refused_input(format: Format, rejection: input_guard::Rejection) -> HttpResponse {
+    let mut body = error_body("BAD_USER_INPUT", &rejection.message, None);
+    body["errors"][0]["extensions"]["field"] = json!(rejection.field);
+    reply(not_executed(format), format, body)
+}
+
+/// The response as sent: `data` only when the request was executed (GraphQL over HTTP:
+/// a request that is not executed has no `data` entry).
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[ServerError]>::is_empty")]
+    errors: &'a [ServerError],
 }
 
 pub async fn post(
@@ -308,6 +340,13 @@ async fn execute(
     if let Err(message) = limits::check(&doc, limits) {
         return request_error(format, "QUERY_LIMIT_EXCEEDED", &message);
     }
+    if let Err(message) = limits::check_typename_fields(&doc) {
+        return request_error(format, "GRAPHQL_VALIDATION_FAILED", &message);
+    }
+    // Every string, in the document and in the variables, before anything can reach SQL.
+    if let Err(rejection) = input_guard::check(&doc, &gql.variables) {
+        return refused_input(format, rejection);
+    }
     let is_mutation = limits::operation_type(&doc, gql.operation_name.as_deref())
         == Some(OperationType::Mutation);
     if is_get && is_mutation {
@@ -329,7 +368,18 @@ async fn execute(
     if is_mutation {
         loaders = loaders.without_cache();
     }
-    let gql = gql.data(viewer).data(loaders);
+    // What putting the response back in selection order needs after `gql` is consumed: the
+    // document (handed to async-graphql too, so it is parsed once), the operation and the
+    // Boolean variables `@skip`/`@include` may read.
+    let operation_name = gql.operation_name.clone();
+    let mut flags = Variables::default();
+    for (name, value) in gql.variables.iter() {
+        if matches!(value, async_graphql::Value::Boolean(_)) {
+            flags.insert(name.clone(), value.clone());
+        }
+    }
+    let mut gql = gql.data(viewer).data(loaders);
+    gql.set_parsed_query(doc.clone());
     let response =
         match tokio::time::timeout(config.execution_timeout, state.schema.execute(gql)).await {
             Ok(response) => response,
@@ -346,13 +396,26 @@ async fn execute(
                 );
             }
         };
-    let (response, rejected) = normalise(response, rid.as_deref());
-    let status = if rejected && format == Format::GraphqlResponse {
-        StatusCode::BAD_REQUEST
+    let (mut response, rejected) = normalise(response, rid.as_deref());
+    let status = if rejected {
+        not_executed(format)
     } else {
         StatusCode::OK
     };
-    match serde_json::to_string(&response) {
+    if !rejected {
+        selection_order::reorder(&doc, operation_name.as_deref(), &flags, &mut response.data);
+        // async-graphql answers null for a selection whose every field was skipped; executed,
+        // that is an empty object.
+        if response.data == async_graphql::Value::Null && response.errors.is_empty() {
+            response.data = async_graphql::Value::Object(Default::default());
+        }
+    }
+    let body = Body {
+        data: (!rejected).then_some(&response.data),
+        extensions: &response.extensions,
+        errors: &response.errors,
+    };
+    match serde_json::to_string(&body) {
         Ok(body) => HttpResponse::build(status)
             .content_type(format.content_type())
             .body(body),
