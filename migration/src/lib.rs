@@ -58,6 +58,7 @@ mod m20261129_000053_create_program_toolkit;
 mod m20261129_000054_add_group_agenda_template_resource;
 mod m20261129_000055_create_resource_releases;
 mod m20261130_000056_add_published_resource_search_index;
+mod m20261207_000060_add_resource_rating_releases;
 
 pub struct Migrator;
 
@@ -121,6 +122,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000054_add_group_agenda_template_resource::Migration),
             Box::new(m20261129_000055_create_resource_releases::Migration),
             Box::new(m20261130_000056_add_published_resource_search_index::Migration),
+            Box::new(m20261207_000060_add_resource_rating_releases::Migration),
         ]
     }
 }

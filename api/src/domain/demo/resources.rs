@@ -22,7 +22,7 @@ use crate::{
             content::{Content, ContentInput},
             forks,
             licence::Licence,
-            ratings::add_to_totals,
+            ratings::{add_to_totals, release_if_due},
             versions::release,
             workflow::{Home, insert_resource},
         },
@@ -606,6 +606,7 @@ pub async fn populate(
     }
 
     // Ratings from members of other groups (never the author).
+    const DEMO_COHORT: u32 = 5;
     for (i, r) in made.iter().enumerate().filter(|(i, _)| i % 3 != 2) {
         let (_, members) = &groups[(i + 5) % groups.len()];
         for (k, m) in members.iter().take(2 + i % 4).enumerate() {
@@ -621,11 +622,15 @@ pub async fn populate(
                 comment: Set((k == 0).then(|| "We use this every session.".to_owned())),
                 created_at: Set(now - Duration::days(7)),
                 updated_at: Set(now - Duration::days(7)),
+                released_helpfulness: Set(None),
             }
             .insert(db)
             .await?;
             add_to_totals(db, r.id, 1, helpfulness).await?;
         }
+        // Released as the service would have, at the default cohort: resources with five
+        // raters show an average, the others stay suppressed until more people rate.
+        release_if_due(db, r.id, DEMO_COHORT).await?;
     }
 
     // The facilitator programme hands its trainees the handover kit and the grief circle guide.
