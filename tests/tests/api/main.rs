@@ -17,6 +17,7 @@ mod memberships;
 mod pending;
 mod pledges;
 mod polls;
+mod rating_privacy;
 mod resources;
 mod rotation;
 mod schema;

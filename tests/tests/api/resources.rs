@@ -30,20 +30,20 @@ const SEARCH: &str = "query($search: String, $filter: ResourceFilter, $order: Re
 /// An umbrella with an org-wide CURATOR, a group run by a facilitator with a member (who
 /// writes), a colleague in another group of the same umbrella, an outsider, and a second
 /// organisation with its admin.
-struct Library {
-    w: World,
+pub(crate) struct Library {
+    pub(crate) w: World,
     curator: Session,
     group: String,
     facilitator: Session,
-    member: Session,
-    colleague: Session,
+    pub(crate) member: Session,
+    pub(crate) colleague: Session,
     colleague_group: String,
-    outsider: Session,
+    pub(crate) outsider: Session,
     other_admin: Session,
     other_org: String,
 }
 
-async fn library(app: &TestApp) -> Library {
+pub(crate) async fn library(app: &TestApp) -> Library {
     let w = app.world().await;
     let curator = app.sign_up("Cora").await;
     app.grant(&w.admin, &curator, "CURATOR", &w.org_id, None)
@@ -128,7 +128,7 @@ async fn publish(app: &TestApp, lib: &Library, author: &Session, id: &str) {
 }
 
 /// Creates and publishes as the member; returns the id.
-async fn published(app: &TestApp, lib: &Library, extra: Value) -> String {
+pub(crate) async fn published(app: &TestApp, lib: &Library, extra: Value) -> String {
     let id = create(app, &lib.member, &lib.w.org_id, extra).await;
     publish(app, lib, &lib.member, &id).await;
     id
@@ -1073,18 +1073,20 @@ async fn ratings_are_one_per_person_and_can_change() {
     let res = app.gql_as(&lib.colleague, RATE, rate(5)).await;
     assert_eq!(
         ok(&res)["rateResource"]["resource"]["rating"],
-        json!({ "average": null, "count": 1, "suppressed": true }),
-        "one person's rating is not shown as an average"
+        json!({ "average": null, "count": 0, "suppressed": true }),
+        "one person's rating is neither shown nor counted"
     );
     let res = app.gql_as(&lib.outsider, RATE, rate(2)).await;
     assert_eq!(
         ok(&res)["rateResource"]["resource"]["rating"],
-        json!({ "average": 3.5, "count": 2, "suppressed": false })
+        json!({ "average": 3.5, "count": 2, "suppressed": false }),
+        "released once a cohort of two rated"
     );
     let res = app.gql_as(&lib.colleague, RATE, rate(3)).await;
     assert_eq!(
         ok(&res)["rateResource"]["resource"]["rating"],
-        json!({ "average": 2.5, "count": 2, "suppressed": false })
+        json!({ "average": 3.5, "count": 2, "suppressed": false }),
+        "one changed rating waits for the next release"
     );
     assert_eq!(ok(&res)["rateResource"]["rating"]["helpfulness"], 3);
     let draft = create(

@@ -605,11 +605,13 @@ pub async fn populate(
             .await?;
     }
 
-    // Ratings from members of other groups (never the author).
+    // Ratings from members of other groups (never the author): most resources have enough
+    // raters for a released average, some only two (suppressed until more people rate).
     const DEMO_COHORT: u32 = 5;
     for (i, r) in made.iter().enumerate().filter(|(i, _)| i % 3 != 2) {
         let (_, members) = &groups[(i + 5) % groups.len()];
-        for (k, m) in members.iter().take(2 + i % 4).enumerate() {
+        let raters = if i % 4 == 1 { 2 } else { 6 + i % 3 };
+        for (k, m) in members.iter().take(raters).enumerate() {
             if Some(m.person_id) == r.author_id {
                 continue;
             }
