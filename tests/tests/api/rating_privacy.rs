@@ -11,7 +11,8 @@ use crate::{
 };
 
 const RATE: &str = "mutation($input: RateResourceInput!) { rateResource(input: $input) { rating { helpfulness } } }";
-const RATING: &str = "query($id: ID!) { node(id: $id) { ... on Resource { rating { average count suppressed } } } }";
+const RATING: &str =
+    "query($id: ID!) { node(id: $id) { ... on Resource { rating { average count suppressed } } } }";
 const MINE: &str =
     "query($id: ID!) { node(id: $id) { ... on Resource { viewerRating { helpfulness } } } }";
 const TOP: &str = "query($first: Int, $after: String) { resources(orderBy: TOP_RATED, first: $first, after: $after) { edges { cursor node { id rating { average count suppressed } } } pageInfo { hasNextPage endCursor } } }";
@@ -132,11 +133,18 @@ async fn top_rated_cursors_of_suppressed_ratings_carry_no_rating() {
                 let keys: Vec<&String> = c.as_object().unwrap().keys().collect();
                 if e["node"]["id"] == s.shown.as_str() {
                     // Only the figures shown: 2.33 from 3 ratings.
-                    assert_eq!(e["node"]["rating"], json!({ "average": 2.33, "count": 3, "suppressed": false }));
+                    assert_eq!(
+                        e["node"]["rating"],
+                        json!({ "average": 2.33, "count": 3, "suppressed": false })
+                    );
                     assert_eq!(c["k"], "233000003", "{c}");
                 } else {
                     assert_eq!(e["node"]["rating"]["suppressed"], true);
-                    assert_eq!(keys, ["i"], "a suppressed rating's cursor holds only the id: {c}");
+                    assert_eq!(
+                        keys,
+                        ["i"],
+                        "a suppressed rating's cursor holds only the id: {c}"
+                    );
                 }
             }
             // End cursors too: none holds anything but an id or the shown score.
@@ -207,7 +215,11 @@ async fn one_new_rating_does_not_move_the_published_rating() {
     assert_eq!(seen(&app, &lib, &id).await, suppressed);
     rate(&app, &r[2], &id, 5).await;
     let first = json!({ "average": 3.67, "count": 3, "suppressed": false });
-    assert_eq!(seen(&app, &lib, &id).await, first, "the first release, at the cohort");
+    assert_eq!(
+        seen(&app, &lib, &id).await,
+        first,
+        "the first release, at the cohort"
+    );
     // Each new rating alone (then two together) leaves every reader's figures as they were.
     rate(&app, &r[3], &id, 1).await;
     assert_eq!(seen(&app, &lib, &id).await, first);
@@ -264,5 +276,9 @@ async fn the_viewer_still_sees_their_own_rating_before_it_is_released() {
     let res = app.gql_as(&r[0], MINE, json!({ "id": id })).await;
     assert_eq!(ok(&res)["node"]["viewerRating"]["helpfulness"], 2);
     let res = app.gql_as(&lib.outsider, MINE, json!({ "id": id })).await;
-    assert_eq!(ok(&res)["node"]["viewerRating"], Value::Null, "only their own");
+    assert_eq!(
+        ok(&res)["node"]["viewerRating"],
+        Value::Null,
+        "only their own"
+    );
 }

@@ -1711,3 +1711,63 @@ async fn status_and_adoption_mutations_refuse_the_anonymous_the_unentitled_and_b
         "UNAUTHENTICATED"
     );
 }
+
+/// Issue 15: a cursor holds only what the viewer reads. RELEVANCE cursors hold the id alone
+/// (SQLite's rank weighs terms by statistics over every resource, drafts included); a
+/// MOST_ADOPTED cursor holds the `adoptionCount` its resource shows.
+#[tokio::test]
+async fn resource_cursors_carry_only_what_the_viewer_reads() {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let app = spawn_app().await;
+    let lib = library(&app).await;
+    for title in ["Breathing space", "Breathing walk", "Box breathing"] {
+        published(&app, &lib, json!({ "title": title })).await;
+    }
+    // A draft that matches weighs on SQLite's ranks but must not show through a cursor.
+    create(
+        &app,
+        &lib.member,
+        &lib.w.org_id,
+        json!({ "title": "Breathing draft breathing" }),
+    )
+    .await;
+    let decode = |c: &Value| -> Value {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(c.as_str().unwrap()).unwrap()).unwrap()
+    };
+    let query = "query($search: String, $order: ResourceOrder, $after: String) { resources(search: $search, orderBy: $order, first: 1, after: $after) { pageInfo { hasNextPage } edges { cursor node { slug adoptionCount } } } }";
+    for (search, order) in [
+        (json!("breathing"), "RELEVANCE"),
+        (Value::Null, "MOST_ADOPTED"),
+    ] {
+        let all = slugs(
+            &app,
+            None,
+            json!({ "search": search, "order": order, "first": 20 }),
+        )
+        .await;
+        let (mut paged, mut after) = (Vec::new(), Value::Null);
+        loop {
+            let res = app
+                .gql(
+                    query,
+                    json!({ "search": search, "order": order, "after": after }),
+                )
+                .await;
+            let page = &ok(&res)["resources"];
+            let edge = &page["edges"][0];
+            let c = decode(&edge["cursor"]);
+            if order == "RELEVANCE" {
+                assert_eq!(c.as_object().unwrap().len(), 1, "only the id: {c}");
+            } else {
+                assert_eq!(c["k"], edge["node"]["adoptionCount"].to_string(), "{c}");
+            }
+            paged.push(edge["node"]["slug"].as_str().unwrap().to_owned());
+            if page["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = edge["cursor"].clone();
+        }
+        assert_eq!(paged, all, "{order} pages in the same order");
+        assert_eq!(all.len(), 3);
+    }
+}

@@ -228,3 +228,30 @@ pub async fn rate_resource(
     txn.commit().await?;
     Ok((r, saved))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_score_holds_only_the_shown_average_and_count() {
+        // 7 / 3 shows as 2.33: the score carries 233, not the exact average.
+        assert_eq!(score(3, 7), 233_000_003);
+        assert_eq!(score(2, 9), 450_000_002);
+        assert_eq!(score(0, 0), 0);
+        assert_eq!(
+            score(2_000_000, 10_000_000),
+            500_999_999,
+            "the count is capped"
+        );
+        assert!(score(5, 25) > score(6, 29), "a higher average ranks first");
+    }
+
+    #[test]
+    fn a_release_is_due_once_a_cohort_changed() {
+        assert!(!due(4, 5));
+        assert!(due(5, 5));
+        assert!(due(1, 0), "a cohort of nobody still needs one change");
+        assert!(!due(0, 0));
+    }
+}
