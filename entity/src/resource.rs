@@ -36,12 +36,17 @@ pub struct Model {
     /// JSON agenda items (AGENDA_TEMPLATE only).
     pub agenda_items: Option<String>,
     pub adoption_count: i32,
+    /// Live totals of the ratings: never shown (one rating could be read off their change).
     pub rating_count: i32,
     pub rating_sum: i32,
+    /// TOP_RATED key of the released figures (`domain::resources::ratings::score`).
     pub rating_score: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
+    /// The ratings as last released: what readers see (migration 000060).
+    pub rating_released_count: i32,
+    pub rating_released_sum: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,8 @@ pub struct Model {
     pub comment: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// This rating's value in the resource's last release; null when not in it.
+    pub released_helpfulness: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

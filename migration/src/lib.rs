@@ -59,6 +59,7 @@ mod m20261129_000054_add_group_agenda_template_resource;
 mod m20261129_000055_create_resource_releases;
 mod m20261130_000056_add_published_resource_search_index;
 mod m20261207_000057_create_throttle_events;
+mod m20261207_000060_add_resource_rating_releases;
 mod m20261207_000063_add_poll_open_ballot;
 mod m20261207_000066_add_wellbeing_week_established;
 mod m20261207_000067_add_feedback_receipt_established;
@@ -127,6 +128,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000055_create_resource_releases::Migration),
             Box::new(m20261130_000056_add_published_resource_search_index::Migration),
             Box::new(m20261207_000057_create_throttle_events::Migration),
+            Box::new(m20261207_000060_add_resource_rating_releases::Migration),
             Box::new(m20261207_000063_add_poll_open_ballot::Migration),
             Box::new(m20261207_000066_add_wellbeing_week_established::Migration),
             Box::new(m20261207_000067_add_feedback_receipt_established::Migration),

@@ -20,6 +20,7 @@ mod oracles;
 mod pending;
 mod pledges;
 mod polls;
+mod rating_privacy;
 mod resources;
 mod rotation;
 mod schema;

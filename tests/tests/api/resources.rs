@@ -30,20 +30,20 @@ const SEARCH: &str = "query($search: String, $filter: ResourceFilter, $order: Re
 /// An umbrella with an org-wide CURATOR, a group run by a facilitator with a member (who
 /// writes), a colleague in another group of the same umbrella, an outsider, and a second
 /// organisation with its admin.
-struct Library {
-    w: World,
+pub(crate) struct Library {
+    pub(crate) w: World,
     curator: Session,
     group: String,
     facilitator: Session,
-    member: Session,
-    colleague: Session,
+    pub(crate) member: Session,
+    pub(crate) colleague: Session,
     colleague_group: String,
-    outsider: Session,
+    pub(crate) outsider: Session,
     other_admin: Session,
     other_org: String,
 }
 
-async fn library(app: &TestApp) -> Library {
+pub(crate) async fn library(app: &TestApp) -> Library {
     let w = app.world().await;
     let curator = app.sign_up("Cora").await;
     app.grant(&w.admin, &curator, "CURATOR", &w.org_id, None)
@@ -128,7 +128,7 @@ async fn publish(app: &TestApp, lib: &Library, author: &Session, id: &str) {
 }
 
 /// Creates and publishes as the member; returns the id.
-async fn published(app: &TestApp, lib: &Library, extra: Value) -> String {
+pub(crate) async fn published(app: &TestApp, lib: &Library, extra: Value) -> String {
     let id = create(app, &lib.member, &lib.w.org_id, extra).await;
     publish(app, lib, &lib.member, &id).await;
     id
@@ -1073,18 +1073,20 @@ async fn ratings_are_one_per_person_and_can_change() {
     let res = app.gql_as(&lib.colleague, RATE, rate(5)).await;
     assert_eq!(
         ok(&res)["rateResource"]["resource"]["rating"],
-        json!({ "average": null, "count": 1, "suppressed": true }),
-        "one person's rating is not shown as an average"
+        json!({ "average": null, "count": 0, "suppressed": true }),
+        "one person's rating is neither shown nor counted"
     );
     let res = app.gql_as(&lib.outsider, RATE, rate(2)).await;
     assert_eq!(
         ok(&res)["rateResource"]["resource"]["rating"],
-        json!({ "average": 3.5, "count": 2, "suppressed": false })
+        json!({ "average": 3.5, "count": 2, "suppressed": false }),
+        "released once a cohort of two rated"
     );
     let res = app.gql_as(&lib.colleague, RATE, rate(3)).await;
     assert_eq!(
         ok(&res)["rateResource"]["resource"]["rating"],
-        json!({ "average": 2.5, "count": 2, "suppressed": false })
+        json!({ "average": 3.5, "count": 2, "suppressed": false }),
+        "one changed rating waits for the next release"
     );
     assert_eq!(ok(&res)["rateResource"]["rating"]["helpfulness"], 3);
     let draft = create(
@@ -1708,4 +1710,64 @@ async fn status_and_adoption_mutations_refuse_the_anonymous_the_unentitled_and_b
         ),
         "UNAUTHENTICATED"
     );
+}
+
+/// Issue 15: a cursor holds only what the viewer reads. RELEVANCE cursors hold the id alone
+/// (SQLite's rank weighs terms by statistics over every resource, drafts included); a
+/// MOST_ADOPTED cursor holds the `adoptionCount` its resource shows.
+#[tokio::test]
+async fn resource_cursors_carry_only_what_the_viewer_reads() {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let app = spawn_app().await;
+    let lib = library(&app).await;
+    for title in ["Breathing space", "Breathing walk", "Box breathing"] {
+        published(&app, &lib, json!({ "title": title })).await;
+    }
+    // A draft that matches weighs on SQLite's ranks but must not show through a cursor.
+    create(
+        &app,
+        &lib.member,
+        &lib.w.org_id,
+        json!({ "title": "Breathing draft breathing" }),
+    )
+    .await;
+    let decode = |c: &Value| -> Value {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(c.as_str().unwrap()).unwrap()).unwrap()
+    };
+    let query = "query($search: String, $order: ResourceOrder, $after: String) { resources(search: $search, orderBy: $order, first: 1, after: $after) { pageInfo { hasNextPage } edges { cursor node { slug adoptionCount } } } }";
+    for (search, order) in [
+        (json!("breathing"), "RELEVANCE"),
+        (Value::Null, "MOST_ADOPTED"),
+    ] {
+        let all = slugs(
+            &app,
+            None,
+            json!({ "search": search, "order": order, "first": 20 }),
+        )
+        .await;
+        let (mut paged, mut after) = (Vec::new(), Value::Null);
+        loop {
+            let res = app
+                .gql(
+                    query,
+                    json!({ "search": search, "order": order, "after": after }),
+                )
+                .await;
+            let page = &ok(&res)["resources"];
+            let edge = &page["edges"][0];
+            let c = decode(&edge["cursor"]);
+            if order == "RELEVANCE" {
+                assert_eq!(c.as_object().unwrap().len(), 1, "only the id: {c}");
+            } else {
+                assert_eq!(c["k"], edge["node"]["adoptionCount"].to_string(), "{c}");
+            }
+            paged.push(edge["node"]["slug"].as_str().unwrap().to_owned());
+            if page["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = edge["cursor"].clone();
+        }
+        assert_eq!(paged, all, "{order} pages in the same order");
+        assert_eq!(all.len(), 3);
+    }
 }

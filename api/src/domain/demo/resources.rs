@@ -22,7 +22,7 @@ use crate::{
             content::{Content, ContentInput},
             forks,
             licence::Licence,
-            ratings::add_to_totals,
+            ratings::{add_to_totals, release_if_due},
             versions::release,
             workflow::{Home, insert_resource},
         },
@@ -605,10 +605,13 @@ pub async fn populate(
             .await?;
     }
 
-    // Ratings from members of other groups (never the author).
+    // Ratings from members of other groups (never the author): most resources have enough
+    // raters for a released average, some only two (suppressed until more people rate).
+    const DEMO_COHORT: u32 = 5;
     for (i, r) in made.iter().enumerate().filter(|(i, _)| i % 3 != 2) {
         let (_, members) = &groups[(i + 5) % groups.len()];
-        for (k, m) in members.iter().take(2 + i % 4).enumerate() {
+        let raters = if i % 4 == 1 { 2 } else { 6 + i % 3 };
+        for (k, m) in members.iter().take(raters).enumerate() {
             if Some(m.person_id) == r.author_id {
                 continue;
             }
@@ -621,11 +624,15 @@ pub async fn populate(
                 comment: Set((k == 0).then(|| "We use this every session.".to_owned())),
                 created_at: Set(now - Duration::days(7)),
                 updated_at: Set(now - Duration::days(7)),
+                released_helpfulness: Set(None),
             }
             .insert(db)
             .await?;
             add_to_totals(db, r.id, 1, helpfulness).await?;
         }
+        // Released as the service would have, at the default cohort: resources with five
+        // raters show an average, the others stay suppressed until more people rate.
+        release_if_due(db, r.id, DEMO_COHORT).await?;
     }
 
     // The facilitator programme hands its trainees the handover kit and the grief circle guide.

@@ -1,6 +1,20 @@
-//! How helpful people found a resource: one rating (1–5) per person, changeable. The
-//! resource keeps the count and sum, so lists show averages and order by them without
-//! reading ratings.
+//! How helpful people found a resource: one rating (1–5) per person, changeable.
+//!
+//! Readers never see the live ratings, only a **release**: a snapshot (count and sum) stored on
+//! the resource. Reading the average before and after one rating would otherwise reveal that
+//! rating exactly, and the count would reveal that someone just rated. A new release is made
+//! when at least `CANOPY_PRIVACY_MIN_COHORT` distinct people rated, or changed their rating,
+//! since the last one (`due`), so two releases always differ by the ratings of at least a
+//! cohort of people and no single one can be read off their difference. Until the first
+//! release the rating is suppressed (count 0). A rating's value in the last release is kept on
+//! the rating itself (`released_helpfulness`): changing a rating back to its released value is
+//! no change, and changing it twice still counts as one person.
+//!
+//! TOP_RATED orders by the released figures only, and only where they are shown (`score`,
+//! `search.rs`); everything still suppressed sorts after, newest first, by id.
+//!
+//! Residual risk (see `docs/privacy.md`): someone who controls all but one of the people in a
+//! release (fake accounts) learns the last one's rating from the difference of two releases.
 
 use chrono::Utc;
 use entity::{ResourceStatus, resource, resource_rating};
@@ -22,36 +36,134 @@ pub struct Rating {
     pub comment: Option<String>,
 }
 
-/// TOP_RATED orders by this: the average in thousandths, then how many rated (capped, so the
-/// count never reaches into the average's digits).
-pub const SCORE_SQL: &str = "UPDATE resources SET rating_score = CASE WHEN rating_count = 0 \
-     THEN 0 ELSE (CAST(rating_sum AS BIGINT) * 1000 / rating_count) * 1000000 \
-     + CASE WHEN rating_count > 999999 THEN 999999 ELSE rating_count END END WHERE id = ?";
+/// A resource's rating as readers see it: the last release, when it is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Published {
+    /// The mean helpfulness in hundredths (rounded half up): 4.5 is 450.
+    pub average_hundredths: i64,
+    pub count: i32,
+}
 
-/// Adds to a resource's rating count and sum, and recomputes its TOP_RATED score.
+/// The released figures as shown under a cohort of `cohort` people; `None`: suppressed.
+pub fn published(r: &resource::Model, cohort: u32) -> Option<Published> {
+    let count = r.rating_released_count;
+    if count <= 0 || i64::from(count) < i64::from(cohort.max(1)) {
+        return None;
+    }
+    Some(Published {
+        average_hundredths: average_hundredths(count, r.rating_released_sum),
+        count,
+    })
+}
+
+fn average_hundredths(count: i32, sum: i32) -> i64 {
+    let (count, sum) = (i64::from(count), i64::from(sum));
+    (sum * 200 + count) / (2 * count)
+}
+
+/// The TOP_RATED key of released figures: the average as shown (hundredths), then the count
+/// (capped, so it never reaches into the average's digits); 0 for nothing released. It holds
+/// only what `rating { average count }` shows, so a cursor carrying it reveals nothing more.
+/// Migration 000060 computes the same in SQL.
+pub fn score(count: i32, sum: i32) -> i64 {
+    if count <= 0 {
+        return 0;
+    }
+    average_hundredths(count, sum) * 1_000_000 + i64::from(count.min(999_999))
+}
+
+/// Whether a new release is due: `pending` people rated or changed their rating since the
+/// last one.
+pub fn due(pending: i64, cohort: u32) -> bool {
+    pending >= i64::from(cohort.max(1))
+}
+
+/// Adds to a resource's live rating totals (never shown; kept for operators and the demo).
 pub async fn add_to_totals(
     db: &impl ConnectionTrait,
     resource_id: Uuid,
     count: i32,
     sum: i32,
 ) -> AppResult<()> {
-    let backend = db.get_database_backend();
     db.execute_raw(raw_statement(
-        backend,
+        db.get_database_backend(),
         "UPDATE resources SET rating_count = rating_count + ?, rating_sum = rating_sum + ? \
          WHERE id = ?",
         vec![count.into(), sum.into(), resource_id.into()],
     ))
     .await?;
-    db.execute_raw(raw_statement(backend, SCORE_SQL, vec![resource_id.into()]))
-        .await?;
     Ok(())
 }
 
+/// Releases the resource's current ratings when a release is due under `cohort`; says
+/// whether it did. Run inside the writer's transaction, after the rating is written.
+pub async fn release_if_due(
+    db: &impl ConnectionTrait,
+    resource_id: Uuid,
+    cohort: u32,
+) -> AppResult<bool> {
+    let backend = db.get_database_backend();
+    // Two raters of one resource must not release side by side, each from totals without the
+    // other's rating: their two releases would then differ by those two ratings alone. Hold
+    // the resource first, so the totals below include every rating committed before (SQLite's
+    // write transaction already serialises writers).
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        db.execute_raw(raw_statement(
+            backend,
+            "SELECT id FROM resources WHERE id = ? FOR UPDATE",
+            vec![resource_id.into()],
+        ))
+        .await?;
+    }
+    let row = db
+        .query_one_raw(raw_statement(
+            backend,
+            "SELECT COUNT(*) AS n, COALESCE(SUM(helpfulness), 0) AS total, \
+             COALESCE(SUM(CASE WHEN released_helpfulness IS NULL \
+             OR released_helpfulness <> helpfulness THEN 1 ELSE 0 END), 0) AS pending \
+             FROM resource_ratings WHERE resource_id = ?",
+            vec![resource_id.into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::internal("an aggregate returned no row"))?;
+    let (n, total, pending): (i64, i64, i64) = (
+        row.try_get("", "n")?,
+        row.try_get("", "total")?,
+        row.try_get("", "pending")?,
+    );
+    if !due(pending, cohort) {
+        return Ok(false);
+    }
+    let count = i32::try_from(n).map_err(AppError::internal)?;
+    let sum = i32::try_from(total).map_err(AppError::internal)?;
+    db.execute_raw(raw_statement(
+        backend,
+        "UPDATE resources SET rating_released_count = ?, rating_released_sum = ?, \
+         rating_score = ? WHERE id = ?",
+        vec![
+            count.into(),
+            sum.into(),
+            score(count, sum).into(),
+            resource_id.into(),
+        ],
+    ))
+    .await?;
+    db.execute_raw(raw_statement(
+        backend,
+        "UPDATE resource_ratings SET released_helpfulness = helpfulness WHERE resource_id = ?",
+        vec![resource_id.into()],
+    ))
+    .await?;
+    Ok(true)
+}
+
+/// Rates (or re-rates) a PUBLISHED resource the viewer sees and is not the author of, and
+/// releases the resource's ratings when this makes a release due under `cohort`.
 pub async fn rate_resource(
     db: &impl TransactionTrait,
     access: &Access,
     rating: Rating,
+    cohort: u32,
 ) -> AppResult<(resource::Model, resource_rating::Model)> {
     let me = require_person(access)?;
     if !(1..=5).contains(&rating.helpfulness) {
@@ -103,6 +215,7 @@ pub async fn rate_resource(
                 comment: Set(comment),
                 created_at: Set(now),
                 updated_at: Set(now),
+                released_helpfulness: Set(None),
             }
             .insert(&txn)
             .await?;
@@ -110,7 +223,35 @@ pub async fn rate_resource(
             saved
         }
     };
+    release_if_due(&txn, r.id, cohort).await?;
     let r = super::find_resource(&txn, r.id).await?;
     txn.commit().await?;
     Ok((r, saved))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_score_holds_only_the_shown_average_and_count() {
+        // 7 / 3 shows as 2.33: the score carries 233, not the exact average.
+        assert_eq!(score(3, 7), 233_000_003);
+        assert_eq!(score(2, 9), 450_000_002);
+        assert_eq!(score(0, 0), 0);
+        assert_eq!(
+            score(2_000_000, 10_000_000),
+            500_999_999,
+            "the count is capped"
+        );
+        assert!(score(5, 25) > score(6, 29), "a higher average ranks first");
+    }
+
+    #[test]
+    fn a_release_is_due_once_a_cohort_changed() {
+        assert!(!due(4, 5));
+        assert!(due(5, 5));
+        assert!(due(1, 0), "a cohort of nobody still needs one change");
+        assert!(!due(0, 0));
+    }
 }

@@ -1,6 +1,13 @@
 //! `resources(search, filter, orderBy)`: full-text search with ranking (PostgreSQL `tsvector`
 //! and GIN, SQLite FTS5; see migrations 000049 and 000056), filters, four orders and keyset
 //! pages, always within what the viewer may see (`visible_condition`).
+//!
+//! Orders and cursors use only what the viewer may read (issue 15): TOP_RATED ranks by the
+//! *published* rating (`ratings::published`): a suppressed one sorts after every published
+//! one, all of them together by id, and its cursor carries no rating at all. MOST_ADOPTED
+//! carries `adoptionCount`, which the resource shows. RELEVANCE cursors carry only the id: the
+//! rank is recomputed from that resource on the server, because SQLite's bm25 weighs terms by
+//! statistics over every resource, drafts included, which no viewer may read.
 
 use entity::{
     ResourceKind, ResourceStatus, ResourceVisibility, resource, resource_adoption, resource_tag,
@@ -63,16 +70,20 @@ pub struct Search {
     adopted_by_group_id: Option<Uuid>,
     statuses: Vec<ResourceStatus>,
     order: ResourceOrder,
+    /// `CANOPY_PRIVACY_MIN_COHORT`: below it a released rating is not shown, nor ranked.
+    cohort: u32,
 }
 
 impl Search {
     /// Checks the text and filter; a group to filter by must be visible to the viewer.
+    /// `cohort` is the privacy cohort under which ratings are shown (TOP_RATED).
     pub async fn new(
         db: &impl ConnectionTrait,
         access: &Access,
         text: Option<&str>,
         filter: ResourceFilter,
         order: Option<ResourceOrder>,
+        cohort: u32,
     ) -> AppResult<Self> {
         let query = SearchQuery::parse(text.unwrap_or(""))?;
         let tags = super::content::tags(&filter.tags).map_err(|e| e.within("filter"))?;
@@ -119,6 +130,7 @@ impl Search {
             adopted_by_group_id: filter.adopted_by_group_id,
             statuses,
             order,
+            cohort,
         })
     }
 }
@@ -232,25 +244,82 @@ fn matching(access: &Access, backend: DatabaseBackend, s: &Search) -> SelectStat
             }
         }
     }
+    if s.order == ResourceOrder::TopRated {
+        // The released score where the rating is shown, else 0: suppressed ratings all tie.
+        let shown_from = i64::from(std::cmp::max(s.cohort, 1));
+        q.expr_as(
+            Expr::case(
+                col(resource::Column::RatingReleasedCount).gte(shown_from),
+                col(resource::Column::RatingScore),
+            )
+            .finally(Expr::val(0i64)),
+            Alias::new(PUBLISHED_SCORE),
+        );
+    }
     q.cond_where(cond);
     q
 }
 
-/// The order's key column (besides the id), and how a cursor's key is read back.
+/// The TOP_RATED key column of `matching`.
+const PUBLISHED_SCORE: &str = "published_score";
+
+/// The order's key column (besides the id).
 fn order_key(order: ResourceOrder) -> Option<&'static str> {
     match order {
         ResourceOrder::Relevance => Some("relevance"),
         ResourceOrder::Newest => None,
         ResourceOrder::MostAdopted => Some("adoption_count"),
-        ResourceOrder::TopRated => Some("rating_score"),
+        ResourceOrder::TopRated => Some(PUBLISHED_SCORE),
     }
 }
 
-fn key_value(order: ResourceOrder, raw: &str) -> AppResult<sea_orm::Value> {
-    let bad = || AppError::bad_input("after", "this cursor belongs to another order");
-    Ok(match order {
-        ResourceOrder::Relevance => raw.parse::<f64>().map_err(|_| bad())?.into(),
-        _ => raw.parse::<i64>().map_err(|_| bad())?.into(),
+fn other_order() -> AppError {
+    AppError::bad_input("after", "this cursor belongs to another order")
+}
+
+/// Where a page starts after `cursor`, in an order by (`k` desc, id desc).
+fn after(
+    access: &Access,
+    backend: DatabaseBackend,
+    s: &Search,
+    k: Option<&'static str>,
+    cursor: &Cursor,
+) -> AppResult<Condition> {
+    let ranked = Alias::new("ranked");
+    let id = Expr::col((ranked.clone(), Alias::new("id")));
+    let beyond = |k: &'static str, v: Expr| {
+        let k = Expr::col((ranked.clone(), Alias::new(k)));
+        Condition::any()
+            .add(k.clone().lt(v.clone()))
+            .add(Condition::all().add(k.eq(v)).add(id.clone().lt(cursor.id)))
+    };
+    Ok(match (s.order, k, &cursor.key) {
+        (ResourceOrder::Newest, None, None) => Condition::all().add(id.lt(cursor.id)),
+        (ResourceOrder::MostAdopted, Some(k), Some(raw)) => {
+            beyond(k, Expr::val(raw.parse::<i64>().map_err(|_| other_order())?))
+        }
+        // A published rating's cursor carries its score; a suppressed one's carries nothing,
+        // and its page goes on among the suppressed (score 0), by id.
+        (ResourceOrder::TopRated, Some(k), Some(raw)) => {
+            let v = raw.parse::<i64>().map_err(|_| other_order())?;
+            if v <= 0 {
+                return Err(other_order());
+            }
+            beyond(k, Expr::val(v))
+        }
+        (ResourceOrder::TopRated, Some(k), None) => beyond(k, Expr::val(0i64)),
+        // The rank of the cursor's resource, recomputed for this search. One that no longer
+        // matches (or that the viewer may not see) has no rank: the page is empty.
+        (ResourceOrder::Relevance, Some(k), None) => {
+            let anchor = Alias::new("anchor");
+            let rank = Query::select()
+                .expr(Expr::col((anchor.clone(), Alias::new(k))))
+                .from_subquery(matching(access, backend, s), anchor.clone())
+                .and_where(Expr::col((anchor, Alias::new("id"))).eq(cursor.id))
+                .to_owned();
+            beyond(k, Expr::SubQuery(None, Box::new(rank.into())))
+        }
+        _ => return Err(other_order()),
     })
 }
 
@@ -278,24 +347,7 @@ where
         .from_subquery(matching(access, backend, s), ranked.clone())
         .to_owned();
     if let Some(cursor) = &args.cursor {
-        let id = Expr::col((ranked.clone(), Alias::new("id")));
-        let after = match (key, &cursor.key) {
-            (Some(k), Some(raw)) => {
-                let v = key_value(s.order, raw)?;
-                let k = Expr::col((ranked.clone(), Alias::new(k)));
-                Condition::any()
-                    .add(k.clone().lt(v.clone()))
-                    .add(Condition::all().add(k.eq(v)).add(id.lt(cursor.id)))
-            }
-            (None, None) => Condition::all().add(id.lt(cursor.id)),
-            _ => {
-                return Err(AppError::bad_input(
-                    "after",
-                    "this cursor belongs to another order",
-                ));
-            }
-        };
-        outer.cond_where(after);
+        outer.cond_where(after(access, backend, s, key, cursor)?);
     }
     if let Some(k) = key {
         outer.order_by((ranked.clone(), Alias::new(k)), Order::Desc);
@@ -320,10 +372,12 @@ where
     for row in rows {
         let model = resource::Model::from_query_result(&row, "")?;
         let key = match s.order {
-            ResourceOrder::Relevance => Some(row.try_get::<f64>("", "relevance")?.to_string()),
-            ResourceOrder::Newest => None,
+            ResourceOrder::Relevance | ResourceOrder::Newest => None,
             ResourceOrder::MostAdopted => Some(model.adoption_count.to_string()),
-            ResourceOrder::TopRated => Some(model.rating_score.to_string()),
+            ResourceOrder::TopRated => {
+                let score: i64 = row.try_get("", PUBLISHED_SCORE)?;
+                (score > 0).then(|| score.to_string())
+            }
         };
         let cursor = Cursor {
             key,

@@ -205,6 +205,8 @@ pub async fn insert_resource(
         rating_count: 0,
         rating_sum: 0,
         rating_score: 0,
+        rating_released_count: 0,
+        rating_released_sum: 0,
         created_at: now,
         updated_at: now,
         published_at: None,
@@ -312,6 +314,8 @@ pub async fn update_resource(
     active.rating_count = sea_orm::ActiveValue::NotSet;
     active.rating_sum = sea_orm::ActiveValue::NotSet;
     active.rating_score = sea_orm::ActiveValue::NotSet;
+    active.rating_released_count = sea_orm::ActiveValue::NotSet;
+    active.rating_released_sum = sea_orm::ActiveValue::NotSet;
     let written = resource::Entity::update_many()
         .set(active)
         .filter(resource::Column::Id.eq(current.id))

@@ -432,7 +432,8 @@ impl ResourceMutation {
         })
     }
 
-    /// One rating per person and resource; rating again changes it.
+    /// One rating per person and resource; rating again changes it. The resource's published
+    /// `rating` moves only once a cohort of people rated or changed their rating.
     async fn rate_resource(
         &self,
         ctx: &Context<'_>,
@@ -444,7 +445,8 @@ impl ResourceMutation {
             helpfulness: input.helpfulness,
             comment: input.comment,
         };
-        let (r, saved) = ratings::rate_resource(ctx.db()?, &access, rating).await?;
+        let cohort = ctx.services()?.config.privacy_min_cohort;
+        let (r, saved) = ratings::rate_resource(ctx.db()?, &access, rating, cohort).await?;
         Ok(RateResourcePayload {
             resource: Resource(r),
             rating: ResourceRating(saved),

@@ -27,6 +27,8 @@ pub enum ResourceOrder {
     Relevance,
     Newest,
     MostAdopted,
+    /// Highest published rating first (see `Resource.rating`); resources whose rating is
+    /// suppressed come after all of them, newest first.
     TopRated,
 }
 
@@ -103,7 +105,8 @@ impl ResourceQuery {
         };
         let db = ctx.db()?;
         let order: Option<Order> = order_by.map(Into::into);
-        let s = Search::new(db, &access, search.as_deref(), filter, order).await?;
+        let cohort = ctx.services()?.config.privacy_min_cohort;
+        let s = Search::new(db, &access, search.as_deref(), filter, order, cohort).await?;
         let page = search::page(db, &access, &s, &args).await?;
         Ok(ResourceConnection::new(
             page.map(Resource),

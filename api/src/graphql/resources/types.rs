@@ -11,7 +11,7 @@ use crate::{
         authz,
         meetings::agenda,
         pagination::{Page, PageArgs},
-        resources::{content::tags_from_json, curates, edits, licence::Licence, sees},
+        resources::{content::tags_from_json, curates, edits, licence::Licence, ratings, sees},
     },
     error::AppResult,
     graphql::{
@@ -134,14 +134,16 @@ impl ResourceOwner {
     }
 }
 
-/// Helpfulness ratings in aggregate. The average is shown once `CANOPY_PRIVACY_MIN_COHORT`
-/// people rated, so that nobody's single rating can be read off it.
+/// Helpfulness ratings in aggregate, as last released. A release is made once
+/// `CANOPY_PRIVACY_MIN_COHORT` people rated or changed their rating since the one before, so
+/// that nobody's single rating can be read off the figures, nor off their change.
 #[derive(SimpleObject)]
 pub struct ResourceRatingSummary {
-    /// The mean helpfulness (1–5); null while `suppressed`.
+    /// The mean helpfulness (1–5) of the last release; null while `suppressed`.
     pub average: Option<f64>,
+    /// How many ratings the last release counts; 0 while `suppressed`.
     pub count: i32,
-    /// Fewer people rated it than the privacy threshold.
+    /// Nothing released yet: fewer people rated it than the privacy threshold.
     pub suppressed: bool,
 }
 
@@ -382,17 +384,20 @@ impl Resource {
         ))
     }
 
+    /// The released helpfulness ratings (see `ResourceRatingSummary`).
     async fn rating(&self, ctx: &Context<'_>) -> Result<ResourceRatingSummary> {
-        let count = self.0.rating_count;
-        let cohort = i32::try_from(ctx.services()?.config.privacy_min_cohort).unwrap_or(i32::MAX);
-        let suppressed = count < cohort.max(1);
-        Ok(ResourceRatingSummary {
-            average: (!suppressed).then(|| {
-                let avg = f64::from(self.0.rating_sum) / f64::from(count);
-                (avg * 100.0).round() / 100.0
-            }),
-            count,
-            suppressed,
+        let cohort = ctx.services()?.config.privacy_min_cohort;
+        Ok(match ratings::published(&self.0, cohort) {
+            Some(p) => ResourceRatingSummary {
+                average: Some(p.average_hundredths as f64 / 100.0),
+                count: p.count,
+                suppressed: false,
+            },
+            None => ResourceRatingSummary {
+                average: None,
+                count: 0,
+                suppressed: true,
+            },
         })
     }
 
