@@ -1,7 +1,10 @@
 -- Generated member-care data for scripts/bench-care.sh (PostgreSQL only).
 -- 1 umbrella, 50 clusters, 5,000 groups of 20 active members (100,000 members), and
--- 2,000,000 check-ins: 20 per member on distinct days of the last 26 weeks. Nobody here can
--- sign in: the benchmark mints access tokens with the server's secret.
+-- 2,000,000 check-ins: 20 per member on distinct days of the last 26 weeks. Every member is
+-- established (docs/privacy.md): accounts and memberships 400 days old, and two HELD meetings
+-- of each group 300 and 293 days ago with everyone PRESENT, so the weeks release (with noise)
+-- as in a real network. Nobody here can sign in: the benchmark mints access tokens with the
+-- server's secret.
 \set ON_ERROR_STOP on
 BEGIN;
 INSERT INTO organisations (id, slug, name, sort_name, kind, version, created_at, updated_at)
@@ -33,7 +36,8 @@ SELECT gen_random_uuid() AS id, g.id AS group_id, g.n, k
 FROM bench_groups g, generate_series(0, 19) AS k;
 
 INSERT INTO people (id, email, display_name, password_hash, timezone, locale, version, created_at, updated_at)
-SELECT id, 'care-' || n || '-' || k || '@example.org', 'Member ' || k, 'not-a-login', 'UTC', 'en', 1, now(), now()
+SELECT id, 'care-' || n || '-' || k || '@example.org', 'Member ' || k, 'not-a-login', 'UTC', 'en', 1,
+       now() - interval '400 days', now()
 FROM bench_people;
 
 -- Person 0 of each group facilitates it.
@@ -41,6 +45,17 @@ INSERT INTO memberships (id, person_id, group_id, role, status, joined_at, creat
 SELECT gen_random_uuid(), id, group_id, CASE WHEN k = 0 THEN 'FACILITATOR' ELSE 'MEMBER' END,
        'ACTIVE', now() - interval '400 days', now(), now()
 FROM bench_people;
+
+-- Two held meetings per group, everyone present.
+INSERT INTO meetings (id, group_id, starts_at, ends_at, timezone, status, theme, agenda, from_cadence,
+                      version, created_at, updated_at)
+SELECT gen_random_uuid(), g.id, now() - (d || ' days')::interval,
+       now() - (d || ' days')::interval + interval '60 minutes', 'UTC', 'HELD', 'EXPERIENCE_SHARING',
+       '[]', false, 1, now() - interval '301 days', now() - interval '290 days'
+FROM bench_groups g, (VALUES (300), (293)) AS ago(d);
+INSERT INTO attendance (id, meeting_id, membership_id, status, recorded_by, recorded_at)
+SELECT gen_random_uuid(), mt.id, m.id, 'PRESENT', NULL, mt.ends_at
+FROM meetings mt JOIN memberships m ON m.group_id = mt.group_id;
 
 -- Day d of member k: 20 distinct days in the last 182, spread differently for each member.
 INSERT INTO check_ins (id, person_id, group_id, local_date, rating, note, created_at, updated_at)
