@@ -182,8 +182,11 @@ pub async fn log_in(
         ));
     };
     let txn = super::begin(db).await?;
+    // Only this address's failures for the email are forgiven: the owner signing in must not
+    // reset the count of someone guessing from elsewhere.
     login_failure::Entity::delete_many()
         .filter(login_failure::Column::Email.eq(person.email.as_str()))
+        .filter(login_failure::Column::ClientAddr.eq(attempt.client_addr.as_str()))
         .exec(&txn)
         .await?;
     let session = issue_session(&txn, creds, person, None).await?;

@@ -20,7 +20,9 @@ use super::{
     pagination::{Page, PageArgs, Sort, page},
     throttle::Oracle,
     umbrella::find_cluster,
-    values::{Slug, TimeZone, local_time, optional_text, sort_key, text, web_url},
+    values::{
+        MAX_FILTER_TEXT_CHARS, Slug, TimeZone, local_time, optional_text, sort_key, text, web_url,
+    },
 };
 use crate::error::{AppError, AppResult};
 
@@ -630,6 +632,14 @@ pub async fn directory_select(
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
+        // The request guard limits it too; checked here as well, where the pattern is built,
+        // so no path into the directory can hand the database an oversized pattern.
+        if t.chars().count() > MAX_FILTER_TEXT_CHARS || t.chars().any(char::is_control) {
+            return Err(AppError::bad_input(
+                "filter.text",
+                format!("at most {MAX_FILTER_TEXT_CHARS} characters on one line"),
+            ));
+        }
         let pattern = format!("%{}%", super::like_escape(&t.to_lowercase()));
         cond = cond.add(
             Expr::col((group::Entity, group::Column::SearchText))

@@ -84,6 +84,10 @@ pub fn actors(person: Option<Uuid>, client_addr: &str) -> Vec<String> {
 /// Runs `attempt` unless one of `actors` has used up its answers of this kind; the oracle's
 /// answer (`Oracle::answer`, the only way these attempts reveal anything) is counted against
 /// every actor.
+///
+/// The attempt is counted *before* it runs and uncounted afterwards unless it gave the
+/// oracle's answer, so that parallel probes see each other: counting only finished answers
+/// would let a burst of simultaneous requests all pass the check.
 pub async fn guard<T>(
     db: &impl ConnectionTrait,
     oracle: Oracle,
@@ -92,12 +96,31 @@ pub async fn guard<T>(
 ) -> AppResult<T> {
     let now = Utc::now();
     let since = now - Oracle::window();
+    let mut counted = Vec::with_capacity(actors.len());
+    for actor in actors {
+        let event = throttle_event::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            action: Set(oracle.action().to_owned()),
+            actor: Set(actor.clone()),
+            occurred_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        counted.push(event.id);
+    }
+    let uncount = |ids: Vec<Uuid>| {
+        throttle_event::Entity::delete_many()
+            .filter(throttle_event::Column::Id.is_in(ids))
+            .exec(db)
+    };
     for actor in actors {
         let recent = throttle_event::Entity::find()
             .filter(throttle_event::Column::Action.eq(oracle.action()))
             .filter(throttle_event::Column::Actor.eq(actor.as_str()))
             .filter(throttle_event::Column::OccurredAt.gt(since));
-        if recent.clone().count(db).await? >= oracle.limit() {
+        // This attempt is among the rows: more than `limit` means `limit` came before.
+        if recent.clone().count(db).await? > oracle.limit() {
+            uncount(counted).await?;
             let oldest = recent
                 .order_by_asc(throttle_event::Column::OccurredAt)
                 .one(db)
@@ -110,24 +133,15 @@ pub async fn guard<T>(
         }
     }
     let result = attempt.await;
-    if let Err(e) = &result
-        && oracle.answered(e)
-    {
-        // Written after the attempt's own transaction has ended (SQLite allows one writer).
-        for actor in actors {
-            throttle_event::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                action: Set(oracle.action().to_owned()),
-                actor: Set(actor.clone()),
-                occurred_at: Set(now),
-            }
-            .insert(db)
-            .await?;
-        }
+    let revealed = matches!(&result, Err(e) if oracle.answered(e));
+    // Written after the attempt's own transaction has ended (SQLite allows one writer).
+    if revealed {
         throttle_event::Entity::delete_many()
             .filter(throttle_event::Column::OccurredAt.lt(now - Duration::days(1)))
             .exec(db)
             .await?;
+    } else {
+        uncount(counted).await?;
     }
     result
 }

@@ -204,8 +204,10 @@ impl Input for ConstValue {
 
 struct Walker<'a> {
     index: &'a TypeIndex,
-    /// Where each variable is first used: its values are named after that place.
-    uses: HashMap<Name, Slot>,
+    /// Every place each variable is used: its value must pass the rules of all of them (a
+    /// variable used as ordinary text and as a lookup key is held to the lookup's limits too),
+    /// and a refusal is named after the place whose rule it broke.
+    uses: HashMap<Name, Vec<Slot>>,
 }
 
 impl Walker<'_> {
@@ -229,7 +231,8 @@ impl Walker<'_> {
             View::Variable(name) => {
                 self.uses
                     .entry(name.clone())
-                    .or_insert_with(|| slot.clone());
+                    .or_default()
+                    .push(slot.clone());
                 Ok(())
             }
             View::Other => Ok(()),
@@ -323,28 +326,33 @@ pub fn check(doc: &ExecutableDocument, variables: &Variables) -> Result<(), Reje
         for definition in &op.node.variable_definitions {
             let definition = &definition.node;
             let name = &definition.name.node;
-            let slot = slots
-                .entry(name.clone())
-                .or_insert_with(|| Slot {
+            let places = slots.entry(name.clone()).or_insert_with(|| {
+                vec![Slot {
                     path: name.to_string(),
                     ty: Some(definition.var_type.node.clone()),
                     owner: String::new(),
                     name: name.to_string(),
-                })
-                .clone();
+                }]
+            });
             if let Some(default) = &definition.default_value {
-                walker.value(&default.node, &slot)?;
+                for slot in places.clone() {
+                    walker.value(&default.node, &slot)?;
+                }
             }
         }
     }
     for (name, value) in variables.iter() {
-        let slot = slots.get(name).cloned().unwrap_or_else(|| Slot {
-            path: name.to_string(),
-            ty: None,
-            owner: String::new(),
-            name: name.to_string(),
+        let places = slots.get(name).cloned().unwrap_or_else(|| {
+            vec![Slot {
+                path: name.to_string(),
+                ty: None,
+                owner: String::new(),
+                name: name.to_string(),
+            }]
         });
-        walker.value(value, &slot)?;
+        for slot in &places {
+            walker.value(value, slot)?;
+        }
     }
     Ok(())
 }
@@ -363,6 +371,21 @@ mod tests {
 
     fn refused(query: &str, variables: serde_json::Value) -> String {
         run(query, variables).expect_err("refused").field
+    }
+
+    #[test]
+    fn a_variable_used_in_two_places_is_held_to_both_rules() {
+        // Long enough for ordinary text (a resource tag), far too long for the directory's
+        // filter text: used in both places, it is refused as the filter text.
+        let long = "a".repeat(50_000);
+        assert_eq!(
+            refused(
+                "query($s: String!) { resources(filter: {tags: [$s]}) { totalCount } \
+                 groups(filter: {text: $s}) { totalCount } }",
+                json!({ "s": long })
+            ),
+            "filter.text"
+        );
     }
 
     #[test]

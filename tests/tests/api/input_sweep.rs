@@ -496,6 +496,17 @@ async fn the_group_directory_refuses_a_nul_and_an_overlong_filter_text() {
     assert_refused(status, &body, "filter.text");
 }
 
+#[tokio::test]
+async fn a_variable_reused_as_ordinary_text_cannot_smuggle_a_long_filter_text() {
+    let app = spawn_app().await;
+    // Fine as a resource tag (ordinary text), far too long for the directory's filter: the
+    // strictest place a variable is used decides.
+    let q = "query($s: String!) { resources(filter: {tags: [$s]}) { totalCount } \
+             groups(filter: {text: $s}) { totalCount } }";
+    let (status, body) = app.post(None, q, json!({ "s": "a".repeat(60_000) })).await;
+    assert_refused(status, &body, "filter.text");
+}
+
 /// What a client might forge: a cursor as the API writes them (base64url JSON), with `key`.
 fn cursor_with_key(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(json!({ "k": key, "i": Uuid::now_v7() }).to_string())

@@ -124,3 +124,23 @@ async fn sign_up_with_registered_emails_is_throttled_per_address() {
     assert_eq!(code(&registered), "RATE_LIMITED", "{registered}");
     assert_eq!(code(&fresh), "RATE_LIMITED", "{fresh}");
 }
+
+#[tokio::test]
+async fn a_burst_of_parallel_probes_gets_no_more_answers_than_the_limit() {
+    let app = spawn_app().await;
+    let ana = app.sign_up("Ana").await;
+    let probes = (0..20).map(|_| {
+        app.gql(
+            SIGN_UP,
+            json!({ "input": { "email": ana.email, "password": PASSWORD, "displayName": "Eve" } }),
+        )
+    });
+    let answers = futures_util::future::join_all(probes).await;
+    let revealed = answers.iter().filter(|r| code(r) == "CONFLICT").count();
+    let limited = answers.iter().filter(|r| code(r) == "RATE_LIMITED").count();
+    assert_eq!(revealed + limited, 20, "{answers:?}");
+    assert!(
+        revealed <= 5,
+        "only five answers may say so, {revealed} did"
+    );
+}

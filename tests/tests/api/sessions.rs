@@ -179,6 +179,9 @@ async fn a_stranger_guessing_from_one_address_cannot_lock_the_owner_out() {
         owner["data"]["logIn"]["accessToken"].is_string(),
         "the owner signs in from another address: {owner}"
     );
+    // The owner's sign-in forgives their own address only: the guesser is still held up.
+    let again = log_in_from(&app, "203.0.113.7", &ana.email, "wrong password!").await;
+    assert_eq!(code(&again), "RATE_LIMITED", "{again}");
 }
 
 #[tokio::test]

@@ -112,7 +112,7 @@ async fn slug_taken(db: &impl ConnectionTrait, slug: &str) -> AppResult<bool> {
         > 0)
 }
 
-/// The requested slug (CONFLICT when taken), or one made from the title (made unique).
+/// The requested slug (CONFLICT when taken), or one made from the title with a random suffix.
 pub async fn choose_slug(
     db: &impl ConnectionTrait,
     requested: Option<&str>,
@@ -126,11 +126,11 @@ pub async fn choose_slug(
         }
         return Ok(slug);
     }
+    // Always suffixed: taking the bare title slug when it is free would tell the caller,
+    // by its absence, that someone's draft holds it — an oracle the throttle never sees,
+    // since the call succeeds. Six random characters keep tries few however many
+    // resources share a title.
     let base = slug_from_title(title);
-    if !slug_taken(db, &base).await? {
-        return Ok(base);
-    }
-    // A short random suffix: tries stay few however many resources share a title.
     loop {
         // The last characters of a UUIDv7 are random.
         let id = Uuid::now_v7().simple().to_string();
