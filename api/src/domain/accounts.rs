@@ -109,8 +109,10 @@ pub async fn insert_person(
 ///
 /// Guessing is kept slow without letting a stranger lock the owner out (`throttle`): an
 /// address is refused after `max` failures for one email, or four times that over all emails,
-/// but an email is never refused as such — under guessing from many addresses its answers are
-/// only slowed down, so the right password from an address with no recent failures still works.
+/// but an email is never refused as such — under guessing from many addresses, attempts for it
+/// from addresses that already failed for it are let through one at a time
+/// (`throttle::login_turn`), so the right password from an address with no recent failures
+/// for it goes straight through.
 pub async fn log_in(
     db: &(impl TransactionTrait + ConnectionTrait),
     creds: &Credentials<'_>,
@@ -145,7 +147,10 @@ pub async fn log_in(
                 .add(from_here.clone()),
             max,
         ),
-        (Condition::all().add(from_here), max * ADDRESS_LIMIT_FACTOR),
+        (
+            Condition::all().add(from_here.clone()),
+            max * ADDRESS_LIMIT_FACTOR,
+        ),
     ] {
         let rows = recent(condition);
         // This attempt is among the rows: more than `limit` means `limit` failures came before.
@@ -160,9 +165,25 @@ pub async fn log_in(
             });
         }
     }
-    let for_email = recent(Condition::all().add(for_email)).count(db).await?;
-    if let Some(delay) = throttle::slow_down(for_email, max) {
-        tokio::time::sleep(delay).await;
+    let failures = recent(Condition::all().add(for_email.clone()))
+        .count(db)
+        .await?;
+    if failures > max {
+        let own = recent(Condition::all().add(for_email).add(from_here))
+            .count(db)
+            .await?;
+        match take_turn(db, &attempt, failures, max, own).await? {
+            throttle::Turn::Now => {}
+            throttle::Turn::At(slot) => {
+                tokio::time::sleep((slot - Utc::now()).to_std().unwrap_or_default()).await;
+            }
+            throttle::Turn::Refuse(retry_after_secs) => {
+                login_failure::Entity::delete_by_id(attempt.id)
+                    .exec(db)
+                    .await?;
+                return Err(AppError::RateLimited { retry_after_secs });
+            }
+        }
     }
     let found = person::Entity::find()
         .filter(person::Column::Email.eq(email.as_str()))
@@ -192,6 +213,46 @@ pub async fn log_in(
     let session = issue_session(&txn, creds, person, None).await?;
     txn.commit().await?;
     Ok(session)
+}
+
+/// Places a sign-in attempt in its email's queue (`throttle::login_turn`): reading the
+/// latest turn and taking the next is one step per email — SQLite's write transaction, and a
+/// transaction-scoped advisory lock on the email on PostgreSQL — so parallel attempts queue one
+/// after another instead of all taking the same turn.
+async fn take_turn(
+    db: &(impl TransactionTrait + ConnectionTrait),
+    attempt: &login_failure::Model,
+    failures: u64,
+    max: u64,
+    own: u64,
+) -> AppResult<throttle::Turn> {
+    let txn = super::begin(db).await?;
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            [attempt.email.clone().into()],
+        ))
+        .await?;
+    }
+    let latest = login_failure::Entity::find()
+        .filter(login_failure::Column::Email.eq(attempt.email.as_str()))
+        .filter(login_failure::Column::Id.ne(attempt.id))
+        .order_by_desc(login_failure::Column::AttemptedAt)
+        .one(&txn)
+        .await?
+        .map(|f| f.attempted_at);
+    let turn = throttle::login_turn(failures, max, own, latest, Utc::now());
+    if let throttle::Turn::At(slot) = turn {
+        // Recorded at its turn, so the next attempt queues after it.
+        login_failure::Entity::update_many()
+            .col_expr(login_failure::Column::AttemptedAt, Expr::value(slot))
+            .filter(login_failure::Column::Id.eq(attempt.id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(turn)
 }
 
 /// Rotates a refresh token. Presenting an already-used token means it was copied: the whole

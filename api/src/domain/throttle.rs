@@ -8,11 +8,9 @@
 //! that kind is refused with RATE_LIMITED until the window has passed, whatever the answer
 //! would have been. Counts live in the database, so the limits hold across replicas.
 //!
-//! Sign-in guessing is throttled in `accounts::log_in`; `slow_down` is its pure part.
+//! Sign-in guessing is throttled in `accounts::log_in`; `login_turn` is its pure part.
 
-use std::time::Duration as StdDuration;
-
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use entity::throttle_event;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -146,31 +144,82 @@ pub async fn guard<T>(
     result
 }
 
-/// How long to hold a sign-in attempt for an email that `failures` recent attempts (from any
-/// address) have failed: nothing up to the per-address limit `max`, then a quarter second more
-/// for each further failure, at most three seconds. Guessing from many addresses gets slow;
-/// the owner, from an address with no failures of its own, still gets in.
-pub fn slow_down(failures: u64, max: u64) -> Option<StdDuration> {
-    let excess = failures.checked_sub(max).filter(|n| *n > 0)?;
-    Some(StdDuration::from_millis(250 * excess.min(12)))
+/// Sign-in attempts for one email under guessing from many addresses are checked one at a
+/// time, this far apart.
+pub const LOGIN_SPACING: Duration = Duration::seconds(2);
+/// The longest an attempt waits for its turn; past that its address is told to come back.
+const LOGIN_MAX_WAIT: Duration = Duration::seconds(10);
+
+/// When a sign-in attempt may be checked.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Turn {
+    Now,
+    /// Wait until then (the attempt's recorded time moves there, so the next waits after it).
+    At(DateTime<Utc>),
+    /// The queue is too long: RATE_LIMITED, come back in this many seconds.
+    Refuse(u64),
+}
+
+/// The turn of a sign-in attempt for an email that `failures` recent attempts (this one
+/// included, from any address) have failed, `own` of them from this attempt's address, the
+/// latest other one recorded at `latest`. Up to the limit `max` nothing waits. Past it the
+/// email is under guessing from many addresses, and attempts from addresses that have already
+/// failed for it are let through one every `LOGIN_SPACING` — however many run in parallel —
+/// while an address with no failure of its own for the email (the owner's, as a rule) goes
+/// straight through. Nobody is locked out: the owner is never queued, and a queued address is
+/// at worst asked to come back.
+pub fn login_turn(
+    failures: u64,
+    max: u64,
+    own: u64,
+    latest: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Turn {
+    if failures <= max || own <= 1 {
+        return Turn::Now;
+    }
+    let slot = latest.map_or(now, |l| (l + LOGIN_SPACING).max(now));
+    if slot - now > LOGIN_MAX_WAIT {
+        let wait = (slot - now - LOGIN_MAX_WAIT).num_seconds().max(1);
+        return Turn::Refuse(u64::try_from(wait).unwrap_or(1));
+    }
+    if slot > now {
+        Turn::At(slot)
+    } else {
+        Turn::Now
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn no_slow_down_within_the_limit() {
-        assert_eq!(slow_down(0, 5), None);
-        assert_eq!(slow_down(5, 5), None);
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap_or_default()
     }
 
     #[test]
-    fn slow_down_grows_with_the_failures_and_is_capped() {
-        assert_eq!(slow_down(6, 5), Some(StdDuration::from_millis(250)));
-        assert_eq!(slow_down(9, 5), Some(StdDuration::from_millis(1000)));
-        assert_eq!(slow_down(17, 5), Some(StdDuration::from_secs(3)));
-        assert_eq!(slow_down(10_000, 5), Some(StdDuration::from_secs(3)));
+    fn nothing_waits_within_the_limit() {
+        assert_eq!(login_turn(5, 5, 5, Some(at(0)), at(0)), Turn::Now);
+    }
+
+    #[test]
+    fn an_address_with_no_failure_of_its_own_goes_straight_through() {
+        assert_eq!(login_turn(500, 5, 1, Some(at(0)), at(0)), Turn::Now);
+    }
+
+    #[test]
+    fn guessing_addresses_queue_one_turn_apart() {
+        assert_eq!(login_turn(6, 5, 2, Some(at(0)), at(0)), Turn::At(at(2)));
+        assert_eq!(login_turn(7, 5, 2, Some(at(2)), at(0)), Turn::At(at(4)));
+        assert_eq!(login_turn(7, 5, 2, Some(at(-5)), at(0)), Turn::Now);
+    }
+
+    #[test]
+    fn a_long_queue_asks_the_guessing_address_to_come_back() {
+        assert_eq!(login_turn(9, 5, 3, Some(at(8)), at(0)), Turn::At(at(10)));
+        assert_eq!(login_turn(9, 5, 3, Some(at(9)), at(0)), Turn::Refuse(1));
+        assert_eq!(login_turn(9, 5, 3, Some(at(20)), at(0)), Turn::Refuse(12));
     }
 
     #[test]

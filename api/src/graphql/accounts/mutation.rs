@@ -50,7 +50,7 @@ impl AccountMutation {
 
     /// Signs in. RATE_LIMITED after `CANOPY_LOGIN_MAX_FAILURES` failures in a minute for one
     /// email from one address, or four times that from one address; an email guessed at from
-    /// many addresses is answered more slowly, never refused.
+    /// many addresses is never locked (guessing addresses take turns, others go straight in).
     async fn log_in(&self, ctx: &Context<'_>, input: LogInInput) -> Result<LogInPayload> {
         let services = ctx.services()?;
         let viewer = ctx.viewer()?;
