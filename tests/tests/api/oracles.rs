@@ -144,3 +144,21 @@ async fn a_burst_of_parallel_probes_gets_no_more_answers_than_the_limit() {
         "only five answers may say so, {revealed} did"
     );
 }
+
+#[tokio::test]
+async fn another_organisations_programme_slug_answers_unavailable() {
+    let app = spawn_app().await;
+    let ours = app.world().await;
+    let theirs = app.world().await;
+    let create = |who, org: &str, slug: &str| {
+        app.gql_as(
+            who,
+            "mutation($input: CreateTrainingProgramInput!) { createTrainingProgram(input: $input) { program { id } } }",
+            json!({ "input": { "organisationId": org, "slug": slug, "name": "Facilitation" } }),
+        )
+    };
+    ok(&create(&theirs.admin, &theirs.org_id, "their-secret-path").await);
+    let res = create(&ours.admin, &ours.org_id, "their-secret-path").await;
+    assert_eq!(code(&res), "CONFLICT", "{res}");
+    assert_eq!(message(&res), "this slug is unavailable; choose another");
+}

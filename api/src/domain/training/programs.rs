@@ -13,6 +13,7 @@ use crate::{
     domain::{
         access::Access,
         authz::require_person,
+        throttle::Oracle,
         umbrella::find_organisation,
         values::{Slug, optional_text, sort_key, text},
     },
@@ -67,7 +68,8 @@ pub async fn create_program(
         .count(&txn)
         .await?;
     if taken > 0 {
-        return Err(AppError::conflict("a programme with this slug exists"));
+        // Programmes are seen only inside their organisation: the answer does not say whose.
+        return Err(Oracle::SlugUnavailable.answer());
     }
     let saved = training_program::ActiveModel {
         id: Set(Uuid::now_v7()),

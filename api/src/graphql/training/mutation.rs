@@ -8,7 +8,10 @@ use super::types::{
     WorkshopAttendance,
 };
 use crate::{
-    domain::training::{certifications, evidence, mentoring, programs, succession, workshops},
+    domain::{
+        throttle::{self, Oracle},
+        training::{certifications, evidence, mentoring, programs, succession, workshops},
+    },
     graphql::{
         context::{ContextExt, signed_in},
         enums::{AttendanceStatus, EvidenceKind, Modality, WorkshopKind},
@@ -263,8 +266,9 @@ impl TrainingMutation {
         let access = signed_in(ctx).await?;
         let organisation_id =
             ids::decode(Kind::Organisation, "organisationId", &input.organisation_id)?;
-        let p = programs::create_program(
-            ctx.db()?,
+        let db = ctx.db()?;
+        let create = programs::create_program(
+            db,
             &access,
             programs::NewProgram {
                 organisation_id,
@@ -275,8 +279,9 @@ impl TrainingMutation {
                 certification_validity_months: input.certification_validity_months,
                 is_trainer_program: input.is_trainer_program,
             },
-        )
-        .await?;
+        );
+        let actors = throttle::actors(access.person_id, &ctx.viewer()?.client_addr);
+        let p = throttle::guard(db, Oracle::SlugUnavailable, &actors, create).await?;
         Ok(CreateTrainingProgramPayload {
             program: TrainingProgram(p),
         })
