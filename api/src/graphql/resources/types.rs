@@ -385,9 +385,8 @@ impl Resource {
     }
 
     /// The released helpfulness ratings (see `ResourceRatingSummary`).
-    async fn rating(&self, ctx: &Context<'_>) -> Result<ResourceRatingSummary> {
-        let cohort = ctx.services()?.config.privacy_min_cohort;
-        Ok(match ratings::published(&self.0, cohort) {
+    async fn rating(&self) -> Result<ResourceRatingSummary> {
+        Ok(match ratings::published(&self.0) {
             Some(p) => ResourceRatingSummary {
                 average: Some(p.average_hundredths as f64 / 100.0),
                 count: p.count,
