@@ -1,12 +1,17 @@
 //! Issue 15, holes 1 and 2 for resource ratings: a suppressed rating must not leak through
 //! TOP_RATED's cursors or order, and the published rating must not move with one new or
-//! changed rating (it is released once a cohort of people rated or changed theirs).
+//! changed rating (it is released once a cohort of established people rated or changed
+//! theirs), nor be differenced with fresh fake accounts (they do not count, and every release is
+//! noisy and frozen).
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{Duration, Utc};
+use entity::{person, resource_rating};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Session, TestApp, ok, spawn_app_with},
+    helpers::{Session, TestApp, ok, spawn_app_with, uuid_of},
     resources::{Library, library, published},
 };
 
@@ -24,12 +29,54 @@ async fn app_and_library() -> (TestApp, Library) {
     (app, lib)
 }
 
-async fn raters(app: &TestApp, n: usize) -> Vec<Session> {
+/// Makes these people established raters: their accounts were created 90 days ago.
+pub(crate) async fn establish(app: &TestApp, who: &[&Session]) {
+    let ids: Vec<_> = who.iter().map(|s| uuid_of(&s.person_id)).collect();
+    person::Entity::update_many()
+        .col_expr(
+            person::Column::CreatedAt,
+            Expr::value(Utc::now() - Duration::days(90)),
+        )
+        .filter(person::Column::Id.is_in(ids))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+/// `n` fresh sign-ups (accounts created now: not established).
+async fn fresh(app: &TestApp, prefix: &str, n: usize) -> Vec<Session> {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        out.push(app.sign_up(&format!("Rater{i}")).await);
+        out.push(app.sign_up(&format!("{prefix}{i}")).await);
     }
     out
+}
+
+/// `n` established raters.
+async fn raters(app: &TestApp, n: usize) -> Vec<Session> {
+    let out = fresh(app, "Rater", n).await;
+    establish(app, &out.iter().collect::<Vec<_>>()).await;
+    out
+}
+
+/// How many ratings of the resource are in its last release (none: nothing released yet).
+async fn in_release(app: &TestApp, id: &str) -> u64 {
+    resource_rating::Entity::find()
+        .filter(resource_rating::Column::ResourceId.eq(uuid_of(id)))
+        .filter(resource_rating::Column::ReleasedHelpfulness.is_not_null())
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+/// A shown rating's average (hundredths) and count, checked to be in range.
+fn shown(v: &Value) -> (i64, i64) {
+    assert_eq!(v["suppressed"], false, "{v}");
+    let average = (v["average"].as_f64().unwrap() * 100.0).round() as i64;
+    let count = v["count"].as_i64().unwrap();
+    assert!((100..=500).contains(&average), "average within 1–5: {v}");
+    assert!(count >= 1, "a release counts someone: {v}");
+    (average, count)
 }
 
 async fn rate(app: &TestApp, who: &Session, id: &str, helpfulness: i64) {
@@ -128,16 +175,16 @@ async fn top_rated_cursors_of_suppressed_ratings_carry_no_rating() {
         for first in [1, 20] {
             let (edges, cursors) = top_rated(&app, who, first).await;
             assert_eq!(edges.len(), 3);
+            let mut shown_key = Value::Null;
             for e in &edges {
                 let c = decode(&e["cursor"]);
                 let keys: Vec<&String> = c.as_object().unwrap().keys().collect();
                 if e["node"]["id"] == s.shown.as_str() {
-                    // Only the figures shown: 2.33 from 3 ratings.
-                    assert_eq!(
-                        e["node"]["rating"],
-                        json!({ "average": 2.33, "count": 3, "suppressed": false })
-                    );
-                    assert_eq!(c["k"], "233000003", "{c}");
+                    // Only the figures shown: the average in hundredths, then the count.
+                    let (average, count) = shown(&e["node"]["rating"]);
+                    assert_eq!(c["k"], (average * 1_000_000 + count).to_string(), "{c}");
+                    assert_eq!(keys.len(), 2, "the score and the id: {c}");
+                    shown_key = c["k"].clone();
                 } else {
                     assert_eq!(e["node"]["rating"]["suppressed"], true);
                     assert_eq!(
@@ -150,7 +197,7 @@ async fn top_rated_cursors_of_suppressed_ratings_carry_no_rating() {
             // End cursors too: none holds anything but an id or the shown score.
             for c in cursors.iter().filter(|c| !c.is_null()).map(decode) {
                 let k = c.get("k");
-                assert!(k.is_none() || k == Some(&json!("233000003")), "{c}");
+                assert!(k.is_none() || k == Some(&shown_key), "{c}");
                 assert!(c.get("t").is_none(), "{c}");
             }
         }
@@ -186,21 +233,40 @@ async fn top_rated_ranks_by_released_figures_not_live_ones() {
         rate(&app, who, &steady, n).await;
     }
     for who in &r[..3] {
-        rate(&app, who, &rising, 3).await;
+        rate(&app, who, &rising, 1).await;
     }
-    // Two new 5s: live 3.8 would beat 3.33, but they are not released yet.
+    let before = (
+        seen(&app, &lib, &steady).await,
+        seen(&app, &lib, &rising).await,
+    );
+    // Two new 5s move the live figures, but they are not released yet: the order follows
+    // the released (noisy) figures as shown, which have not moved.
     rate(&app, &r[3], &rising, 5).await;
     rate(&app, &r[4], &rising, 5).await;
-    let (edges, _) = top_rated(&app, None, 20).await;
-    let ranked: Vec<&Value> = edges.iter().map(|e| &e["node"]["rating"]).collect();
-    assert_eq!(edges[0]["node"]["id"], steady.as_str());
-    assert_eq!(
-        ranked,
-        [
-            &json!({ "average": 3.33, "count": 3, "suppressed": false }),
-            &json!({ "average": 3.0, "count": 3, "suppressed": false }),
-        ]
-    );
+    for _ in 0..2 {
+        assert_eq!(
+            (
+                seen(&app, &lib, &steady).await,
+                seen(&app, &lib, &rising).await
+            ),
+            before
+        );
+        let (edges, _) = top_rated(&app, None, 20).await;
+        let ranked: Vec<(i64, i64)> = edges.iter().map(|e| shown(&e["node"]["rating"])).collect();
+        assert_eq!(edges.len(), 2);
+        assert!(
+            ranked[0] >= ranked[1],
+            "ranked by what is shown: {ranked:?}"
+        );
+        if ranked[0] == ranked[1] {
+            // A tie on the shown figures: newest (rising) first, by id.
+            assert_eq!(edges[0]["node"]["id"], rising.as_str());
+        }
+    }
+    if shown(&before.0) > shown(&before.1) {
+        let (edges, _) = top_rated(&app, None, 20).await;
+        assert_eq!(edges[0]["node"]["id"], steady.as_str());
+    }
 }
 
 #[tokio::test]
@@ -213,11 +279,13 @@ async fn one_new_rating_does_not_move_the_published_rating() {
     assert_eq!(seen(&app, &lib, &id).await, suppressed, "not even a count");
     rate(&app, &r[1], &id, 2).await;
     assert_eq!(seen(&app, &lib, &id).await, suppressed);
+    assert_eq!(in_release(&app, &id).await, 0);
     rate(&app, &r[2], &id, 5).await;
-    let first = json!({ "average": 3.67, "count": 3, "suppressed": false });
+    let first = seen(&app, &lib, &id).await;
+    shown(&first);
     assert_eq!(
-        seen(&app, &lib, &id).await,
-        first,
+        in_release(&app, &id).await,
+        3,
         "the first release, at the cohort"
     );
     // Each new rating alone (then two together) leaves every reader's figures as they were.
@@ -225,10 +293,12 @@ async fn one_new_rating_does_not_move_the_published_rating() {
     assert_eq!(seen(&app, &lib, &id).await, first);
     rate(&app, &r[4], &id, 1).await;
     assert_eq!(seen(&app, &lib, &id).await, first);
+    assert_eq!(in_release(&app, &id).await, 3);
     rate(&app, &r[5], &id, 3).await;
+    shown(&seen(&app, &lib, &id).await);
     assert_eq!(
-        seen(&app, &lib, &id).await,
-        json!({ "average": 2.67, "count": 6, "suppressed": false }),
+        in_release(&app, &id).await,
+        6,
         "released again after a cohort of new ratings"
     );
 }
@@ -241,8 +311,8 @@ async fn one_changed_rating_does_not_move_the_published_rating() {
     for who in &r {
         rate(&app, who, &id, 4).await;
     }
-    let first = json!({ "average": 4.0, "count": 3, "suppressed": false });
-    assert_eq!(seen(&app, &lib, &id).await, first);
+    let first = seen(&app, &lib, &id).await;
+    shown(&first);
     // One person changing again and again is one change; changed back, it is none.
     for n in [1, 2, 4] {
         rate(&app, &r[0], &id, n).await;
@@ -255,10 +325,22 @@ async fn one_changed_rating_does_not_move_the_published_rating() {
         first,
         "two changes since the release, the third person's back where it was"
     );
+    let released = |n: i32| {
+        resource_rating::Entity::find()
+            .filter(resource_rating::Column::ResourceId.eq(uuid_of(&id)))
+            .filter(resource_rating::Column::ReleasedHelpfulness.eq(n))
+            .count(&app.db)
+    };
+    assert_eq!(released(4).await.unwrap(), 3, "still the first release");
     rate(&app, &r[0], &id, 2).await;
+    shown(&seen(&app, &lib, &id).await);
     assert_eq!(
-        seen(&app, &lib, &id).await,
-        json!({ "average": 3.33, "count": 3, "suppressed": false }),
+        (
+            released(2).await.unwrap(),
+            released(5).await.unwrap(),
+            released(3).await.unwrap()
+        ),
+        (1, 1, 1),
         "three people changed: released"
     );
 }
@@ -281,4 +363,99 @@ async fn the_viewer_still_sees_their_own_rating_before_it_is_released() {
         Value::Null,
         "only their own"
     );
+}
+
+/// The attack: four fresh sign-ups rate, and after every release nudge their ratings away from
+/// the released ones, so that one more change would complete a cohort; the victim's next
+/// rating then triggers a release whose difference, minus the fakes' known changes, is the
+/// victim's rating. Fresh accounts count toward no cohort, so the victim's rating releases
+/// nothing and the figures stay as they were.
+#[tokio::test]
+async fn four_fresh_fakes_cannot_difference_a_real_rating() {
+    let app = spawn_app_with(&[("CANOPY_PRIVACY_MIN_COHORT", "5")]).await;
+    let lib = library(&app).await;
+    let id = published(&app, &lib, json!({})).await;
+    let genuine = raters(&app, 5).await;
+    for who in &genuine {
+        rate(&app, who, &id, 4).await;
+    }
+    let before = seen(&app, &lib, &id).await;
+    shown(&before);
+    let victim = raters(&app, 1).await.remove(0);
+    let fakes = fresh(&app, "Fake", 4).await;
+    for n in [3, 1, 2] {
+        for f in &fakes {
+            rate(&app, f, &id, n).await;
+            assert_eq!(seen(&app, &lib, &id).await, before, "a fake moves nothing");
+        }
+    }
+    rate(&app, &victim, &id, 5).await;
+    assert_eq!(
+        seen(&app, &lib, &id).await,
+        before,
+        "the victim's rating is not released with four fakes"
+    );
+    for f in &fakes {
+        rate(&app, f, &id, 5).await;
+    }
+    rate(&app, &victim, &id, 1).await;
+    assert_eq!(seen(&app, &lib, &id).await, before);
+    assert_eq!(
+        in_release(&app, &id).await,
+        5,
+        "only the genuine raters' first ratings"
+    );
+}
+
+/// Releases by established raters carry noise, frozen at release: every read gives the same
+/// figures, always within range, and across several releases not always the exact ones.
+#[tokio::test]
+async fn releases_are_noisy_frozen_and_in_range() {
+    let (app, lib) = app_and_library().await;
+    let r = raters(&app, 4).await;
+    let mut exact = 0;
+    let n = 8;
+    for i in 0..n {
+        let id = published(&app, &lib, json!({ "title": format!("Noisy {i}") })).await;
+        for who in &r[..3] {
+            rate(&app, who, &id, 3).await;
+        }
+        let first = seen(&app, &lib, &id).await;
+        let figures = shown(&first);
+        assert_eq!(seen(&app, &lib, &id).await, first, "frozen: read twice");
+        // A change that releases nothing leaves the frozen figures alone too.
+        rate(&app, &r[3], &id, 5).await;
+        assert_eq!(seen(&app, &lib, &id).await, first);
+        if figures == (300, 3) {
+            exact += 1;
+        }
+    }
+    assert!(
+        exact < n,
+        "every release gave the exact 3.00 from 3: no noise"
+    );
+}
+
+/// A new account's rating is stored and shown to its author, but counts toward no release
+/// until the account is 28 days old; then it goes into the next release.
+#[tokio::test]
+async fn a_new_accounts_rating_counts_once_it_is_established() {
+    let (app, lib) = app_and_library().await;
+    let id = published(&app, &lib, json!({})).await;
+    let newcomers = fresh(&app, "New", 3).await;
+    for who in &newcomers {
+        rate(&app, who, &id, 4).await;
+    }
+    assert_eq!(
+        seen(&app, &lib, &id).await,
+        json!({ "average": null, "count": 0, "suppressed": true }),
+        "three fresh accounts make no cohort"
+    );
+    let res = app.gql_as(&newcomers[0], MINE, json!({ "id": id })).await;
+    assert_eq!(ok(&res)["node"]["viewerRating"]["helpfulness"], 4);
+    establish(&app, &newcomers.iter().collect::<Vec<_>>()).await;
+    // The next rating by anyone releases what is now an established cohort.
+    rate(&app, &newcomers[0], &id, 4).await;
+    shown(&seen(&app, &lib, &id).await);
+    assert_eq!(in_release(&app, &id).await, 3);
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{
-    MembershipRole, ResourceKind, ResourceStatus, ResourceVisibility, group, membership,
+    MembershipRole, ResourceKind, ResourceStatus, ResourceVisibility, group, membership, person,
     program_toolkit, resource, resource_adoption, resource_rating, training_program,
 };
 use sea_orm::ExprTrait as _;
@@ -608,6 +608,19 @@ pub async fn populate(
     // Ratings from members of other groups (never the author): most resources have enough
     // raters for a released average, some only two (suppressed until more people rate).
     const DEMO_COHORT: u32 = 5;
+    // Only established raters (accounts 28 days old) count toward a release: the demo's
+    // raters have been around for a season, as in a real network.
+    let raters: Vec<Uuid> = groups
+        .iter()
+        .flat_map(|(_, members)| members.iter().map(|m| m.person_id))
+        .collect();
+    let season_ago = now - Duration::days(120);
+    person::Entity::update_many()
+        .col_expr(person::Column::CreatedAt, Expr::value(season_ago))
+        .filter(person::Column::Id.is_in(raters))
+        .filter(person::Column::CreatedAt.gt(season_ago))
+        .exec(db)
+        .await?;
     for (i, r) in made.iter().enumerate().filter(|(i, _)| i % 3 != 2) {
         let (_, members) = &groups[(i + 5) % groups.len()];
         let raters = if i % 4 == 1 { 2 } else { 6 + i % 3 };

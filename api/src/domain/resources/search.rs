@@ -70,20 +70,16 @@ pub struct Search {
     adopted_by_group_id: Option<Uuid>,
     statuses: Vec<ResourceStatus>,
     order: ResourceOrder,
-    /// `CANOPY_PRIVACY_MIN_COHORT`: below it a released rating is not shown, nor ranked.
-    cohort: u32,
 }
 
 impl Search {
     /// Checks the text and filter; a group to filter by must be visible to the viewer.
-    /// `cohort` is the privacy cohort under which ratings are shown (TOP_RATED).
     pub async fn new(
         db: &impl ConnectionTrait,
         access: &Access,
         text: Option<&str>,
         filter: ResourceFilter,
         order: Option<ResourceOrder>,
-        cohort: u32,
     ) -> AppResult<Self> {
         let query = SearchQuery::parse(text.unwrap_or(""))?;
         let tags = super::content::tags(&filter.tags).map_err(|e| e.within("filter"))?;
@@ -130,7 +126,6 @@ impl Search {
             adopted_by_group_id: filter.adopted_by_group_id,
             statuses,
             order,
-            cohort,
         })
     }
 }
@@ -245,11 +240,11 @@ fn matching(access: &Access, backend: DatabaseBackend, s: &Search) -> SelectStat
         }
     }
     if s.order == ResourceOrder::TopRated {
-        // The released score where the rating is shown, else 0: suppressed ratings all tie.
-        let shown_from = i64::from(std::cmp::max(s.cohort, 1));
+        // The released score where the rating is shown (anything released: a release needs a
+        // cohort of established raters, `ratings::due`), else 0: suppressed ratings all tie.
         q.expr_as(
             Expr::case(
-                col(resource::Column::RatingReleasedCount).gte(shown_from),
+                col(resource::Column::RatingReleasedCount).gte(1),
                 col(resource::Column::RatingScore),
             )
             .finally(Expr::val(0i64)),

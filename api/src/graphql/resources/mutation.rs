@@ -433,7 +433,9 @@ impl ResourceMutation {
     }
 
     /// One rating per person and resource; rating again changes it. The resource's published
-    /// `rating` moves only once a cohort of people rated or changed their rating.
+    /// `rating` moves only once a cohort of established people (accounts at least 28 days old)
+    /// rated or changed their rating; a newer account's rating counts from the first release
+    /// after that (`viewerRating` shows it to its author at once).
     async fn rate_resource(
         &self,
         ctx: &Context<'_>,

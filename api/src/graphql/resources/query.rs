@@ -105,8 +105,7 @@ impl ResourceQuery {
         };
         let db = ctx.db()?;
         let order: Option<Order> = order_by.map(Into::into);
-        let cohort = ctx.services()?.config.privacy_min_cohort;
-        let s = Search::new(db, &access, search.as_deref(), filter, order, cohort).await?;
+        let s = Search::new(db, &access, search.as_deref(), filter, order).await?;
         let page = search::page(db, &access, &s, &args).await?;
         Ok(ResourceConnection::new(
             page.map(Resource),

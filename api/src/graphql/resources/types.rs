@@ -135,15 +135,18 @@ impl ResourceOwner {
 }
 
 /// Helpfulness ratings in aggregate, as last released. A release is made once
-/// `CANOPY_PRIVACY_MIN_COHORT` people rated or changed their rating since the one before, so
-/// that nobody's single rating can be read off the figures, nor off their change.
+/// `CANOPY_PRIVACY_MIN_COHORT` established people (accounts at least 28 days old) rated or
+/// changed their rating since the one before, and its figures carry differential-privacy
+/// noise, drawn once and frozen, so that nobody's single rating can be read off the figures,
+/// nor off their change. Ratings by newer accounts count from the first release after they
+/// are 28 days old.
 #[derive(SimpleObject)]
 pub struct ResourceRatingSummary {
-    /// The mean helpfulness (1–5) of the last release; null while `suppressed`.
+    /// The mean helpfulness (1–5, noisy) of the last release; null while `suppressed`.
     pub average: Option<f64>,
-    /// How many ratings the last release counts; 0 while `suppressed`.
+    /// How many ratings the last release counts (noisy, at least 1); 0 while `suppressed`.
     pub count: i32,
-    /// Nothing released yet: fewer people rated it than the privacy threshold.
+    /// Nothing released yet: fewer established people rated it than the privacy threshold.
     pub suppressed: bool,
 }
 
@@ -385,9 +388,8 @@ impl Resource {
     }
 
     /// The released helpfulness ratings (see `ResourceRatingSummary`).
-    async fn rating(&self, ctx: &Context<'_>) -> Result<ResourceRatingSummary> {
-        let cohort = ctx.services()?.config.privacy_min_cohort;
-        Ok(match ratings::published(&self.0, cohort) {
+    async fn rating(&self) -> Result<ResourceRatingSummary> {
+        Ok(match ratings::published(&self.0) {
             Some(p) => ResourceRatingSummary {
                 average: Some(p.average_hundredths as f64 / 100.0),
                 count: p.count,
