@@ -8,4 +8,5 @@
 # Usage: scripts/privacy-utility.sh [DRAWS] [SEED]   (defaults 2000 and 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec cargo run --quiet -p canopy-api --example privacy_utility -- "${1:-2000}" "${2:-15}"
+cargo run --quiet -p canopy-api --example privacy_utility -- "${1:-2000}" "${2:-15}"
+cargo run --quiet -p canopy-api --example rating_utility -- "${1:-2000}" "${2:-15}"

@@ -85,7 +85,7 @@ pub fn published(r: &resource::Model) -> Option<Published> {
     })
 }
 
-fn average_hundredths(count: i32, sum: i32) -> i64 {
+pub fn average_hundredths(count: i32, sum: i32) -> i64 {
     let (count, sum) = (i64::from(count), i64::from(sum));
     (sum * 200 + count) / (2 * count)
 }
