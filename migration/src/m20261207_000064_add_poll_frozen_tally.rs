@@ -6,6 +6,8 @@ use crate::Polls;
 /// and the number of voters established when the poll was asked (who decide release), kept
 /// so that a vote deleted later (a member leaving) cannot move a released figure. Null until
 /// frozen; open ballots are never frozen.
+// The variants name the columns, which share their prefix on purpose.
+#[expect(clippy::enum_variant_names)]
 #[derive(DeriveIden, Clone, Copy)]
 enum Col {
     TallyUp,

@@ -471,7 +471,10 @@ async fn an_established_cohorts_tally_is_released_and_frozen() {
     // nothing can be differenced from it.
     entity::poll_vote::Entity::delete_many()
         .filter(entity::poll_vote::Column::PollId.eq(row.id))
-        .filter(entity::poll_vote::Column::PersonId.eq(crate::helpers::uuid_of(&p.members[1].person_id)))
+        .filter(
+            entity::poll_vote::Column::PersonId
+                .eq(crate::helpers::uuid_of(&p.members[1].person_id)),
+        )
         .exec(&app.db)
         .await
         .unwrap();

@@ -17,13 +17,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{
-    AttendanceStatus, MeetingStatus, attendance, feedback_summary, group, meeting, meeting_feedback,
-    meeting_feedback_receipt, membership,
+    AttendanceStatus, MeetingStatus, attendance, feedback_summary, group, meeting,
+    meeting_feedback, meeting_feedback_receipt, membership,
 };
 use hmac::{Hmac, Mac};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set, TransactionSession as _, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
+    TransactionSession as _, TransactionTrait,
     sea_query::{Expr, OnConflict},
 };
 use sha2::Sha256;

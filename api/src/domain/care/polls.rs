@@ -133,7 +133,10 @@ pub async fn frozen_tally(
     let up = votes.iter().filter(|v| v.vote == Thumb::Up).count();
     poll::Entity::update_many()
         .col_expr(poll::Column::TallyUp, Expr::value(count(up)?))
-        .col_expr(poll::Column::TallyDown, Expr::value(count(votes.len() - up)?))
+        .col_expr(
+            poll::Column::TallyDown,
+            Expr::value(count(votes.len() - up)?),
+        )
         .col_expr(
             poll::Column::TallyEstablished,
             Expr::value(count(established)?),

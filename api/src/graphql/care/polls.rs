@@ -108,9 +108,14 @@ impl Poll {
         let (p, votes) = if self.0.open_ballot {
             (self.0.clone(), self.votes(ctx).await?)
         } else {
-            (polls::frozen_tally(ctx.db()?, &self.0, now).await?, Vec::new())
+            (
+                polls::frozen_tally(ctx.db()?, &self.0, now).await?,
+                Vec::new(),
+            )
         };
-        Ok(PollTally::new(polls::released(&p, &votes, now, min_cohort))?)
+        Ok(PollTally::new(polls::released(
+            &p, &votes, now, min_cohort,
+        ))?)
     }
 
     /// The viewer's own vote; nobody sees anyone else's.
