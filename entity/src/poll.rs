@@ -17,6 +17,12 @@ pub struct Model {
     /// Declared when the poll is asked and never changed: the live tally is shown to the
     /// group (voters are told). Otherwise a secret ballot, counted only once closed.
     pub open_ballot: bool,
+    /// A secret ballot's tally, frozen on its first read after closing (all three set at
+    /// once): the up and down votes, and how many voters were established members when the
+    /// poll was asked, which decides release. Null until then, and for open ballots.
+    pub tally_up: Option<i32>,
+    pub tally_down: Option<i32>,
+    pub tally_established: Option<i32>,
 }
 
 impl Model {

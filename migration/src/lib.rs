@@ -61,6 +61,7 @@ mod m20261130_000056_add_published_resource_search_index;
 mod m20261207_000057_create_throttle_events;
 mod m20261207_000060_add_resource_rating_releases;
 mod m20261207_000063_add_poll_open_ballot;
+mod m20261207_000064_add_poll_frozen_tally;
 mod m20261207_000066_add_wellbeing_week_established;
 mod m20261207_000067_add_feedback_receipt_established;
 mod m20261207_000068_create_feedback_summaries;
@@ -133,6 +134,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000066_add_wellbeing_week_established::Migration),
             Box::new(m20261207_000067_add_feedback_receipt_established::Migration),
             Box::new(m20261207_000068_create_feedback_summaries::Migration),
+            Box::new(m20261207_000064_add_poll_frozen_tally::Migration),
         ]
     }
 }

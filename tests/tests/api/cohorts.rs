@@ -184,14 +184,11 @@ async fn a_meeting_interval_does_not_move_after_a_deletion() {
     assert_eq!(after, before);
 }
 
-#[tokio::test]
-async fn a_group_releases_at_most_four_feedback_summaries_in_28_days() {
-    let app = spawn_app().await;
-    let c = established_circle(&app).await;
-    // Five meetings within a few hours, each answered by five established members.
+/// Five meetings within a few hours, each answered by five established members, all closed.
+async fn five_answered_meetings(app: &TestApp, c: &Circle) -> Vec<String> {
     let mut meetings = Vec::new();
     for hours in [-6, -5, -4, -3, -2] {
-        let id = meeting_at(&app, &c, hours).await;
+        let id = meeting_at(app, c, hours).await;
         let entries: Vec<Value> = c
             .memberships
             .iter()
@@ -206,8 +203,16 @@ async fn a_group_releases_at_most_four_feedback_summaries_in_28_days() {
         meetings.push(id);
     }
     for id in &meetings {
-        shift(&app, id, -80).await;
+        shift(app, id, -80).await;
     }
+    meetings
+}
+
+#[tokio::test]
+async fn a_group_releases_at_most_four_feedback_summaries_in_28_days() {
+    let app = spawn_app().await;
+    let c = established_circle(&app).await;
+    let meetings = five_answered_meetings(&app, &c).await;
     // Oldest first: four are released, the fifth would spend more than the period's budget.
     let mut withheld = Vec::new();
     for id in &meetings {
@@ -227,4 +232,39 @@ async fn a_group_releases_at_most_four_feedback_summaries_in_28_days() {
     let last = summary(&app, &c, &meetings[4]).await;
     assert_eq!(last["suppressed"], true);
     assert!(last["averageRelevance"].is_null() && last["responses"].is_null());
+}
+
+#[tokio::test]
+async fn reading_feedback_summaries_newest_first_does_not_lift_the_budget() {
+    let app = spawn_app().await;
+    let c = established_circle(&app).await;
+    let meetings = five_answered_meetings(&app, &c).await;
+    // Newest first: each summary freezes when first read, before the older ones. Counting only
+    // the releases before a meeting, the newest would find none and all five would release.
+    let mut withheld = Vec::new();
+    for id in meetings.iter().rev() {
+        let s = summary(&app, &c, id).await;
+        withheld.push(s["withheld"].clone());
+    }
+    assert_eq!(
+        withheld,
+        [
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            json!("BUDGET_SPENT")
+        ]
+    );
+    let released = feedback_summary::Entity::find()
+        .filter(feedback_summary::Column::GroupId.eq(uuid_of(&c.group)))
+        .filter(feedback_summary::Column::Withheld.is_null())
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(released.len(), 4);
+    // The oldest, read last, is the one withheld, and stays so.
+    let oldest = summary(&app, &c, &meetings[0]).await;
+    assert_eq!(oldest["withheld"], "BUDGET_SPENT");
+    assert!(oldest["averageRelevance"].is_null() && oldest["comments"].is_null());
 }

@@ -1,6 +1,7 @@
 //! Thumbs polls: facilitators ask, members vote (changeable while open), each sees their own
 //! vote only. A secret ballot's tally is released once the poll has closed and only if at
-//! least the privacy cohort voted; an open ballot, declared when asked, shows it live.
+//! least the privacy cohort of established members voted, then frozen; an open ballot,
+//! declared when asked, shows it live.
 
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
@@ -45,6 +46,19 @@ async fn polled(app: &TestApp, slug: &str, n: usize) -> Polled {
         group,
         facilitator,
         members,
+    }
+}
+
+/// The established circle of `wellbeing.rs` (facilitator and seven members, a month old and
+/// present at two earlier meetings) as a polled group: only established voters make a secret
+/// ballot's cohort.
+async fn established_polled(app: &TestApp) -> Polled {
+    let c = crate::wellbeing::established_circle(app).await;
+    Polled {
+        w: c.w,
+        group: c.group,
+        facilitator: c.facilitator,
+        members: c.members,
     }
 }
 
@@ -253,7 +267,7 @@ async fn a_closed_poll_with_one_voter_is_suppressed() {
 #[tokio::test]
 async fn a_closed_poll_with_a_cohort_of_voters_shows_its_tally() {
     let app = spawn_app().await;
-    let p = polled(&app, "counted", 6).await;
+    let p = established_polled(&app).await;
     let poll = ask(&app, &p, json!({})).await;
     for (m, thumb) in p.members[..5]
         .iter()
@@ -271,9 +285,9 @@ async fn a_closed_poll_with_a_cohort_of_voters_shows_its_tally() {
 #[tokio::test]
 async fn a_poll_past_its_closing_time_releases_its_tally() {
     let app = spawn_app().await;
-    let p = polled(&app, "expired", 5).await;
+    let p = established_polled(&app).await;
     let poll = ask(&app, &p, json!({})).await;
-    for m in &p.members {
+    for m in p.members.iter().take(5) {
         vote(&app, m, &poll, "UP").await;
     }
     assert_eq!(
@@ -387,4 +401,83 @@ async fn create_poll_declares_the_ballot_once() {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     assert_eq!(takers, ["CreatePollInput"]);
+}
+
+/// The poll row as stored: its frozen tally.
+async fn poll_row(app: &TestApp, poll: &str) -> entity::poll::Model {
+    use sea_orm::EntityTrait;
+    entity::poll::Entity::find_by_id(crate::helpers::uuid_of(poll))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn fresh_sign_ups_voting_do_not_make_a_secret_ballot_cohort() {
+    let app = spawn_app().await;
+    let p = established_polled(&app).await;
+    // The facilitator admits four fresh accounts of their own before asking.
+    let mut fakes = Vec::new();
+    for i in 0..4 {
+        let s = app.sign_up(&format!("Fake{i}")).await;
+        ok(&app.join(&s, &p.group).await);
+        fakes.push(s);
+    }
+    let poll = ask(&app, &p, json!({})).await;
+    let victim = &p.members[0];
+    vote(&app, victim, &poll, "DOWN").await;
+    for s in &fakes {
+        vote(&app, s, &poll, "UP").await;
+    }
+    // Closed as soon as the victim voted: five voters, one of them established.
+    let res = app
+        .gql_as(&p.facilitator, CLOSE, json!({ "id": poll }))
+        .await;
+    assert_eq!(
+        ok(&res)["closePoll"]["poll"]["tally"],
+        withheld("TOO_FEW_CONTRIBUTORS")
+    );
+    for who in [&p.facilitator, victim, &fakes[0]] {
+        assert_eq!(
+            tally(&app, who, &poll).await,
+            withheld("TOO_FEW_CONTRIBUTORS")
+        );
+    }
+    let row = poll_row(&app, &poll).await;
+    assert_eq!(row.tally_established, Some(1));
+}
+
+#[tokio::test]
+async fn an_established_cohorts_tally_is_released_and_frozen() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = spawn_app().await;
+    let p = established_polled(&app).await;
+    let poll = ask(&app, &p, json!({})).await;
+    for (m, thumb) in p.members[..5]
+        .iter()
+        .zip(["UP", "DOWN", "UP", "UP", "DOWN"])
+    {
+        vote(&app, m, &poll, thumb).await;
+    }
+    close(&app, &p, &poll).await;
+    assert_eq!(tally(&app, &p.members[6], &poll).await, shown(3, 2));
+    let row = poll_row(&app, &poll).await;
+    assert_eq!(
+        (row.tally_up, row.tally_down, row.tally_established),
+        (Some(3), Some(2), Some(5))
+    );
+    // A voter's vote goes (their account erased): the released tally does not move, so
+    // nothing can be differenced from it.
+    entity::poll_vote::Entity::delete_many()
+        .filter(entity::poll_vote::Column::PollId.eq(row.id))
+        .filter(
+            entity::poll_vote::Column::PersonId
+                .eq(crate::helpers::uuid_of(&p.members[1].person_id)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(tally(&app, &p.members[6], &poll).await, shown(3, 2));
+    assert_eq!(tally(&app, &p.facilitator, &poll).await, shown(3, 2));
 }

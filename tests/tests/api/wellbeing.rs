@@ -1,7 +1,7 @@
 //! Group wellbeing: released in aggregate only, and never recoverable below the cohort.
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use entity::{attendance, check_in, meeting, membership, person};
+use entity::{attendance, check_in, group, meeting, membership, person, wellbeing_week};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -29,6 +29,17 @@ pub async fn circle(app: &TestApp) -> Circle {
         .as_str()
         .unwrap()
         .to_owned();
+    // The group dates from before the history the tests write (weeks before a group was
+    // created are never frozen).
+    group::Entity::update_many()
+        .col_expr(
+            group::Column::CreatedAt,
+            Expr::value(Utc::now() - Duration::days(120)),
+        )
+        .filter(group::Column::Id.eq(uuid_of(&group)))
+        .exec(&app.db)
+        .await
+        .unwrap();
     let set = "mutation($id: ID!) { setMembershipRole(input: {membershipId: $id, role: FACILITATOR}) { membership { id } } }";
     ok(&app.gql_as(&w.admin, set, json!({ "id": fac_m })).await);
     let mut members = Vec::new();
@@ -545,5 +556,39 @@ async fn a_check_in_costs_two_statements() {
         ok(&app.gql_as(&c.members[0], submit, input.clone()).await);
         // The viewer's access (with the group's zone), one upsert returning the row.
         assert_eq!(app.statements.get(), 2, "{:#?}", app.statements.seen());
+    }
+}
+
+#[tokio::test]
+async fn weeks_before_the_group_was_created_are_never_frozen() {
+    let app = spawn_app().await;
+    let c = circle(&app).await;
+    // `circle` dates the group 120 days back; a reader walks `from` back through the years,
+    // 106 weeks at a time.
+    let count = || async {
+        wellbeing_week::Entity::find()
+            .filter(wellbeing_week::Column::GroupId.eq(uuid_of(&c.group)))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .len()
+    };
+    let recent = vars(&c.group, monday_weeks_ago(105), monday_weeks_ago(1), "WEEK");
+    let read = buckets(&app.gql_as(&c.facilitator, WELLBEING, recent).await);
+    assert_eq!(read.len(), 105);
+    let frozen = count().await;
+    // Only the weeks from the group's creation (about 18) up to last week.
+    assert!((17..=19).contains(&frozen), "{frozen} weeks frozen");
+    for years in 2..6 {
+        let to = monday_weeks_ago(106 * years);
+        let from = to - Duration::weeks(105);
+        let read = buckets(
+            &app.gql_as(&c.facilitator, WELLBEING, vars(&c.group, from, to, "WEEK"))
+                .await,
+        );
+        assert_eq!(read.len(), 106);
+        // Before the group: closed, nobody in them, so withheld as any empty week.
+        assert!(read.iter().all(|b| b["withheld"] == "TOO_FEW_CONTRIBUTORS"));
+        assert_eq!(count().await, frozen, "no rows for {years} years back");
     }
 }

@@ -17,13 +17,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{
-    AttendanceStatus, MeetingStatus, attendance, feedback_summary, meeting, meeting_feedback,
-    meeting_feedback_receipt, membership,
+    AttendanceStatus, MeetingStatus, attendance, feedback_summary, group, meeting,
+    meeting_feedback, meeting_feedback_receipt, membership,
 };
 use hmac::{Hmac, Mac};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QuerySelect, RelationDef, Set, TransactionSession as _, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
+    TransactionSession as _, TransactionTrait,
     sea_query::{Expr, OnConflict},
 };
 use sha2::Sha256;
@@ -189,6 +190,19 @@ pub const SUMMARIES_PER_PERIOD: usize = 4;
 /// The budget period.
 pub const PERIOD_DAYS: i64 = 28;
 
+/// Whether a released summary of a meeting starting `other` counts against the budget of one
+/// starting `starts`: any within a period **either side**, not only before. Summaries freeze
+/// on first read, in whatever order readers ask; counting only earlier releases let a reader
+/// going newest first find none and release every meeting. Counted both ways, the last of any
+/// five meetings inside one period to be frozen sees the other four, whatever the order, so
+/// no `PERIOD_DAYS` window ever holds more than `SUMMARIES_PER_PERIOD` releases. The cost: a
+/// meeting read late may be withheld for releases after it that a chronological reader would
+/// have withheld instead.
+pub fn within_period(other: DateTime<Utc>, starts: DateTime<Utc>) -> bool {
+    let period = Duration::days(PERIOD_DAYS);
+    other > starts - period && other < starts + period
+}
+
 /// Whether a meeting's summary may be computed yet: once its window closed, with a grace.
 pub fn is_closed(m_starts_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now > m_starts_at + Duration::hours(WINDOW_HOURS) + Duration::minutes(RELEASE_GRACE_MINUTES)
@@ -330,15 +344,48 @@ async fn read_summaries(
 /// statement when all are frozen, five when some are not. Noise, the comments' order and the
 /// budget verdict are decided here, once.
 #[tracing::instrument(skip_all)]
-pub async fn frozen_summaries(
-    db: &impl ConnectionTrait,
+pub async fn frozen_summaries<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     wanted: &[SummaryOf],
 ) -> AppResult<HashMap<Uuid, FrozenSummary>> {
     let ids: Vec<Uuid> = wanted.iter().map(|w| w.meeting).collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut found = read_summaries(db, &ids).await?;
+    let found = read_summaries(db, &ids).await?;
+    if wanted.iter().all(|w| found.contains_key(&w.meeting)) {
+        return Ok(found);
+    }
+    // Freezing decides the budget from the group's other releases, so two readers freezing
+    // meetings of one group at once must not both count the same releases: the group rows
+    // are locked for the freeze (PostgreSQL; SQLite's immediate transaction already writes
+    // one at a time), and the summaries read again under the lock.
+    let txn = crate::domain::begin(db).await?;
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        let mut groups: Vec<Uuid> = wanted.iter().map(|w| w.group).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        let _: Vec<Uuid> = group::Entity::find()
+            .select_only()
+            .column(group::Column::Id)
+            .filter(group::Column::Id.is_in(groups))
+            .order_by_asc(group::Column::Id)
+            .lock_exclusive()
+            .into_tuple()
+            .all(&txn)
+            .await?;
+    }
+    let found = freeze_missing(&txn, wanted, &ids).await?;
+    txn.commit().await?;
+    Ok(found)
+}
+
+async fn freeze_missing(
+    db: &impl ConnectionTrait,
+    wanted: &[SummaryOf],
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, FrozenSummary>> {
+    let mut found = read_summaries(db, ids).await?;
     let mut missing: Vec<SummaryOf> = wanted
         .iter()
         .filter(|w| !found.contains_key(&w.meeting))
@@ -381,7 +428,7 @@ pub async fn frozen_summaries(
         .all(db)
         .await?;
     let established: HashMap<Uuid, i64> = established.into_iter().collect();
-    // Summaries of these groups released in the period before the earliest missing one.
+    // Summaries of these groups released within a period either side of any missing one.
     let groups: Vec<Uuid> = missing.iter().map(|w| w.group).collect();
     let since = missing
         .iter()
@@ -389,6 +436,12 @@ pub async fn frozen_summaries(
         .min()
         .unwrap_or_default()
         - Duration::days(PERIOD_DAYS);
+    let until = missing
+        .iter()
+        .map(|w| w.starts_at)
+        .max()
+        .unwrap_or_default()
+        + Duration::days(PERIOD_DAYS);
     let mut released: Vec<(Uuid, DateTime<Utc>)> = feedback_summary::Entity::find()
         .select_only()
         .column(feedback_summary::Column::GroupId)
@@ -399,6 +452,7 @@ pub async fn frozen_summaries(
             &groups,
         ))
         .filter(feedback_summary::Column::MeetingStartsAt.gt(since))
+        .filter(feedback_summary::Column::MeetingStartsAt.lt(until))
         .filter(feedback_summary::Column::Withheld.is_null())
         .filter(feedback_summary::Column::Established.gte(missing[0].min_cohort))
         .into_tuple()
@@ -418,11 +472,7 @@ pub async fn frozen_summaries(
         let would_release = n_established >= w.min_cohort.max(1);
         let spent = released
             .iter()
-            .filter(|(g, at)| {
-                *g == w.group
-                    && *at > w.starts_at - Duration::days(PERIOD_DAYS)
-                    && *at < w.starts_at
-            })
+            .filter(|(g, at)| *g == w.group && within_period(*at, w.starts_at))
             .count()
             >= SUMMARIES_PER_PERIOD;
         let budget_spent = would_release && spent;
@@ -453,7 +503,7 @@ pub async fn frozen_summaries(
         Ok(found)
     } else {
         // A concurrent reader froze some first; theirs stands.
-        read_summaries(db, &ids).await
+        read_summaries(db, ids).await
     }
 }
 

@@ -7,17 +7,28 @@
 //!   not how many have voted. A live count, however large, changes by exactly one vote when
 //!   one arrives or is changed, so reading it before and after would tell who voted what.
 //!   Once closed (by a facilitator, or at `closesAt`) it shows the tally only if at least the
-//!   privacy cohort (`CANOPY_PRIVACY_MIN_COHORT`) of people voted; below that it stays hidden
-//!   for good, the number of voters included. Votes cannot be cast or changed after closing,
-//!   so the released tally never moves and cannot be differenced.
+//!   privacy cohort (`CANOPY_PRIVACY_MIN_COHORT`) of **established** voters voted
+//!   (`established.rs`, judged for a bucket starting when the poll was asked); below that it
+//!   stays hidden for good, the number of voters included. Counting any voter let a
+//!   facilitator admit four fresh accounts, have them vote, close the poll once the victim
+//!   voted and subtract the fakes' votes. Established when the poll was asked: members
+//!   admitted (or attendance back-filled) after the question was put never count, so the
+//!   fakes must have been planted a month before the poll.
+//! - The tally is computed and **frozen** on the poll row the first time it is read after
+//!   closing (`frozen_tally`): votes cannot be cast or changed after closing, and a vote
+//!   deleted later (a member leaving, an account erased) does not move a released figure, so
+//!   it cannot be differenced.
 //! - An **open ballot** is declared when the poll is asked and can never be changed after (no
 //!   mutation edits a poll): its live tally is shown, and the schema tells voters so.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, Utc};
-use entity::{Thumb, meeting, poll, poll_vote};
+use entity::{Thumb, meeting, membership, poll, poll_vote};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionSession as _, TransactionTrait,
-    sea_query::OnConflict,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession as _, TransactionTrait,
+    sea_query::{Expr, OnConflict},
 };
 use uuid::Uuid;
 
@@ -25,7 +36,7 @@ use crate::{
     domain::{
         access::Access,
         authz::{can_run_group, require_person},
-        care::wellbeing::Withheld,
+        care::{established, wellbeing::Withheld},
         groups::visible_group,
         meetings::{can_see_meeting, runnable_group},
         values::text,
@@ -57,26 +68,89 @@ impl Tally {
 }
 
 /// What the group may read of a poll's votes at `now` (see the module's rule). `votes` are all
-/// the poll's votes: one per person, so their number is the number of distinct voters.
+/// the poll's votes, one per person: an open ballot shows them live. A closed secret ballot
+/// shows only its frozen tally (`frozen_tally`), never the live votes; not yet frozen, it
+/// shows nothing.
 pub fn released(
     p: &poll::Model,
     votes: &[poll_vote::Model],
     now: DateTime<Utc>,
     min_cohort: usize,
 ) -> Result<Tally, Withheld> {
-    if !p.open_ballot {
-        if p.is_open(now) {
-            return Err(Withheld::NotClosed);
-        }
-        if votes.len() < min_cohort {
-            return Err(Withheld::TooFewContributors);
-        }
+    if p.open_ballot {
+        let up = votes.iter().filter(|v| v.vote == Thumb::Up).count();
+        return Ok(Tally {
+            up,
+            down: votes.len() - up,
+        });
     }
-    let up = votes.iter().filter(|v| v.vote == Thumb::Up).count();
+    if p.is_open(now) {
+        return Err(Withheld::NotClosed);
+    }
+    let (Some(up), Some(down), Some(established)) = (p.tally_up, p.tally_down, p.tally_established)
+    else {
+        return Err(Withheld::TooFewContributors);
+    };
+    let count = |n: i32| usize::try_from(n).unwrap_or(0);
+    if count(established) < min_cohort.max(1) {
+        return Err(Withheld::TooFewContributors);
+    }
     Ok(Tally {
-        up,
-        down: votes.len() - up,
+        up: count(up),
+        down: count(down),
     })
+}
+
+/// The poll with its tally frozen, if it is a secret ballot that has closed and was not frozen
+/// yet: the votes and the number of voters established when the poll was asked, stored once
+/// (the first writer wins; a concurrent one re-reads). Two statements and a write on the first
+/// read after closing, none after.
+pub async fn frozen_tally(
+    db: &impl TransactionTrait,
+    p: &poll::Model,
+    now: DateTime<Utc>,
+) -> AppResult<poll::Model> {
+    if p.open_ballot || p.is_open(now) || p.tally_established.is_some() {
+        return Ok(p.clone());
+    }
+    let txn = crate::domain::begin(db).await?;
+    let votes = poll_vote::Entity::find()
+        .filter(poll_vote::Column::PollId.eq(p.id))
+        .all(&txn)
+        .await?;
+    let voters: Vec<Uuid> = votes.iter().map(|v| v.person_id).collect();
+    let established = if voters.is_empty() {
+        0
+    } else {
+        let rows: Vec<Uuid> = established::established_members(p.group_id, p.created_at)
+            .filter(membership::Column::PersonId.is_in(voters))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        rows.into_iter().collect::<HashSet<_>>().len()
+    };
+    let count = |n: usize| i32::try_from(n).map_err(AppError::internal);
+    let up = votes.iter().filter(|v| v.vote == Thumb::Up).count();
+    poll::Entity::update_many()
+        .col_expr(poll::Column::TallyUp, Expr::value(count(up)?))
+        .col_expr(
+            poll::Column::TallyDown,
+            Expr::value(count(votes.len() - up)?),
+        )
+        .col_expr(
+            poll::Column::TallyEstablished,
+            Expr::value(count(established)?),
+        )
+        .filter(poll::Column::Id.eq(p.id))
+        .filter(poll::Column::TallyEstablished.is_null())
+        .exec(&txn)
+        .await?;
+    let frozen = poll::Entity::find_by_id(p.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("poll"))?;
+    txn.commit().await?;
+    Ok(frozen)
 }
 
 pub async fn create(
@@ -121,6 +195,9 @@ pub async fn create(
         created_by: Set(Some(me)),
         created_at: Set(now),
         open_ballot: Set(open_ballot),
+        tally_up: Set(None),
+        tally_down: Set(None),
+        tally_established: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -227,6 +304,19 @@ mod tests {
             created_by: None,
             created_at: now,
             open_ballot,
+            tally_up: None,
+            tally_down: None,
+            tally_established: None,
+        }
+    }
+
+    /// A closed secret ballot frozen with these votes, `established` of its voters counting.
+    fn frozen(up: i32, down: i32, established: i32) -> poll::Model {
+        poll::Model {
+            tally_up: Some(up),
+            tally_down: Some(down),
+            tally_established: Some(established),
+            ..poll(false, true)
         }
     }
 
@@ -253,25 +343,35 @@ mod tests {
     }
 
     #[test]
-    fn a_closed_secret_ballot_shows_the_tally_from_the_cohort_on() {
-        let p = poll(false, true);
-        let below = released(&p, &votes(COHORT - 2, 1), Utc::now(), COHORT);
+    fn a_closed_secret_ballot_shows_its_frozen_tally_from_the_established_cohort_on() {
+        let below = released(&frozen(7, 2, 4), &votes(7, 2), Utc::now(), COHORT);
         assert_eq!(below, Err(Withheld::TooFewContributors));
-        let at = released(&p, &votes(COHORT - 2, 2), Utc::now(), COHORT);
+        // The frozen figures, not the live votes (which a deletion may since have moved).
+        let at = released(&frozen(3, 2, 5), &votes(2, 2), Utc::now(), COHORT);
         assert_eq!(at, Ok(Tally { up: 3, down: 2 }));
     }
 
     #[test]
+    fn a_closed_secret_ballot_not_yet_frozen_shows_nothing() {
+        let got = released(&poll(false, true), &votes(COHORT, 0), Utc::now(), COHORT);
+        assert_eq!(got, Err(Withheld::TooFewContributors));
+    }
+
+    #[test]
     fn a_secret_ballot_closes_at_its_time_too() {
-        let p = poll(false, false);
+        let p = frozen(COHORT as i32, 0, COHORT as i32);
+        let p = poll::Model {
+            closed_at: None,
+            ..p
+        };
         let later = p.closes_at + Duration::seconds(1);
         assert_eq!(
-            released(&p, &votes(COHORT, 0), later, COHORT).map(|t| t.voters()),
+            released(&p, &[], later, COHORT).map(|t| t.voters()),
             Ok(COHORT)
         );
         assert_eq!(
-            released(&p, &votes(1, 0), later, COHORT),
-            Err(Withheld::TooFewContributors)
+            released(&p, &[], p.closes_at - Duration::seconds(1), COHORT),
+            Err(Withheld::NotClosed)
         );
     }
 

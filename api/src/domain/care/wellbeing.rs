@@ -69,6 +69,15 @@ impl Weeks {
         })
     }
 
+    /// These weeks from the week holding `first` on, if any are left.
+    pub fn from_week_of(self, first: NaiveDate) -> Option<Self> {
+        let first = self.first.max(monday(first));
+        (first <= self.last).then_some(Self {
+            first,
+            last: self.last,
+        })
+    }
+
     /// The weeks that have ended before `today`, if any.
     pub fn closed_by(self, today: NaiveDate) -> Option<Self> {
         let last_closed = monday(today) - Duration::days(7);
@@ -187,6 +196,22 @@ pub fn weekly(
                 .map_or(Err(Withheld::NotClosed), |f| release(*f, min_cohort)),
         })
         .collect()
+}
+
+/// The closed weeks of `weeks` to read frozen (freezing them on first read): none before the
+/// week the group was created (`created`, its local date). A week before the group existed
+/// holds no check-in; freezing it would only let a reader walking `from` back through the
+/// years write rows without end.
+pub fn to_freeze(weeks: Weeks, today: NaiveDate, created: NaiveDate) -> Option<Weeks> {
+    weeks.closed_by(today)?.from_week_of(created)
+}
+
+/// Weeks before the group was created, read as closed weeks with nobody in them (withheld
+/// as too few contributors), though never frozen.
+pub fn empty_before(weeks: Weeks, created: NaiveDate, frozen: &mut HashMap<NaiveDate, FrozenWeek>) {
+    for start in weeks.starts().take_while(|s| *s < monday(created)) {
+        frozen.entry(start).or_default();
+    }
 }
 
 /// Splits `weeks` at the weeks holding a meeting; weeks before the first meeting form a

@@ -55,6 +55,25 @@ async fn accounts_as_old_as_memberships(
     Ok(())
 }
 
+/// The demo's history starts before the group row was written: the group dates from its
+/// first member, or `Group.wellbeing` would read every earlier week as before the group.
+async fn group_as_old_as_its_first_member(
+    db: &impl ConnectionTrait,
+    g: &group::Model,
+    members: &[membership::Model],
+) -> AppResult<()> {
+    let Some(first) = members.iter().filter_map(|m| m.joined_at).min() else {
+        return Ok(());
+    };
+    group::Entity::update_many()
+        .col_expr(group::Column::CreatedAt, Expr::value(first))
+        .filter(group::Column::Id.eq(g.id))
+        .filter(group::Column::CreatedAt.gt(first))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 async fn check_ins(
     db: &impl ConnectionTrait,
     g: &group::Model,
@@ -193,6 +212,8 @@ async fn polls(
             created_by: Set(asked_by),
             created_at: Set(now - Duration::days(20)),
             open_ballot: Set(open_ballot),
+            // A closed one's tally is frozen when first read, as for any poll.
+            ..Default::default()
         }
         .insert(db)
         .await?;
@@ -416,6 +437,7 @@ pub async fn populate(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     accounts_as_old_as_memberships(db, members).await?;
+    group_as_old_as_its_first_member(db, g, members).await?;
     check_ins(db, g, members, group_index, now).await?;
     pledges(db, g, members, now).await?;
     polls(db, g, members, group_index, now).await?;

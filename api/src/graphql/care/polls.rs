@@ -28,7 +28,9 @@ pub struct Poll(pub poll::Model);
 /// A poll's votes as released to the group. When `suppressed`, every figure is null — how
 /// many voted included — and `withheld` says why: `NOT_CLOSED` while a secret ballot is open
 /// (a live count would reveal each vote as it arrives or changes), `TOO_FEW_CONTRIBUTORS`
-/// when it closed with fewer voters than the privacy cohort (CANOPY_PRIVACY_MIN_COHORT).
+/// when it closed with fewer voters than the privacy cohort (CANOPY_PRIVACY_MIN_COHORT) —
+/// counting only voters who were established members of the group when the poll was asked.
+/// A closed secret ballot's tally is frozen when first read and never moves after.
 /// An open ballot is never suppressed.
 #[derive(SimpleObject)]
 pub struct PollTally {
@@ -99,11 +101,21 @@ impl Poll {
 
     /// The tally, released as `PollTally` describes.
     async fn tally(&self, ctx: &Context<'_>) -> Result<PollTally> {
-        let votes = self.votes(ctx).await?;
         let min_cohort = usize::try_from(ctx.services()?.config.privacy_min_cohort)
             .map_err(AppError::internal)?;
-        let released = polls::released(&self.0, &votes, Utc::now(), min_cohort);
-        Ok(PollTally::new(released)?)
+        let now = Utc::now();
+        // Only an open ballot reads the live votes; a closed secret ballot its frozen tally.
+        let (p, votes) = if self.0.open_ballot {
+            (self.0.clone(), self.votes(ctx).await?)
+        } else {
+            (
+                polls::frozen_tally(ctx.db()?, &self.0, now).await?,
+                Vec::new(),
+            )
+        };
+        Ok(PollTally::new(polls::released(
+            &p, &votes, now, min_cohort,
+        ))?)
     }
 
     /// The viewer's own vote; nobody sees anyone else's.

@@ -119,7 +119,8 @@ pub async fn group_wellbeing(
     let min_cohort =
         i32::try_from(ctx.services()?.config.privacy_min_cohort).map_err(AppError::internal)?;
     let loaders = ctx.loaders()?;
-    let frozen = match weeks.closed_by(today) {
+    let created = g.created_at.with_timezone(&tz).date_naive();
+    let mut frozen = match wellbeing::to_freeze(weeks, today, created) {
         Some(closed) => loaders
             .care
             .load_one(ClosedWeeks {
@@ -130,6 +131,7 @@ pub async fn group_wellbeing(
             .unwrap_or_default(),
         None => Default::default(),
     };
+    wellbeing::empty_before(weeks, created, &mut frozen);
     let weekly = wellbeing::weekly(weeks, &frozen, min_cohort);
     let buckets = match size {
         WellbeingBucketSize::Week => weekly,
