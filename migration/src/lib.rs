@@ -131,10 +131,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000057_create_throttle_events::Migration),
             Box::new(m20261207_000060_add_resource_rating_releases::Migration),
             Box::new(m20261207_000063_add_poll_open_ballot::Migration),
+            Box::new(m20261207_000064_add_poll_frozen_tally::Migration),
             Box::new(m20261207_000066_add_wellbeing_week_established::Migration),
             Box::new(m20261207_000067_add_feedback_receipt_established::Migration),
             Box::new(m20261207_000068_create_feedback_summaries::Migration),
-            Box::new(m20261207_000064_add_poll_frozen_tally::Migration),
         ]
     }
 }
