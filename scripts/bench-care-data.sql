@@ -28,7 +28,7 @@ INSERT INTO groups (id, organisation_id, cluster_id, slug, name, sort_name, sear
 SELECT id, '00000000-0000-7000-8000-000000000002', cluster_id, 'care-' || n, 'Care group ' || n,
        'care group ' || n, 'care group ' || n, 'Peer support', 'TOPIC_CIRCLE', 'ONLINE',
        'WEEKLY', 'TUESDAY', '18:30', 60, 'UTC', 6, 24, false, 'https://meet.example.org/care',
-       'ACTIVE', 'OPEN', 'NETWORK', 'COMMUNITY', 20, 1, now(), now(), 2, 1
+       'ACTIVE', 'OPEN', 'NETWORK', 'COMMUNITY', 20, 1, now() - interval '400 days', now(), 2, 1
 FROM bench_groups;
 
 CREATE TEMP TABLE bench_people AS

@@ -52,7 +52,8 @@ def session_rows(people, sqlite: bool) -> str:
     if not rows:
         return ""
     return ("INSERT INTO refresh_tokens (id, person_id, family_id, token_hash, expires_at, "
-            "used_at, revoked_at, created_at) VALUES\n" + ",\n".join(rows) + ";\n")
+            "used_at, revoked_at, created_at) VALUES\n" + ",\n".join(rows)
+            + "\nON CONFLICT DO NOTHING;\n")
 
 
 args = sys.argv[1:]
