@@ -13,7 +13,7 @@ use sea_orm::ExprTrait as _;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QueryTrait, Statement, Value,
-    sea_query::{Alias, Expr, SelectStatement},
+    sea_query::{Alias, Expr},
 };
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ use crate::{
     domain::{
         in_ids,
         meetings::load,
-        pagination::{Page, PageArgs, Sort, pages_by_parent},
+        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent},
     },
     error::AppError,
 };
@@ -49,17 +49,9 @@ pub struct CommitmentPageKey {
     pub args: PageArgs,
 }
 
-pub(super) fn meetings_select(
-    db: &impl ConnectionTrait,
-    filter: &MeetingFilter,
-    groups: &[Uuid],
-) -> SelectStatement {
-    let backend = db.get_database_backend();
-    let mut q = meeting::Entity::find().filter(in_ids(
-        backend,
-        Expr::col((meeting::Entity, meeting::Column::GroupId)),
-        groups,
-    ));
+/// A group's meetings that pass the filter.
+pub(super) fn meetings_rows(filter: &MeetingFilter) -> ChildRows {
+    let mut q = meeting::Entity::find();
     if let Some(from) = filter.from {
         q = q.filter(meeting::Column::StartsAt.gte(from));
     }
@@ -69,21 +61,18 @@ pub(super) fn meetings_select(
     if !filter.statuses.is_empty() {
         q = q.filter(meeting::Column::Status.is_in(filter.statuses.iter().copied()));
     }
-    q.into_query()
+    ChildRows::new(q.into_query(), (meeting::Entity, meeting::Column::GroupId))
 }
 
-pub(super) fn commitments_select(db: &impl ConnectionTrait, meetings: &[Uuid]) -> SelectStatement {
-    let backend = db.get_database_backend();
-    action_commitment::Entity::find()
-        .filter(in_ids(
-            backend,
-            Expr::col((
-                action_commitment::Entity,
-                action_commitment::Column::MeetingId,
-            )),
-            meetings,
-        ))
-        .into_query()
+/// A meeting's commitments.
+pub(super) fn commitments_rows() -> ChildRows {
+    ChildRows::new(
+        action_commitment::Entity::find().into_query(),
+        (
+            action_commitment::Entity,
+            action_commitment::Column::MeetingId,
+        ),
+    )
 }
 
 impl Loader<MeetingPageKey> for PageLoader {
@@ -97,14 +86,15 @@ impl Loader<MeetingPageKey> for PageLoader {
         let groups = batches(keys, |k| ((k.filter.clone(), k.args.clone()), k.group));
         let mut out = HashMap::new();
         for ((filter, args), parents) in groups {
-            let select = meetings_select(&self.db, &filter, &parents);
             let sort: Sort<meeting::Entity> = Sort {
                 key: Some(meeting::Column::StartsAt),
                 id: meeting::Column::Id,
                 descending: filter.newest_first,
             };
-            let parent = (meeting::Entity, meeting::Column::GroupId);
-            let mut pages = pages_by_parent(&self.db, select, parent, &sort, &args).await?;
+            let rows = meetings_rows(&filter);
+            let mut pages = pages_by_parent(&self.db, rows, &parents, &sort, &args).await?;
+            let seen = super::Seen::rows_of(pages.values(), |m: &meeting::Model| m.id);
+            self.seen.meetings.feed_many(seen).await;
             for group in parents {
                 let page = pages.remove(&group).unwrap_or_default();
                 let key = MeetingPageKey {
@@ -130,17 +120,13 @@ impl Loader<CommitmentPageKey> for PageLoader {
         let groups = batches(keys, |k| (k.args.clone(), k.meeting));
         let mut out = HashMap::new();
         for (args, parents) in groups {
-            let select = commitments_select(&self.db, &parents);
             let sort: Sort<action_commitment::Entity> = Sort {
                 key: None,
                 id: action_commitment::Column::Id,
                 descending: false,
             };
-            let parent = (
-                action_commitment::Entity,
-                action_commitment::Column::MeetingId,
-            );
-            let mut pages = pages_by_parent(&self.db, select, parent, &sort, &args).await?;
+            let rows = commitments_rows();
+            let mut pages = pages_by_parent(&self.db, rows, &parents, &sort, &args).await?;
             for meeting in parents {
                 let page = pages.remove(&meeting).unwrap_or_default();
                 out.insert(
@@ -171,8 +157,13 @@ pub struct MeetingDataLoader {
     pub(super) db: DatabaseConnection,
 }
 
+/// A meeting's attendance counts; `unrecorded` also counts the entries of ACTIVE members (a
+/// join with memberships that the other counts do not need).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SummaryKey(pub Uuid);
+pub struct SummaryKey {
+    pub meeting: Uuid,
+    pub unrecorded: bool,
+}
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AttendanceKey(pub Uuid);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -196,56 +187,89 @@ impl Loader<SummaryKey> for MeetingDataLoader {
         &self,
         keys: &[SummaryKey],
     ) -> Result<HashMap<SummaryKey, Self::Value>, AppError> {
-        let ids = keys_of(keys, |k| k.0);
+        let mut out: HashMap<SummaryKey, AttendanceCounts> = HashMap::new();
+        for unrecorded in [false, true] {
+            let ids: Vec<Uuid> = keys
+                .iter()
+                .filter(|k| k.unrecorded == unrecorded)
+                .map(|k| k.meeting)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            for (meeting, counts) in self.attendance_counts(&ids, unrecorded).await? {
+                out.insert(
+                    SummaryKey {
+                        meeting,
+                        unrecorded,
+                    },
+                    counts,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl MeetingDataLoader {
+    /// Attendance per meeting and status in one statement; with `active`, also how many
+    /// entries are of ACTIVE memberships.
+    async fn attendance_counts(
+        &self,
+        ids: &[Uuid],
+        active: bool,
+    ) -> Result<HashMap<Uuid, AttendanceCounts>, AppError> {
         let backend = self.db.get_database_backend();
         let (a, m) = (Alias::new("a"), Alias::new("m"));
-        let q = sea_orm::sea_query::Query::select()
-            .expr_as(
-                Expr::col((a.clone(), attendance::Column::MeetingId)),
-                Alias::new("meeting_id"),
-            )
-            .expr_as(
-                Expr::col((a.clone(), attendance::Column::Status)),
-                Alias::new("status"),
-            )
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-            .expr_as(
+        let mut q = sea_orm::sea_query::Query::select();
+        q.expr_as(
+            Expr::col((a.clone(), attendance::Column::MeetingId)),
+            Alias::new("meeting_id"),
+        )
+        .expr_as(
+            Expr::col((a.clone(), attendance::Column::Status)),
+            Alias::new("status"),
+        )
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_as(attendance::Entity, a.clone())
+        .and_where(in_ids(
+            backend,
+            Expr::col((a.clone(), attendance::Column::MeetingId)),
+            ids,
+        ))
+        .group_by_col((a.clone(), attendance::Column::MeetingId))
+        .group_by_col((a.clone(), attendance::Column::Status));
+        if active {
+            q.expr_as(
                 Expr::cust(r#"SUM(CASE WHEN "m"."status" = 'ACTIVE' THEN 1 ELSE 0 END)"#),
                 Alias::new("active_n"),
             )
-            .from_as(attendance::Entity, a.clone())
             .join_as(
                 sea_orm::sea_query::JoinType::InnerJoin,
                 membership::Entity,
                 m.clone(),
-                Expr::col((m.clone(), membership::Column::Id))
-                    .equals((a.clone(), attendance::Column::MembershipId)),
-            )
-            .and_where(in_ids(
-                backend,
-                Expr::col((a.clone(), attendance::Column::MeetingId)),
-                &ids,
-            ))
-            .group_by_col((a.clone(), attendance::Column::MeetingId))
-            .group_by_col((a, attendance::Column::Status))
-            .to_owned();
+                Expr::col((m, membership::Column::Id))
+                    .equals((a, attendance::Column::MembershipId)),
+            );
+        }
         let rows = self.db.query_all(&q).await?;
-        let mut out: HashMap<SummaryKey, AttendanceCounts> = keys
+        let mut out: HashMap<Uuid, AttendanceCounts> = ids
             .iter()
-            .map(|k| (*k, AttendanceCounts::default()))
+            .map(|id| (*id, AttendanceCounts::default()))
             .collect();
         for row in rows {
             let meeting: Uuid = row.try_get("", "meeting_id")?;
             let status: String = row.try_get("", "status")?;
             let n: i64 = row.try_get("", "n")?;
-            let active: i64 = row.try_get::<Option<i64>>("", "active_n")?.unwrap_or(0);
-            let entry = out.entry(SummaryKey(meeting)).or_default();
+            let entry = out.entry(meeting).or_default();
             match status.as_str() {
                 "PRESENT" => entry.present += n,
                 "ABSENT" => entry.absent += n,
                 _ => entry.excused += n,
             }
-            entry.recorded_active += active;
+            if active {
+                entry.recorded_active += row.try_get::<Option<i64>>("", "active_n")?.unwrap_or(0);
+            }
         }
         Ok(out)
     }
@@ -462,15 +486,7 @@ impl Loader<HealthKey> for MeetingDataLoader {
             descending: true,
         };
         let args = PageArgs::new(Some(CONSISTENCY_WINDOW as i32), None, None, None)?;
-        let select = meetings_select(&self.db, &filter, &ids);
-        let pages = pages_by_parent(
-            &self.db,
-            select,
-            (meeting::Entity, meeting::Column::GroupId),
-            &sort,
-            &args,
-        )
-        .await?;
+        let pages = pages_by_parent(&self.db, meetings_rows(&filter), &ids, &sort, &args).await?;
         let mut held_ids = Vec::new();
         for (group, page) in pages {
             let entry = out.entry(HealthKey(group)).or_default();
@@ -585,35 +601,19 @@ impl Loader<EvaluationKey> for MeetingDataLoader {
         keys: &[EvaluationKey],
     ) -> Result<HashMap<EvaluationKey, Self::Value>, AppError> {
         let ids = keys_of(keys, |k| k.0);
-        let backend = self.db.get_database_backend();
         let filter = MeetingFilter {
             statuses: vec![MeetingStatus::Held],
             ..MeetingFilter::default()
         };
-        let held = super::count_by_parent(
-            &self.db,
-            meetings_select(&self.db, &filter, &ids),
-            (meeting::Entity, meeting::Column::GroupId),
-        )
-        .await?;
-        let reviews_select = entity::group_review::Entity::find()
-            .filter(in_ids(
-                backend,
-                Expr::col((
-                    entity::group_review::Entity,
-                    entity::group_review::Column::GroupId,
-                )),
-                &ids,
-            ))
-            .into_query();
-        let reviews = super::count_by_parent(
-            &self.db,
-            reviews_select,
+        let held = meetings_rows(&filter).count(&self.db, &ids).await?;
+        let reviews = ChildRows::new(
+            entity::group_review::Entity::find().into_query(),
             (
                 entity::group_review::Entity,
                 entity::group_review::Column::GroupId,
             ),
         )
+        .count(&self.db, &ids)
         .await?;
         Ok(keys
             .iter()
@@ -665,9 +665,7 @@ impl Loader<LoadKey> for MeetingDataLoader {
             ..MeetingFilter::default()
         };
         let meetings = meeting::Model::find_by_statement(
-            self.db
-                .get_database_backend()
-                .build(&meetings_select(&self.db, &filter, &ids)),
+            backend.build(&meetings_rows(&filter).of_parents(backend, &ids)),
         )
         .all(&self.db);
         // Independent: both at once (the reports need the facilitators).
