@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
-    ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    ModelTrait, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, Select, Value,
     sea_query::{
         Alias, ArrayType, Asterisk, ColumnRef, Expr, Func, IntoColumnRef, JoinType, Query,
         SelectStatement,
@@ -328,12 +328,38 @@ where
     E: EntityTrait,
     E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
 {
+    let pages = pages_by_parent_with(db, rows, parents, sort, args, Vec::new(), |_| Ok(())).await?;
+    Ok(pages
+        .into_iter()
+        .map(|(parent, page)| (parent, page.map(|(m, ())| m)))
+        .collect())
+}
+
+/// The table alias of a page's rows in `pages_by_parent_with`, for `extra` expressions.
+pub const PAGED: &str = "paged";
+
+/// `pages_by_parent`, with `extra` columns computed for each row kept (expressions over
+/// [`PAGED`], e.g. counts of its children) and read back by `decode`: what the rows' fields
+/// would otherwise ask for in a statement of their own.
+pub async fn pages_by_parent_with<E, X>(
+    db: &impl ConnectionTrait,
+    rows: ChildRows,
+    parents: &[Uuid],
+    sort: &Sort<E>,
+    args: &PageArgs,
+    extra: Vec<(Alias, Expr)>,
+    decode: impl Fn(&QueryResult) -> AppResult<X>,
+) -> AppResult<HashMap<Uuid, Page<(E::Model, X)>>>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+{
     if parents.is_empty() {
         return Ok(HashMap::new());
     }
     let backend = db.get_database_backend();
     let dir = sort.direction(args.backward);
-    let (page, paged) = (Alias::new("page"), Alias::new("paged"));
+    let (page, paged) = (Alias::new("page"), Alias::new(PAGED));
     // The parent each lateral page is for: unnest's column on PostgreSQL, VALUES' on SQLite.
     let page_parent = match backend {
         DatabaseBackend::Postgres => Alias::new("page_parent"),
@@ -357,6 +383,9 @@ where
             Alias::new("page_parent"),
         )
         .column((paged.clone(), Asterisk));
+    for (name, expr) in extra {
+        outer.expr_as(expr, name);
+    }
     match backend {
         DatabaseBackend::Postgres => {
             let ids = Value::Array(
@@ -396,14 +425,15 @@ where
     }
     outer.order_by((paged, sort.id), dir);
     let rows = db.query_all_raw(backend.build(&outer)).await?;
-    let mut grouped: HashMap<Uuid, Vec<(Cursor, E::Model)>> = HashMap::new();
+    let mut grouped: HashMap<Uuid, Vec<(Cursor, (E::Model, X))>> = HashMap::new();
     for row in rows {
         let parent: Uuid = row.try_get("", "page_parent")?;
         let model = E::Model::from_query_result(&row, "")?;
+        let more = decode(&row)?;
         grouped
             .entry(parent)
             .or_default()
-            .push((sort.cursor_of(&model), model));
+            .push((sort.cursor_of(&model), (model, more)));
     }
     Ok(grouped
         .into_iter()

@@ -110,7 +110,8 @@ pub struct Loaders {
     pub records_by_id: DataLoader<RecordByIdLoader, HashMapCache>,
     pub amendments_by_id: DataLoader<AmendmentLoader, HashMapCache>,
     pub commitments: DataLoader<CommitmentLoader, HashMapCache>,
-    pub meeting_data: DataLoader<meetings::MeetingDataLoader, HashMapCache>,
+    /// Shared with the page loader, which fills it with counts read along with a page.
+    pub meeting_data: Arc<DataLoader<meetings::MeetingDataLoader, HashMapCache>>,
     pub care: DataLoader<care::CareLoader, HashMapCache>,
     pub training: DataLoader<training::TrainingLoader, HashMapCache>,
     pub resources: DataLoader<resources::ResourceLoader, HashMapCache>,
@@ -165,6 +166,7 @@ impl Loaders {
             clusters: Arc::new(make(ClusterLoader { db: db.clone() })),
             groups: Arc::new(make(GroupLoader { db: db.clone() })),
             meetings: Arc::new(make(MeetingLoader { db: db.clone() })),
+            meeting_data: Arc::new(make(meetings::MeetingDataLoader { db: db.clone() })),
         };
         Self {
             organisations: make(OrganisationLoader { db: db.clone() }),
@@ -179,7 +181,7 @@ impl Loaders {
             records_by_id: make(RecordByIdLoader { db: db.clone() }),
             amendments_by_id: make(AmendmentLoader { db: db.clone() }),
             commitments: make(CommitmentLoader { db: db.clone() }),
-            meeting_data: make(meetings::MeetingDataLoader { db: db.clone() }),
+            meeting_data: seen.meeting_data.clone(),
             care: make(care::CareLoader { db: db.clone() }),
             training: make(training::TrainingLoader { db: db.clone() }),
             resources: make(resources::ResourceLoader {
@@ -421,6 +423,7 @@ pub struct Seen {
     pub(super) clusters: Arc<DataLoader<ClusterLoader, HashMapCache>>,
     pub(super) groups: Arc<DataLoader<GroupLoader, HashMapCache>>,
     pub(super) meetings: Arc<DataLoader<MeetingLoader, HashMapCache>>,
+    pub(super) meeting_data: Arc<DataLoader<meetings::MeetingDataLoader, HashMapCache>>,
 }
 
 impl Seen {

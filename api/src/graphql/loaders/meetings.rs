@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::{
-    CommitmentStatus, MeetingStatus, action_commitment, attendance, meeting, meeting_record,
-    membership, record_amendment,
+    AttendanceStatus, CommitmentStatus, MeetingStatus, action_commitment, attendance, meeting,
+    meeting_record, membership, record_amendment,
 };
 use sea_orm::ExprTrait as _;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QueryTrait, Statement, Value,
+    ActiveEnum as _, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QueryTrait, Statement, Value,
     sea_query::{Alias, Expr},
 };
 use uuid::Uuid;
@@ -22,7 +22,9 @@ use crate::{
     domain::{
         in_ids,
         meetings::load,
-        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent},
+        pagination::{
+            ChildRows, PAGED, Page, PageArgs, Sort, pages_by_parent, pages_by_parent_with,
+        },
     },
     error::AppError,
 };
@@ -41,6 +43,8 @@ pub struct MeetingPageKey {
     pub group: Uuid,
     pub filter: MeetingFilter,
     pub args: PageArgs,
+    /// Also count each meeting's attendance by status (filling the summary cache).
+    pub with_counts: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -83,30 +87,103 @@ impl Loader<MeetingPageKey> for PageLoader {
         &self,
         keys: &[MeetingPageKey],
     ) -> Result<HashMap<MeetingPageKey, Self::Value>, AppError> {
-        let groups = batches(keys, |k| ((k.filter.clone(), k.args.clone()), k.group));
+        let groups = batches(keys, |k| {
+            ((k.filter.clone(), k.args.clone(), k.with_counts), k.group)
+        });
         let mut out = HashMap::new();
-        for ((filter, args), parents) in groups {
+        for ((filter, args, with_counts), parents) in groups {
             let sort: Sort<meeting::Entity> = Sort {
                 key: Some(meeting::Column::StartsAt),
                 id: meeting::Column::Id,
                 descending: filter.newest_first,
             };
             let rows = meetings_rows(&filter);
-            let mut pages = pages_by_parent(&self.db, rows, &parents, &sort, &args).await?;
-            let seen = super::Seen::rows_of(pages.values(), |m: &meeting::Model| m.id);
-            self.seen.meetings.feed_many(seen).await;
+            let extra = if with_counts {
+                STATUSES
+                    .iter()
+                    .map(|(status, name)| (Alias::new(*name), count_of(*status)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let decode =
+                |row: &sea_orm::QueryResult| -> Result<Option<AttendanceCounts>, AppError> {
+                    if !with_counts {
+                        return Ok(None);
+                    }
+                    let n = |name: &str| row.try_get::<i64>("", name);
+                    Ok(Some(AttendanceCounts {
+                        present: n("present_n")?,
+                        absent: n("absent_n")?,
+                        excused: n("excused_n")?,
+                        recorded_active: 0,
+                    }))
+                };
+            let pages =
+                pages_by_parent_with(&self.db, rows, &parents, &sort, &args, extra, decode).await?;
+            let seen = super::Seen::rows_of(
+                pages.values(),
+                |(m, _): &(meeting::Model, Option<AttendanceCounts>)| m.id,
+            );
+            self.seen
+                .meetings
+                .feed_many(seen.into_iter().map(|(id, (m, _))| (id, m)))
+                .await;
+            let counts = pages.values().flat_map(|p| {
+                p.items.iter().filter_map(|(_, (m, c))| {
+                    c.map(|c| {
+                        let key = SummaryKey {
+                            meeting: m.id,
+                            unrecorded: false,
+                        };
+                        (key, c)
+                    })
+                })
+            });
+            self.seen
+                .meeting_data
+                .feed_many(counts.collect::<Vec<_>>())
+                .await;
+            let mut pages: HashMap<Uuid, Page<meeting::Model>> = pages
+                .into_iter()
+                .map(|(g, p)| (g, p.map(|(m, _)| m)))
+                .collect();
             for group in parents {
                 let page = pages.remove(&group).unwrap_or_default();
                 let key = MeetingPageKey {
                     group,
                     filter: filter.clone(),
                     args: args.clone(),
+                    with_counts,
                 };
                 out.insert(key, page);
             }
         }
         Ok(out)
     }
+}
+
+/// The attendance statuses a summary counts, and the column each count is read into.
+const STATUSES: [(AttendanceStatus, &str); 3] = [
+    (AttendanceStatus::Present, "present_n"),
+    (AttendanceStatus::Absent, "absent_n"),
+    (AttendanceStatus::Excused, "excused_n"),
+];
+
+/// How many entries of a meeting on the page have `status`.
+fn count_of(status: AttendanceStatus) -> Expr {
+    let a = Alias::new("counted");
+    Expr::from(
+        sea_orm::sea_query::Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_as(attendance::Entity, a.clone())
+            .and_where(
+                Expr::col((a.clone(), attendance::Column::MeetingId))
+                    .equals((Alias::new(PAGED), meeting::Column::Id)),
+            )
+            .and_where(Expr::col((a, attendance::Column::Status)).eq(status.to_value()))
+            .to_owned(),
+    )
 }
 
 impl Loader<CommitmentPageKey> for PageLoader {

@@ -68,10 +68,17 @@ pub async fn meetings(
         group: group.id,
         filter: filter.clone(),
     });
+    // The dashboards' shape: each meeting's attendance counts, read with the page.
+    let summary = ctx
+        .look_ahead()
+        .field("edges")
+        .field("node")
+        .field("attendanceSummary");
     let key = MeetingPageKey {
         group: group.id,
         filter,
         args,
+        with_counts: summary.exists() && !summary.field("unrecorded").exists(),
     };
     let page = ctx
         .loaders()?
@@ -97,6 +104,7 @@ pub async fn next_meeting(ctx: &Context<'_>, group: &group::Model) -> Result<Opt
         group: group.id,
         filter,
         args: PageArgs::new(Some(1), None, None, None)?,
+        with_counts: false,
     };
     let page = ctx
         .loaders()?
@@ -130,6 +138,7 @@ pub async fn record(
             group: group.id,
             filter,
             args,
+            with_counts: false,
         })
         .await?
         .unwrap_or_default();
