@@ -3,6 +3,7 @@
 # README's performance section and issue notes).
 #
 #   scripts/bench-peer.sh [seconds per run] [rounds]
+#   CANOPY_BIN=/path/to/canopy scripts/bench-peer.sh …   (that binary instead of a fresh build)
 #
 # Seeds a database through Canopy's migrations with scripts/bench-peer-data.sql (5,000 groups
 # in 50 clusters, 100,000 members, 200,000 meetings, 1,000,000 attendance rows), starts Canopy
@@ -30,7 +31,9 @@ dir=$(mktemp -d)
 trap 'kill "${canopy:-0}" "${graphile:-0}" 2>/dev/null || true; rm -rf "$dir"' EXIT
 tick=$(getconf CLK_TCK)
 
-cargo build --release --locked --bin canopy >/dev/null
+# CANOPY_BIN: a release binary built before (e.g. of another commit); else this checkout's.
+bin=${CANOPY_BIN:-./target/release/canopy}
+[ -n "${CANOPY_BIN:-}" ] || cargo build --release --locked --bin canopy >/dev/null
 if [[ "$(psql -Atq "$pg/postgres" -c 'SHOW shared_preload_libraries')" != *pg_stat_statements* ]]; then
   echo "enabling pg_stat_statements (restarts the local cluster)"
   psql -q "$pg/postgres" -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
@@ -43,7 +46,7 @@ psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE 
 export CANOPY_DATABASE_URL="$pg/$db" CANOPY_BIND="127.0.0.1:$canopy_port" RUST_LOG=warn
 export CANOPY_JWT_SECRET=bench-secret-that-is-long-enough-to-sign CANOPY_AUTO_MIGRATE=true
 export CANOPY_DATABASE_MAX_CONNECTIONS=${CANOPY_DATABASE_MAX_CONNECTIONS:-16}
-./target/release/canopy serve >"$dir/canopy.log" 2>&1 &
+"$bin" serve >"$dir/canopy.log" 2>&1 &
 canopy=$!
 until curl -fs "http://127.0.0.1:$canopy_port/readyz" >/dev/null 2>&1; do sleep 0.1; done
 

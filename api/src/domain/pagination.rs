@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
-    ModelTrait, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, Select, Value,
+    IdenStatic as _, Iterable, ModelTrait, Order, QueryFilter, QueryOrder, QueryResult,
+    QuerySelect, Select, Value,
     sea_query::{
-        Alias, ArrayType, Asterisk, ColumnRef, Expr, Func, IntoColumnRef, JoinType, Query,
-        SelectStatement,
+        Alias, ArrayType, Asterisk, ColumnRef, DynIden, Expr, Func, IntoColumnRef, IntoIden,
+        JoinType, Query, SelectStatement,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -358,12 +359,84 @@ where
         return Ok(HashMap::new());
     }
     let backend = db.get_database_backend();
+    let statement = page_statement(backend, rows, parents, sort, args, extra, None);
+    let rows = db.query_all_raw(backend.build(&statement)).await?;
+    group_pages(rows, sort, args, decode)
+}
+
+/// `pages_by_parent` that also reads the parents' own rows (of `P`), in the same statement:
+/// a root field that pages its object's children at once needs no statement for the object.
+pub async fn pages_with_parents<P, E>(
+    db: &impl ConnectionTrait,
+    rows: ChildRows,
+    parents: &[Uuid],
+    sort: &Sort<E>,
+    args: &PageArgs,
+) -> AppResult<(HashMap<Uuid, Page<E::Model>>, Vec<P::Model>)>
+where
+    P: EntityTrait,
+    P::Model: FromQueryResult,
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+{
+    if parents.is_empty() {
+        return Ok((HashMap::new(), Vec::new()));
+    }
+    let backend = db.get_database_backend();
+    let table = ParentTable {
+        table: P::default().into_iden(),
+        columns: P::Column::iter().map(|c| c.into_iden()).collect(),
+    };
+    let statement = page_statement(backend, rows, parents, sort, args, Vec::new(), Some(table));
+    let rows = db.query_all_raw(backend.build(&statement)).await?;
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in &rows {
+        let parent: Uuid = row.try_get("", "page_parent")?;
+        if seen.insert(parent) {
+            found.push(P::Model::from_query_result(row, PARENT_PREFIX)?);
+        }
+    }
+    let pages = group_pages(rows, sort, args, |_| Ok(()))?;
+    Ok((
+        pages
+            .into_iter()
+            .map(|(parent, page)| (parent, page.map(|(m, ())| m)))
+            .collect(),
+        found,
+    ))
+}
+
+/// The parents' table, when their rows are read along with their pages.
+struct ParentTable {
+    table: DynIden,
+    columns: Vec<DynIden>,
+}
+
+/// Parent columns are read under this prefix (no entity has a column starting with it).
+const PARENT_PREFIX: &str = "of_page_";
+
+/// The statement behind `pages_by_parent_with` and `pages_with_parents`: each parent's page as
+/// a LATERAL subquery (PostgreSQL) or a correlated `id IN (…)` (SQLite), the parents either
+/// given as ids or read from their table (a LEFT join then, so a parent without children is
+/// still found).
+fn page_statement<E: EntityTrait>(
+    backend: DatabaseBackend,
+    rows: ChildRows,
+    parents: &[Uuid],
+    sort: &Sort<E>,
+    args: &PageArgs,
+    extra: Vec<(Alias, Expr)>,
+    parent_table: Option<ParentTable>,
+) -> SelectStatement {
     let dir = sort.direction(args.backward);
     let (page, paged) = (Alias::new("page"), Alias::new(PAGED));
-    // The parent each lateral page is for: unnest's column on PostgreSQL, VALUES' on SQLite.
-    let page_parent = match backend {
-        DatabaseBackend::Postgres => Alias::new("page_parent"),
-        _ => Alias::new("column1"),
+    // The parent each page is for: the parent table's id, else unnest's column on PostgreSQL
+    // and VALUES' on SQLite.
+    let page_parent = match (&parent_table, backend) {
+        (Some(_), _) => Alias::new("id"),
+        (None, DatabaseBackend::Postgres) => Alias::new("page_parent"),
+        (None, _) => Alias::new("column1"),
     };
     let mut inner = rows.select;
     if let Some(cond) = sort.keyset(args) {
@@ -386,33 +459,52 @@ where
     for (name, expr) in extra {
         outer.expr_as(expr, name);
     }
+    let join = if parent_table.is_some() {
+        JoinType::LeftJoin
+    } else {
+        JoinType::InnerJoin
+    };
+    if let Some(parent) = &parent_table {
+        for column in &parent.columns {
+            outer.expr_as(
+                Expr::col((page.clone(), column.clone())),
+                Alias::new(format!("{PARENT_PREFIX}{}", column.to_string())),
+            );
+        }
+        outer
+            .from_as(parent.table.clone(), page.clone())
+            .and_where(super::in_ids(
+                backend,
+                Expr::col((page.clone(), page_parent.clone())),
+                parents,
+            ));
+    }
     match backend {
         DatabaseBackend::Postgres => {
-            let ids = Value::Array(
-                ArrayType::Uuid,
-                Some(Box::new(
-                    parents.iter().map(|id| Value::from(*id)).collect(),
-                )),
-            );
-            outer
-                .from_subquery(
+            if parent_table.is_none() {
+                let ids = Value::Array(
+                    ArrayType::Uuid,
+                    Some(Box::new(
+                        parents.iter().map(|id| Value::from(*id)).collect(),
+                    )),
+                );
+                outer.from_subquery(
                     Query::select()
                         .expr_as(Func::cust("unnest").arg(Expr::val(ids)), page_parent)
                         .to_owned(),
                     page,
-                )
-                .join_lateral(
-                    JoinType::InnerJoin,
-                    inner,
-                    paged.clone(),
-                    Expr::cust("TRUE"),
                 );
+            }
+            outer.join_lateral(join, inner, paged.clone(), Expr::cust("TRUE"));
         }
         _ => {
             inner.clear_selects();
             inner.column((E::default(), sort.id));
-            outer.from_values(parents.iter().copied(), page).join_as(
-                JoinType::InnerJoin,
+            if parent_table.is_none() {
+                outer.from_values(parents.iter().copied(), page);
+            }
+            outer.join_as(
+                join,
                 E::default(),
                 paged.clone(),
                 Expr::col((paged.clone(), sort.id)).in_subquery(inner),
@@ -424,10 +516,27 @@ where
         outer.order_by((paged.clone(), key), dir.clone());
     }
     outer.order_by((paged, sort.id), dir);
-    let rows = db.query_all_raw(backend.build(&outer)).await?;
+    outer
+}
+
+/// Rows of a page statement, grouped into each parent's page (rows of a parent without
+/// children, from a LEFT join, are skipped).
+fn group_pages<E, X>(
+    rows: Vec<QueryResult>,
+    sort: &Sort<E>,
+    args: &PageArgs,
+    decode: impl Fn(&QueryResult) -> AppResult<X>,
+) -> AppResult<HashMap<Uuid, Page<(E::Model, X)>>>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+{
     let mut grouped: HashMap<Uuid, Vec<(Cursor, (E::Model, X))>> = HashMap::new();
     for row in rows {
         let parent: Uuid = row.try_get("", "page_parent")?;
+        if row.try_get::<Option<Uuid>>("", sort.id.as_str())?.is_none() {
+            continue;
+        }
         let model = E::Model::from_query_result(&row, "")?;
         let more = decode(&row)?;
         grouped

@@ -50,7 +50,7 @@ use crate::{
     auth::Viewer,
     domain::{
         authz, in_ids,
-        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent},
+        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent, pages_with_parents},
     },
     error::AppError,
 };
@@ -607,7 +607,19 @@ impl Loader<GroupPageKey> for PageLoader {
         let mut out = HashMap::new();
         for ((include_descendants, args), parents) in groups {
             let rows = cluster_groups_rows(&self.db, &access, include_descendants);
-            let mut pages = pages_by_parent(&self.db, rows, &parents, &group_sort(), &args).await?;
+            // The clusters come along: `cluster(id:) { groups }` needs no statement of its own.
+            let (mut pages, clusters) = pages_with_parents::<cluster::Entity, group::Entity>(
+                &self.db,
+                rows,
+                &parents,
+                &group_sort(),
+                &args,
+            )
+            .await?;
+            self.seen
+                .clusters
+                .feed_many(clusters.into_iter().map(|c| (c.id, c)))
+                .await;
             let seen = Seen::rows_of(pages.values(), |g: &group::Model| g.id);
             self.seen.groups.feed_many(seen).await;
             for cluster in parents {

@@ -329,13 +329,60 @@ async fn the_compared_shapes_cost_a_fixed_number_of_statements() {
     // The viewer's rights, then one statement per level: organisation, clusters, groups,
     // meetings with their attendance counts.
     assert!(dashboard <= 5, "dashboard: {dashboard} statements");
-    // Rights, the cluster, its page of groups.
-    assert!(groups_page <= 3, "groups page: {groups_page} statements");
+    // Rights, and the page of groups with the cluster read along.
+    assert!(groups_page <= 2, "groups page: {groups_page} statements");
     // Rights, the group, its page of meetings.
     assert!(group_detail <= 3, "group detail: {group_detail} statements");
     // Rights, and the one upsert that checks everything else itself.
     assert!(
         record_attendance <= 2,
         "recordAttendance: {record_attendance} statements"
+    );
+}
+
+/// `cluster(id:) { groups }` reads the cluster along with its page: a cluster without groups is
+/// still found, one that does not exist is still NOT_FOUND, and a group's page below it is
+/// still only what the viewer may see.
+#[tokio::test]
+async fn a_cluster_read_with_its_groups_page_is_found_when_empty_and_missing_when_absent() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    app.group(&w.admin, &w.a1, "visible-one", json!({})).await;
+    app.group(
+        &w.admin,
+        &w.a1,
+        "private-one",
+        json!({ "visibility": "PRIVATE" }),
+    )
+    .await;
+    let page = "query($id: ID!) { cluster(id: $id) { name groups(first: 5) { edges { node { slug } } pageInfo { hasNextPage } } } }";
+    let empty = app.gql(page, json!({ "id": w.b })).await;
+    assert_eq!(ok(&empty)["cluster"]["name"], "B");
+    assert_eq!(ok(&empty)["cluster"]["groups"]["edges"], json!([]));
+    let anonymous = app.gql(page, json!({ "id": w.a1 })).await;
+    assert_eq!(
+        ok(&anonymous)["cluster"]["groups"]["edges"],
+        json!([{ "node": { "slug": "visible-one" } }])
+    );
+    let admin = app.gql_as(&w.admin, page, json!({ "id": w.a1 })).await;
+    assert_eq!(
+        ok(&admin)["cluster"]["groups"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let gone = crate::helpers::encode_id("Cluster", uuid::Uuid::now_v7());
+    assert_eq!(
+        code(&app.gql(page, json!({ "id": gone })).await),
+        "NOT_FOUND"
+    );
+    // Below the cluster too: the subtree page reads the same way.
+    let subtree = "query($id: ID!) { cluster(id: $id) { name groups(includeDescendants: true, first: 5) { edges { node { slug } } } } }";
+    let top = app.gql(subtree, json!({ "id": w.a })).await;
+    assert_eq!(ok(&top)["cluster"]["name"], "A");
+    assert_eq!(
+        ok(&top)["cluster"]["groups"]["edges"],
+        json!([{ "node": { "slug": "visible-one" } }])
     );
 }
