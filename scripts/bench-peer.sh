@@ -77,6 +77,8 @@ graphile=$!
 until curl -fs "http://127.0.0.1:$graphile_port/graphql" -H 'content-type: application/json' \
   -d '{"query":"{__typename}"}' >/dev/null 2>&1; do sleep 0.2; done
 
+rss() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+idle_rss=$(rss "$canopy")
 admin=$(psql -Atq "$pg/$db" -c "SELECT md5('peer:admin')::uuid")
 token=$(python3 scripts/bench_tokens.py "$admin" "$dir/sessions.sql")
 psql -q "$pg/$db" -f "$dir/sessions.sql"
@@ -169,5 +171,7 @@ head -1 "$dir/groups_page.txt" | cut -f1 >"$dir/one.json"
 oha --no-tui -z "${duration}s" -q "$rate" --latency-correction -c 16 -m POST \
   -H "authorization: Bearer $token" -H 'content-type: application/json' -D "$dir/one.json" \
   "http://127.0.0.1:$canopy_port/graphql" | grep -E 'Requests/sec|50.00%|99.00%|\[200\]|\[[45]'
-echo "Canopy idle RSS now: $(awk '/VmRSS/ { print $2 / 1024 " MiB" }' "/proc/$canopy/status")"
+echo "Canopy RSS: $idle_rss MiB idle before the load, $(rss "$canopy") MiB right after it"
+sleep 60
+echo "Canopy RSS a minute after the load: $(rss "$canopy") MiB"
 echo "PostGraphile does no authorisation; every Canopy request above was authorised."

@@ -142,6 +142,24 @@ async fn attendance_counts_agree_with_and_without_unrecorded() {
         ok(&full)["node"]["attendanceSummary"],
         json!({ "present": 2, "absent": 1, "excused": 0, "unrecorded": 3 })
     );
+    // A page counts only what its nodes ask; the same meeting asked for other counts in the
+    // same request is not answered from those.
+    let both = "query($group: ID!, $meeting: ID!) { group: node(id: $group) { ... on Group { meetings(first: 5) { edges { node { attendanceSummary { present } } } } } } meeting: node(id: $meeting) { ... on Meeting { attendanceSummary { absent excused } } } }";
+    let res = app
+        .gql_as(
+            &facilitator,
+            both,
+            json!({ "group": group, "meeting": meeting }),
+        )
+        .await;
+    assert_eq!(
+        ok(&res)["group"]["meetings"]["edges"][0]["node"]["attendanceSummary"],
+        json!({ "present": 2 })
+    );
+    assert_eq!(
+        ok(&res)["meeting"]["attendanceSummary"],
+        json!({ "absent": 1, "excused": 0 })
+    );
 }
 
 /// Pages per parent, forward and backward, across many parents in one request: each parent's

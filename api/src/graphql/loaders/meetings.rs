@@ -43,8 +43,9 @@ pub struct MeetingPageKey {
     pub group: Uuid,
     pub filter: MeetingFilter,
     pub args: PageArgs,
-    /// Also count each meeting's attendance by status (filling the summary cache).
-    pub with_counts: bool,
+    /// Also count each meeting's attendance for these summary fields (filling the summary
+    /// cache); never with `unrecorded`, which needs the memberships.
+    pub with_counts: Option<Asked>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -98,24 +99,27 @@ impl Loader<MeetingPageKey> for PageLoader {
                 descending: filter.newest_first,
             };
             let rows = meetings_rows(&filter);
-            let extra = if with_counts {
-                STATUSES
-                    .iter()
-                    .map(|(status, name)| (Alias::new(*name), count_of(*status)))
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let extra = with_counts
+                .into_iter()
+                .flat_map(Asked::statuses)
+                .map(|(status, name)| (Alias::new(name), count_of(status)))
+                .collect();
             let decode =
                 |row: &sea_orm::QueryResult| -> Result<Option<AttendanceCounts>, AppError> {
-                    if !with_counts {
+                    let Some(asked) = with_counts else {
                         return Ok(None);
-                    }
-                    let n = |name: &str| row.try_get::<i64>("", name);
+                    };
+                    let n = |wanted: bool, name: &str| -> Result<i64, AppError> {
+                        Ok(if wanted {
+                            row.try_get::<i64>("", name)?
+                        } else {
+                            0
+                        })
+                    };
                     Ok(Some(AttendanceCounts {
-                        present: n("present_n")?,
-                        absent: n("absent_n")?,
-                        excused: n("excused_n")?,
+                        present: n(asked.present, "present_n")?,
+                        absent: n(asked.absent, "absent_n")?,
+                        excused: n(asked.excused, "excused_n")?,
                         recorded_active: 0,
                     }))
                 };
@@ -134,7 +138,7 @@ impl Loader<MeetingPageKey> for PageLoader {
                     c.map(|c| {
                         let key = SummaryKey {
                             meeting: m.id,
-                            unrecorded: false,
+                            asked: with_counts.unwrap_or_default(),
                         };
                         (key, c)
                     })
@@ -162,13 +166,6 @@ impl Loader<MeetingPageKey> for PageLoader {
         Ok(out)
     }
 }
-
-/// The attendance statuses a summary counts, and the column each count is read into.
-const STATUSES: [(AttendanceStatus, &str); 3] = [
-    (AttendanceStatus::Present, "present_n"),
-    (AttendanceStatus::Absent, "absent_n"),
-    (AttendanceStatus::Excused, "excused_n"),
-];
 
 /// How many entries of a meeting on the page have `status`.
 fn count_of(status: AttendanceStatus) -> Expr {
@@ -234,12 +231,45 @@ pub struct MeetingDataLoader {
     pub(super) db: DatabaseConnection,
 }
 
-/// A meeting's attendance counts; `unrecorded` also counts the entries of ACTIVE members (a
-/// join with memberships that the other counts do not need).
+/// A meeting's attendance counts, for the fields of `AttendanceSummary` a query asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SummaryKey {
     pub meeting: Uuid,
+    pub asked: Asked,
+}
+
+/// Which counts of an `AttendanceSummary` a query asks for. `unrecorded` needs the entries of
+/// ACTIVE members (a join with memberships the others do not need); a page of meetings counts
+/// only the asked statuses along with the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Asked {
+    pub present: bool,
+    pub absent: bool,
+    pub excused: bool,
     pub unrecorded: bool,
+}
+
+impl Asked {
+    /// From the selection of an `attendanceSummary` field.
+    pub fn of(summary: &async_graphql::Lookahead<'_>) -> Self {
+        Self {
+            present: summary.field("present").exists(),
+            absent: summary.field("absent").exists(),
+            excused: summary.field("excused").exists(),
+            unrecorded: summary.field("unrecorded").exists(),
+        }
+    }
+
+    fn statuses(self) -> impl Iterator<Item = (AttendanceStatus, &'static str)> {
+        [
+            (self.present, AttendanceStatus::Present, "present_n"),
+            (self.absent, AttendanceStatus::Absent, "absent_n"),
+            (self.excused, AttendanceStatus::Excused, "excused_n"),
+        ]
+        .into_iter()
+        .filter(|(asked, _, _)| *asked)
+        .map(|(_, status, column)| (status, column))
+    }
 }
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AttendanceKey(pub Uuid);
@@ -266,22 +296,19 @@ impl Loader<SummaryKey> for MeetingDataLoader {
     ) -> Result<HashMap<SummaryKey, Self::Value>, AppError> {
         let mut out: HashMap<SummaryKey, AttendanceCounts> = HashMap::new();
         for unrecorded in [false, true] {
-            let ids: Vec<Uuid> = keys
+            let asked: Vec<SummaryKey> = keys
                 .iter()
-                .filter(|k| k.unrecorded == unrecorded)
-                .map(|k| k.meeting)
+                .filter(|k| k.asked.unrecorded == unrecorded)
+                .copied()
                 .collect();
-            if ids.is_empty() {
+            if asked.is_empty() {
                 continue;
             }
-            for (meeting, counts) in self.attendance_counts(&ids, unrecorded).await? {
-                out.insert(
-                    SummaryKey {
-                        meeting,
-                        unrecorded,
-                    },
-                    counts,
-                );
+            let ids: Vec<Uuid> = asked.iter().map(|k| k.meeting).collect();
+            let counts = self.attendance_counts(&ids, unrecorded).await?;
+            for key in asked {
+                let found = counts.get(&key.meeting).copied().unwrap_or_default();
+                out.insert(key, found);
             }
         }
         Ok(out)

@@ -22,7 +22,9 @@ use crate::{
         enums::MeetingStatus,
         loaders::{
             CountKey,
-            meetings::{MeetingFilter as FilterKey, MeetingPageKey, OpenCommitmentsKey, RecordKey},
+            meetings::{
+                Asked, MeetingFilter as FilterKey, MeetingPageKey, OpenCommitmentsKey, RecordKey,
+            },
         },
     },
 };
@@ -78,7 +80,8 @@ pub async fn meetings(
         group: group.id,
         filter,
         args,
-        with_counts: summary.exists() && !summary.field("unrecorded").exists(),
+        with_counts: (summary.exists() && !summary.field("unrecorded").exists())
+            .then(|| Asked::of(&summary)),
     };
     let page = ctx
         .loaders()?
@@ -104,7 +107,7 @@ pub async fn next_meeting(ctx: &Context<'_>, group: &group::Model) -> Result<Opt
         group: group.id,
         filter,
         args: PageArgs::new(Some(1), None, None, None)?,
-        with_counts: false,
+        with_counts: None,
     };
     let page = ctx
         .loaders()?
@@ -138,7 +141,7 @@ pub async fn record(
             group: group.id,
             filter,
             args,
-            with_counts: false,
+            with_counts: None,
         })
         .await?
         .unwrap_or_default();

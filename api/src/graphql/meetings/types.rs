@@ -20,7 +20,8 @@ use crate::{
         loaders::{
             CountKey,
             meetings::{
-                AmendmentsKey, AttendanceKey, CommitmentPageKey, RecordKey, SummaryKey, ToReviewKey,
+                AmendmentsKey, Asked, AttendanceKey, CommitmentPageKey, RecordKey, SummaryKey,
+                ToReviewKey,
             },
         },
         scalars::{Date, TimeZone},
@@ -312,10 +313,11 @@ impl Meeting {
     async fn attendance_summary(&self, ctx: &Context<'_>) -> Result<AttendanceSummary> {
         guard(ctx, &self.0).await?;
         // Who has no entry yet needs the memberships; the other counts need only attendance.
-        let unrecorded = ctx.look_ahead().field("unrecorded").exists();
+        let asked = Asked::of(&ctx.look_ahead());
+        let unrecorded = asked.unrecorded;
         let key = SummaryKey {
             meeting: self.0.id,
-            unrecorded,
+            asked,
         };
         let counts = ctx
             .loaders()?
