@@ -91,6 +91,22 @@ impl AppError {
         Self::NotFound(what.into())
     }
 
+    /// A refusal about a parent, told as NOT_FOUND of `what` so the child's existence is not
+    /// revealed; a failure of the service (database down, internal) stays what it is, so a
+    /// client is never told that something which exists does not.
+    pub fn hidden_as(self, what: impl Into<String>) -> Self {
+        if self.is_failure() {
+            self
+        } else {
+            Self::not_found(what)
+        }
+    }
+
+    /// The service failed (rather than refusing the request): never to be hidden as "absent".
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Self::Internal(_) | Self::ServiceUnavailable(_))
+    }
+
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::BadInput {
             field: field.into(),
@@ -121,6 +137,16 @@ impl AppError {
             },
             other => other,
         }
+    }
+}
+
+/// A lookup whose refusal means "no such object" (`nodes` answers null), while a failure of the
+/// service stays an error.
+pub fn found<T>(result: AppResult<T>) -> AppResult<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(e) if e.is_failure() => Err(e),
+        Err(_) => Ok(None),
     }
 }
 

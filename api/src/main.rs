@@ -10,6 +10,13 @@ use canopy::{
     telemetry,
 };
 
+/// jemalloc, whose background threads give freed pages back to the system within seconds
+/// (its default decay): with the system allocator a burst of large queries left the process
+/// at twice its idle size for good (docs/data-layer.md, "Memory").
+#[cfg(all(target_os = "linux", not(target_env = "msvc")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

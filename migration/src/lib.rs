@@ -65,6 +65,7 @@ mod m20261207_000064_add_poll_frozen_tally;
 mod m20261207_000066_add_wellbeing_week_established;
 mod m20261207_000067_add_feedback_receipt_established;
 mod m20261207_000068_create_feedback_summaries;
+mod m20261208_000069_add_connection_indexes;
 
 pub struct Migrator;
 
@@ -135,6 +136,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000066_add_wellbeing_week_established::Migration),
             Box::new(m20261207_000067_add_feedback_receipt_established::Migration),
             Box::new(m20261207_000068_create_feedback_summaries::Migration),
+            Box::new(m20261208_000069_add_connection_indexes::Migration),
         ]
     }
 }

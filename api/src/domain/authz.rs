@@ -50,7 +50,84 @@ pub fn is_insider(access: &Access, group: &group::Model, cluster_path: &str) -> 
 
 /// Facilitators run their group's settings; managers may too.
 pub fn can_run_group(access: &Access, group: &group::Model, cluster_path: &str) -> bool {
-    access.runs_group(group.id) || manages_group(access, group, cluster_path)
+    GroupScope::runnable(access).contains(group, cluster_path)
+}
+
+/// The groups one rule lets the viewer reach, as facts that either layer can use: groups by
+/// id, whole organisations, and cluster subtrees (by path prefix). `contains` answers for a
+/// group in hand; `condition` is the same rule as SQL, for writes that check it in the
+/// statement that writes.
+#[derive(Debug, Default)]
+pub struct GroupScope {
+    groups: Vec<Uuid>,
+    organisations: Vec<Uuid>,
+    cluster_paths: Vec<(Uuid, String)>,
+}
+
+impl GroupScope {
+    /// Who runs a group: its active facilitators and co-facilitators, and its managers
+    /// (ADMINs of the organisation, COORDINATORs of a cluster containing it).
+    pub fn runnable(access: &Access) -> Self {
+        let mut scope = Self {
+            groups: access
+                .memberships
+                .iter()
+                .filter(|m| m.status == MembershipStatus::Active && m.role.runs_group())
+                .map(|m| m.group_id)
+                .collect(),
+            ..Self::default()
+        };
+        for g in access.grants.iter().filter(|g| MANAGERS.contains(&g.role)) {
+            match &g.cluster_path {
+                None => scope.organisations.push(g.organisation_id),
+                Some(path) => scope.cluster_paths.push((g.organisation_id, path.clone())),
+            }
+        }
+        scope
+    }
+
+    pub fn contains(&self, group: &group::Model, cluster_path: &str) -> bool {
+        self.groups.contains(&group.id)
+            || self.organisations.contains(&group.organisation_id)
+            || self
+                .cluster_paths
+                .iter()
+                .any(|(org, path)| *org == group.organisation_id && cluster_path.starts_with(path))
+    }
+
+    /// The rule over a group row (`group`: its table or alias) and its cluster's path column.
+    pub fn condition(
+        &self,
+        backend: DatabaseBackend,
+        group: impl sea_orm::sea_query::IntoIden + Clone,
+        cluster_path: Expr,
+    ) -> Condition {
+        let col = |c: group::Column| Expr::col((group.clone(), c));
+        let mut any = Condition::any();
+        if !self.groups.is_empty() {
+            any = any.add(in_ids(backend, col(group::Column::Id), &self.groups));
+        }
+        if !self.organisations.is_empty() {
+            any = any.add(in_ids(
+                backend,
+                col(group::Column::OrganisationId),
+                &self.organisations,
+            ));
+        }
+        for (org, path) in &self.cluster_paths {
+            any = any.add(
+                Condition::all()
+                    .add(col(group::Column::OrganisationId).eq(*org))
+                    .add(cluster_path.clone().like(format!("{path}%"))),
+            );
+        }
+        if self.groups.is_empty() && self.organisations.is_empty() && self.cluster_paths.is_empty()
+        {
+            // Nobody: an empty `any` would be true.
+            any = any.add(Expr::cust("1 = 0"));
+        }
+        any
+    }
 }
 
 /// Choosing facilitators is for the group's lead facilitator and its managers.

@@ -1,14 +1,18 @@
 //! Keyset pagination: one page of a list, or one page per parent for a batch of parents in a
-//! single statement (ROW_NUMBER() over a partition, which SQLite and PostgreSQL both run).
+//! single statement that reads only the rows it returns.
 
 use sea_orm::ExprTrait as _;
 use std::collections::HashMap;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, ModelTrait, Order,
-    QueryFilter, QueryOrder, QuerySelect, Select, Value,
-    sea_query::{Alias, Asterisk, Expr, IntoColumnRef, Query, SelectStatement, WindowStatement},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult,
+    IdenStatic as _, Iterable, ModelTrait, Order, QueryFilter, QueryOrder, QueryResult,
+    QuerySelect, Select, Value,
+    sea_query::{
+        Alias, ArrayType, Asterisk, ColumnRef, DynIden, Expr, Func, IntoColumnRef, IntoIden,
+        JoinType, Query, SelectStatement,
+    },
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -261,51 +265,284 @@ where
     Ok(finish(rows, args))
 }
 
-/// One page per parent, for many parents, in one statement. `select` yields rows of `E`
-/// (it may join other tables) already restricted to the wanted parents; `parent` is the column
-/// that names each row's parent.
-pub async fn pages_by_parent<E, P>(
+/// Rows of `E` that belong to parents, before the parents are chosen: `select` is not restricted
+/// to any parent, and `parent` names the column that holds each row's parent. The same list is
+/// paged per parent (`pages_by_parent`) or counted per parent (`count`).
+pub struct ChildRows {
+    pub select: SelectStatement,
+    pub parent: ColumnRef,
+}
+
+impl ChildRows {
+    pub fn new(select: SelectStatement, parent: impl IntoColumnRef) -> Self {
+        Self {
+            select,
+            parent: parent.into_column_ref(),
+        }
+    }
+
+    /// Every row of the parents, unpaged.
+    pub fn of_parents(self, backend: DatabaseBackend, parents: &[Uuid]) -> SelectStatement {
+        let mut select = self.select;
+        select.and_where(super::in_ids(backend, Expr::col(self.parent), parents));
+        select
+    }
+
+    /// `SELECT parent, COUNT(*) … WHERE parent IN (parents) GROUP BY parent`.
+    pub async fn count(
+        self,
+        db: &impl ConnectionTrait,
+        parents: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, u64>> {
+        let parent = self.parent.clone();
+        let mut select = self.of_parents(db.get_database_backend(), parents);
+        select.clear_selects();
+        select
+            .expr_as(Expr::col(parent), Alias::new("parent"))
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+            .group_by_col(Alias::new("parent"));
+        let rows = db
+            .query_all_raw(db.get_database_backend().build(&select))
+            .await?;
+        let mut out = HashMap::with_capacity(rows.len());
+        for row in rows {
+            let parent: Uuid = row.try_get("", "parent")?;
+            let n: i64 = row.try_get("", "n")?;
+            out.insert(parent, u64::try_from(n).unwrap_or(0));
+        }
+        Ok(out)
+    }
+}
+
+/// One page per parent, for many parents, in one statement that reads only the rows it keeps:
+/// on PostgreSQL `unnest($parents) … JOIN LATERAL (… ORDER BY … LIMIT n)`, on SQLite (which has
+/// no LATERAL) each parent's page as a correlated `id IN (… ORDER BY … LIMIT n)`. Both walk an
+/// index on (parent, sort key) where there is one; a window over every child would read them all.
+pub async fn pages_by_parent<E>(
     db: &impl ConnectionTrait,
-    select: SelectStatement,
-    parent: P,
+    rows: ChildRows,
+    parents: &[Uuid],
     sort: &Sort<E>,
     args: &PageArgs,
 ) -> AppResult<HashMap<Uuid, Page<E::Model>>>
 where
     E: EntityTrait,
     E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
-    P: IntoColumnRef + Clone,
 {
+    let pages = pages_by_parent_with(db, rows, parents, sort, args, Vec::new(), |_| Ok(())).await?;
+    Ok(pages
+        .into_iter()
+        .map(|(parent, page)| (parent, page.map(|(m, ())| m)))
+        .collect())
+}
+
+/// The table alias of a page's rows in `pages_by_parent_with`, for `extra` expressions.
+pub const PAGED: &str = "paged";
+
+/// `pages_by_parent`, with `extra` columns computed for each row kept (expressions over
+/// [`PAGED`], e.g. counts of its children) and read back by `decode`: what the rows' fields
+/// would otherwise ask for in a statement of their own.
+pub async fn pages_by_parent_with<E, X>(
+    db: &impl ConnectionTrait,
+    rows: ChildRows,
+    parents: &[Uuid],
+    sort: &Sort<E>,
+    args: &PageArgs,
+    extra: Vec<(Alias, Expr)>,
+    decode: impl Fn(&QueryResult) -> AppResult<X>,
+) -> AppResult<HashMap<Uuid, Page<(E::Model, X)>>>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+{
+    if parents.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let backend = db.get_database_backend();
+    let statement = page_statement(backend, rows, parents, sort, args, extra, None);
+    let rows = db.query_all_raw(backend.build(&statement)).await?;
+    group_pages(rows, sort, args, decode)
+}
+
+/// `pages_by_parent` that also reads the parents' own rows (of `P`), in the same statement:
+/// a root field that pages its object's children at once needs no statement for the object.
+pub async fn pages_with_parents<P, E>(
+    db: &impl ConnectionTrait,
+    rows: ChildRows,
+    parents: &[Uuid],
+    sort: &Sort<E>,
+    args: &PageArgs,
+) -> AppResult<(HashMap<Uuid, Page<E::Model>>, Vec<P::Model>)>
+where
+    P: EntityTrait,
+    P::Model: FromQueryResult,
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+{
+    if parents.is_empty() {
+        return Ok((HashMap::new(), Vec::new()));
+    }
+    let backend = db.get_database_backend();
+    let table = ParentTable {
+        table: P::default().into_iden(),
+        columns: P::Column::iter().map(|c| c.into_iden()).collect(),
+    };
+    let statement = page_statement(backend, rows, parents, sort, args, Vec::new(), Some(table));
+    let rows = db.query_all_raw(backend.build(&statement)).await?;
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in &rows {
+        let parent: Uuid = row.try_get("", "page_parent")?;
+        if seen.insert(parent) {
+            found.push(P::Model::from_query_result(row, PARENT_PREFIX)?);
+        }
+    }
+    let pages = group_pages(rows, sort, args, |_| Ok(()))?;
+    Ok((
+        pages
+            .into_iter()
+            .map(|(parent, page)| (parent, page.map(|(m, ())| m)))
+            .collect(),
+        found,
+    ))
+}
+
+/// The parents' table, when their rows are read along with their pages.
+struct ParentTable {
+    table: DynIden,
+    columns: Vec<DynIden>,
+}
+
+/// Parent columns are read under this prefix (no entity has a column starting with it).
+const PARENT_PREFIX: &str = "of_page_";
+
+/// The statement behind `pages_by_parent_with` and `pages_with_parents`: each parent's page as
+/// a LATERAL subquery (PostgreSQL) or a correlated `id IN (…)` (SQLite), the parents either
+/// given as ids or read from their table (a LEFT join then, so a parent without children is
+/// still found).
+fn page_statement<E: EntityTrait>(
+    backend: DatabaseBackend,
+    rows: ChildRows,
+    parents: &[Uuid],
+    sort: &Sort<E>,
+    args: &PageArgs,
+    extra: Vec<(Alias, Expr)>,
+    parent_table: Option<ParentTable>,
+) -> SelectStatement {
     let dir = sort.direction(args.backward);
-    let mut inner = select;
+    let (page, paged) = (Alias::new("page"), Alias::new(PAGED));
+    // The parent each page is for: the parent table's id, else unnest's column on PostgreSQL
+    // and VALUES' on SQLite.
+    let page_parent = match (&parent_table, backend) {
+        (Some(_), _) => Alias::new("id"),
+        (None, DatabaseBackend::Postgres) => Alias::new("page_parent"),
+        (None, _) => Alias::new("column1"),
+    };
+    let mut inner = rows.select;
     if let Some(cond) = sort.keyset(args) {
         inner.cond_where(cond);
     }
-    let mut window = WindowStatement::partition_by(parent.clone());
+    inner.and_where(Expr::col(rows.parent).equals((page.clone(), page_parent.clone())));
     if let Some(key) = sort.key {
-        window.order_by((E::default(), key), dir.clone());
+        inner.order_by((E::default(), key), dir.clone());
     }
-    window.order_by((E::default(), sort.id), dir);
     inner
-        .expr_as(Expr::col(parent), Alias::new("page_parent"))
-        .expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_row"));
-    let outer = Query::select()
-        .column(Asterisk)
-        .from_subquery(inner, Alias::new("paged"))
-        .and_where(Expr::col(Alias::new("page_row")).lte(args.limit + 1))
-        .order_by(Alias::new("page_parent"), Order::Asc)
-        .order_by(Alias::new("page_row"), Order::Asc)
-        .to_owned();
-    let statement = db.get_database_backend().build(&outer);
-    let rows = db.query_all_raw(statement).await?;
-    let mut grouped: HashMap<Uuid, Vec<(Cursor, E::Model)>> = HashMap::new();
+        .order_by((E::default(), sort.id), dir.clone())
+        .limit(args.limit + 1);
+    let mut outer = Query::select();
+    outer
+        .expr_as(
+            Expr::col((page.clone(), page_parent.clone())),
+            Alias::new("page_parent"),
+        )
+        .column((paged.clone(), Asterisk));
+    for (name, expr) in extra {
+        outer.expr_as(expr, name);
+    }
+    let join = if parent_table.is_some() {
+        JoinType::LeftJoin
+    } else {
+        JoinType::InnerJoin
+    };
+    if let Some(parent) = &parent_table {
+        for column in &parent.columns {
+            outer.expr_as(
+                Expr::col((page.clone(), column.clone())),
+                Alias::new(format!("{PARENT_PREFIX}{}", column.to_string())),
+            );
+        }
+        outer
+            .from_as(parent.table.clone(), page.clone())
+            .and_where(super::in_ids(
+                backend,
+                Expr::col((page.clone(), page_parent.clone())),
+                parents,
+            ));
+    }
+    match backend {
+        DatabaseBackend::Postgres => {
+            if parent_table.is_none() {
+                let ids = Value::Array(
+                    ArrayType::Uuid,
+                    Some(Box::new(
+                        parents.iter().map(|id| Value::from(*id)).collect(),
+                    )),
+                );
+                outer.from_subquery(
+                    Query::select()
+                        .expr_as(Func::cust("unnest").arg(Expr::val(ids)), page_parent)
+                        .to_owned(),
+                    page,
+                );
+            }
+            outer.join_lateral(join, inner, paged.clone(), Expr::cust("TRUE"));
+        }
+        _ => {
+            inner.clear_selects();
+            inner.column((E::default(), sort.id));
+            if parent_table.is_none() {
+                outer.from_values(parents.iter().copied(), page);
+            }
+            outer.join_as(
+                join,
+                E::default(),
+                paged.clone(),
+                Expr::col((paged.clone(), sort.id)).in_subquery(inner),
+            );
+        }
+    }
+    outer.order_by(Alias::new("page_parent"), Order::Asc);
+    if let Some(key) = sort.key {
+        outer.order_by((paged.clone(), key), dir.clone());
+    }
+    outer.order_by((paged, sort.id), dir);
+    outer
+}
+
+/// Rows of a page statement, grouped into each parent's page (rows of a parent without
+/// children, from a LEFT join, are skipped).
+fn group_pages<E, X>(
+    rows: Vec<QueryResult>,
+    sort: &Sort<E>,
+    args: &PageArgs,
+    decode: impl Fn(&QueryResult) -> AppResult<X>,
+) -> AppResult<HashMap<Uuid, Page<(E::Model, X)>>>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+{
+    let mut grouped: HashMap<Uuid, Vec<(Cursor, (E::Model, X))>> = HashMap::new();
     for row in rows {
         let parent: Uuid = row.try_get("", "page_parent")?;
+        if row.try_get::<Option<Uuid>>("", sort.id.as_str())?.is_none() {
+            continue;
+        }
         let model = E::Model::from_query_result(&row, "")?;
+        let more = decode(&row)?;
         grouped
             .entry(parent)
             .or_default()
-            .push((sort.cursor_of(&model), model));
+            .push((sort.cursor_of(&model), (model, more)));
     }
     Ok(grouped
         .into_iter()

@@ -42,7 +42,7 @@ use entity::{MembershipRole, MembershipStatus, cluster, group, membership, perso
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QueryTrait,
-    sea_query::{Alias, Expr, JoinType, SelectStatement},
+    sea_query::{Alias, Expr, JoinType},
 };
 use uuid::Uuid;
 
@@ -50,7 +50,7 @@ use crate::{
     auth::Viewer,
     domain::{
         authz, in_ids,
-        pagination::{Page, PageArgs, Sort, pages_by_parent},
+        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent, pages_with_parents},
     },
     error::AppError,
 };
@@ -97,17 +97,21 @@ by_id_loader!(GrantLoader, role_grant);
 
 pub struct Loaders {
     pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
-    pub clusters: DataLoader<ClusterLoader, HashMapCache>,
-    pub groups: DataLoader<GroupLoader, HashMapCache>,
+    /// Shared with the page loader, which fills it with every cluster a page read.
+    pub clusters: Arc<DataLoader<ClusterLoader, HashMapCache>>,
+    /// Shared with the page loader, which fills it with every group a page read.
+    pub groups: Arc<DataLoader<GroupLoader, HashMapCache>>,
     /// Shared with the membership loaders, which fill it from the same statement.
     pub people: Arc<DataLoader<PersonLoader, HashMapCache>>,
     pub memberships: DataLoader<MembershipLoader, HashMapCache>,
-    pub meetings: DataLoader<MeetingLoader, HashMapCache>,
+    /// Shared with the page loader, which fills it with every meeting a page read.
+    pub meetings: Arc<DataLoader<MeetingLoader, HashMapCache>>,
     pub attendance: DataLoader<AttendanceLoader, HashMapCache>,
     pub records_by_id: DataLoader<RecordByIdLoader, HashMapCache>,
     pub amendments_by_id: DataLoader<AmendmentLoader, HashMapCache>,
     pub commitments: DataLoader<CommitmentLoader, HashMapCache>,
-    pub meeting_data: DataLoader<meetings::MeetingDataLoader, HashMapCache>,
+    /// Shared with the page loader, which fills it with counts read along with a page.
+    pub meeting_data: Arc<DataLoader<meetings::MeetingDataLoader, HashMapCache>>,
     pub care: DataLoader<care::CareLoader, HashMapCache>,
     pub training: DataLoader<training::TrainingLoader, HashMapCache>,
     pub resources: DataLoader<resources::ResourceLoader, HashMapCache>,
@@ -158,20 +162,26 @@ impl Loaders {
                 .max_batch_size(5000)
         }
         let people = Arc::new(make(PersonLoader { db: db.clone() }));
+        let seen = Seen {
+            clusters: Arc::new(make(ClusterLoader { db: db.clone() })),
+            groups: Arc::new(make(GroupLoader { db: db.clone() })),
+            meetings: Arc::new(make(MeetingLoader { db: db.clone() })),
+            meeting_data: Arc::new(make(meetings::MeetingDataLoader { db: db.clone() })),
+        };
         Self {
             organisations: make(OrganisationLoader { db: db.clone() }),
-            clusters: make(ClusterLoader { db: db.clone() }),
-            groups: make(GroupLoader { db: db.clone() }),
+            clusters: seen.clusters.clone(),
+            groups: seen.groups.clone(),
             memberships: make(MembershipLoader {
                 db: db.clone(),
                 people: people.clone(),
             }),
-            meetings: make(MeetingLoader { db: db.clone() }),
+            meetings: seen.meetings.clone(),
             attendance: make(AttendanceLoader { db: db.clone() }),
             records_by_id: make(RecordByIdLoader { db: db.clone() }),
             amendments_by_id: make(AmendmentLoader { db: db.clone() }),
             commitments: make(CommitmentLoader { db: db.clone() }),
-            meeting_data: make(meetings::MeetingDataLoader { db: db.clone() }),
+            meeting_data: seen.meeting_data.clone(),
             care: make(care::CareLoader { db: db.clone() }),
             training: make(training::TrainingLoader { db: db.clone() }),
             resources: make(resources::ResourceLoader {
@@ -192,6 +202,7 @@ impl Loaders {
             pages: make(PageLoader {
                 db: db.clone(),
                 viewer: viewer.clone(),
+                seen,
             }),
             counts: make(CountLoader { db, viewer }),
         }
@@ -403,6 +414,29 @@ pub enum CountKey {
 pub struct PageLoader {
     pub(super) db: DatabaseConnection,
     pub(super) viewer: Arc<Viewer>,
+    pub(super) seen: Seen,
+}
+
+/// The by-id caches that pages fill: a field of a row on a page (a meeting's guard asking for
+/// its group, a group's for its cluster) finds the row there instead of reading it again.
+pub struct Seen {
+    pub(super) clusters: Arc<DataLoader<ClusterLoader, HashMapCache>>,
+    pub(super) groups: Arc<DataLoader<GroupLoader, HashMapCache>>,
+    pub(super) meetings: Arc<DataLoader<MeetingLoader, HashMapCache>>,
+    pub(super) meeting_data: Arc<DataLoader<meetings::MeetingDataLoader, HashMapCache>>,
+}
+
+impl Seen {
+    /// Every row of the pages, by id.
+    pub(super) fn rows_of<'a, M: Clone + 'a>(
+        pages: impl IntoIterator<Item = &'a Page<M>>,
+        id: impl Fn(&M) -> Uuid,
+    ) -> Vec<(Uuid, M)> {
+        pages
+            .into_iter()
+            .flat_map(|p| p.items.iter().map(|(_, m)| (id(m), m.clone())))
+            .collect()
+    }
 }
 
 /// Groups keys that can share one statement (same kind and page arguments).
@@ -443,36 +477,25 @@ fn member_sort() -> Sort<membership::Entity> {
 }
 
 /// Clusters under organisations (all, or top-level only) or under clusters.
-fn clusters_select(
-    db: &impl ConnectionTrait,
-    by_org: bool,
-    top_level_only: bool,
-    parents: &[Uuid],
-) -> (SelectStatement, (cluster::Entity, cluster::Column)) {
-    let backend = db.get_database_backend();
+fn clusters_rows(by_org: bool, top_level_only: bool) -> ChildRows {
     let parent = if by_org {
         cluster::Column::OrganisationId
     } else {
         cluster::Column::ParentId
     };
-    let mut q = cluster::Entity::find().filter(in_ids(
-        backend,
-        Expr::col((cluster::Entity, parent)),
-        parents,
-    ));
+    let mut q = cluster::Entity::find();
     if by_org && top_level_only {
         q = q.filter(cluster::Column::ParentId.is_null());
     }
-    (q.into_query(), (cluster::Entity, parent))
+    ChildRows::new(q.into_query(), (cluster::Entity, parent))
 }
 
 /// Visible groups in clusters, directly or anywhere below them.
-fn cluster_groups_select(
+fn cluster_groups_rows(
     db: &impl ConnectionTrait,
     access: &crate::auth::Access,
     include_descendants: bool,
-    parents: &[Uuid],
-) -> (SelectStatement, (Alias, Alias)) {
+) -> ChildRows {
     let backend = db.get_database_backend();
     let mut q = group::Entity::find()
         .filter(authz::visible_groups(access, backend))
@@ -490,59 +513,31 @@ fn cluster_groups_select(
             cluster::Entity,
             Alias::new("req"),
             Expr::cust(r#""gc"."path" LIKE "req"."path" || '%'"#),
-        )
-        .and_where(in_ids(
-            backend,
-            Expr::col((Alias::new("req"), Alias::new("id"))),
-            parents,
-        ));
-        (q, (Alias::new("req"), Alias::new("id")))
+        );
+        ChildRows::new(q, (Alias::new("req"), Alias::new("id")))
     } else {
-        q.and_where(in_ids(
-            backend,
-            Expr::col((group::Entity, group::Column::ClusterId)),
-            parents,
-        ));
-        (q, (Alias::new("groups"), Alias::new("cluster_id")))
+        ChildRows::new(q, (group::Entity, group::Column::ClusterId))
     }
 }
 
-fn members_select(
-    db: &impl ConnectionTrait,
-    statuses: &[MembershipStatus],
-    parents: &[Uuid],
-) -> SelectStatement {
-    let backend = db.get_database_backend();
-    membership::Entity::find()
-        .filter(in_ids(
-            backend,
-            Expr::col((membership::Entity, membership::Column::GroupId)),
-            parents,
-        ))
+fn members_rows(statuses: &[MembershipStatus]) -> ChildRows {
+    let q = membership::Entity::find()
         .filter(membership::Column::Status.is_in(statuses.iter().copied()))
-        .into_query()
+        .into_query();
+    ChildRows::new(q, (membership::Entity, membership::Column::GroupId))
 }
 
 /// Grants inside organisations (all scopes) or on clusters.
-fn grants_select(
-    db: &impl ConnectionTrait,
-    by_org: bool,
-    parents: &[Uuid],
-) -> (SelectStatement, (role_grant::Entity, role_grant::Column)) {
-    let backend = db.get_database_backend();
+fn grants_rows(by_org: bool) -> ChildRows {
     let parent = if by_org {
         role_grant::Column::OrganisationId
     } else {
         role_grant::Column::ScopeId
     };
-    let q = role_grant::Entity::find()
-        .filter(in_ids(
-            backend,
-            Expr::col((role_grant::Entity, parent)),
-            parents,
-        ))
-        .into_query();
-    (q, (role_grant::Entity, parent))
+    ChildRows::new(
+        role_grant::Entity::find().into_query(),
+        (role_grant::Entity, parent),
+    )
 }
 
 fn grant_sort() -> Sort<role_grant::Entity> {
@@ -569,9 +564,11 @@ impl Loader<ClusterPageKey> for PageLoader {
         });
         let mut out = HashMap::new();
         for ((by_org, top, args), parents) in groups {
-            let (select, parent) = clusters_select(&self.db, by_org, top, &parents);
+            let rows = clusters_rows(by_org, top);
             let mut pages =
-                pages_by_parent(&self.db, select, parent, &cluster_sort(), &args).await?;
+                pages_by_parent(&self.db, rows, &parents, &cluster_sort(), &args).await?;
+            let seen = Seen::rows_of(pages.values(), |c: &cluster::Model| c.id);
+            self.seen.clusters.feed_many(seen).await;
             for id in parents {
                 let parent = if by_org {
                     ClusterParent::Organisation {
@@ -609,9 +606,22 @@ impl Loader<GroupPageKey> for PageLoader {
         });
         let mut out = HashMap::new();
         for ((include_descendants, args), parents) in groups {
-            let (select, parent) =
-                cluster_groups_select(&self.db, &access, include_descendants, &parents);
-            let mut pages = pages_by_parent(&self.db, select, parent, &group_sort(), &args).await?;
+            let rows = cluster_groups_rows(&self.db, &access, include_descendants);
+            // The clusters come along: `cluster(id:) { groups }` needs no statement of its own.
+            let (mut pages, clusters) = pages_with_parents::<cluster::Entity, group::Entity>(
+                &self.db,
+                rows,
+                &parents,
+                &group_sort(),
+                &args,
+            )
+            .await?;
+            self.seen
+                .clusters
+                .feed_many(clusters.into_iter().map(|c| (c.id, c)))
+                .await;
+            let seen = Seen::rows_of(pages.values(), |g: &group::Model| g.id);
+            self.seen.groups.feed_many(seen).await;
             for cluster in parents {
                 let page = pages.remove(&cluster).unwrap_or_default();
                 out.insert(
@@ -639,10 +649,9 @@ impl Loader<MemberPageKey> for PageLoader {
         let groups = batches(keys, |k| ((k.statuses.clone(), k.args.clone()), k.group));
         let mut out = HashMap::new();
         for ((statuses, args), parents) in groups {
-            let select = members_select(&self.db, &statuses, &parents);
-            let parent = (membership::Entity, membership::Column::GroupId);
+            let rows = members_rows(&statuses);
             let mut pages =
-                pages_by_parent(&self.db, select, parent, &member_sort(), &args).await?;
+                pages_by_parent(&self.db, rows, &parents, &member_sort(), &args).await?;
             for group in parents {
                 let page = pages.remove(&group).unwrap_or_default();
                 let key = MemberPageKey {
@@ -671,8 +680,8 @@ impl Loader<GrantPageKey> for PageLoader {
         });
         let mut out = HashMap::new();
         for ((by_org, args), parents) in groups {
-            let (select, parent) = grants_select(&self.db, by_org, &parents);
-            let mut pages = pages_by_parent(&self.db, select, parent, &grant_sort(), &args).await?;
+            let rows = grants_rows(by_org);
+            let mut pages = pages_by_parent(&self.db, rows, &parents, &grant_sort(), &args).await?;
             for id in parents {
                 let parent = if by_org {
                     GrantParent::Organisation(id)
@@ -696,29 +705,6 @@ impl Loader<GrantPageKey> for PageLoader {
 pub struct CountLoader {
     db: DatabaseConnection,
     viewer: Arc<Viewer>,
-}
-
-/// `SELECT parent, COUNT(*) FROM (select) GROUP BY parent`.
-pub(super) async fn count_by_parent(
-    db: &impl ConnectionTrait,
-    mut select: SelectStatement,
-    parent: impl sea_orm::sea_query::IntoColumnRef,
-) -> Result<HashMap<Uuid, u64>, AppError> {
-    select.clear_selects();
-    select
-        .expr_as(Expr::col(parent), Alias::new("parent"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .group_by_col(Alias::new("parent"));
-    let rows = db
-        .query_all_raw(db.get_database_backend().build(&select))
-        .await?;
-    let mut out = HashMap::new();
-    for row in rows {
-        let parent: Uuid = row.try_get("", "parent")?;
-        let n: i64 = row.try_get("", "n")?;
-        out.insert(parent, u64::try_from(n).unwrap_or(0));
-    }
-    Ok(out)
 }
 
 impl Loader<CountKey> for CountLoader {
@@ -770,56 +756,21 @@ impl Loader<CountKey> for CountLoader {
         for (batch, entries) in by_batch {
             let parents: Vec<Uuid> = entries.iter().map(|(_, p)| *p).collect();
             let db = &self.db;
-            let counts = match &batch {
-                Batch::OrgClusters(top) => {
-                    let (select, parent) = clusters_select(db, true, *top, &parents);
-                    count_by_parent(db, select, parent).await?
-                }
-                Batch::ChildClusters => {
-                    let (select, parent) = clusters_select(db, false, false, &parents);
-                    count_by_parent(db, select, parent).await?
-                }
+            let rows = match &batch {
+                Batch::OrgClusters(top) => clusters_rows(true, *top),
+                Batch::ChildClusters => clusters_rows(false, false),
                 Batch::Groups(desc) => {
                     let access = self.viewer.access(db).await?;
-                    let (select, parent) = cluster_groups_select(db, &access, *desc, &parents);
-                    count_by_parent(db, select, parent).await?
+                    cluster_groups_rows(db, &access, *desc)
                 }
-                Batch::Members(statuses) => {
-                    let select = members_select(db, statuses, &parents);
-                    let parent = (membership::Entity, membership::Column::GroupId);
-                    count_by_parent(db, select, parent).await?
-                }
-                Batch::Grants(by_org) => {
-                    let (select, parent) = grants_select(db, *by_org, &parents);
-                    count_by_parent(db, select, parent).await?
-                }
-                Batch::Meetings(filter) => {
-                    let select = meetings::meetings_select(db, filter, &parents);
-                    let parent = (entity::meeting::Entity, entity::meeting::Column::GroupId);
-                    count_by_parent(db, select, parent).await?
-                }
-                Batch::Workshops => {
-                    let select = training::workshops_select(db, &parents);
-                    let parent = (
-                        entity::workshop::Entity,
-                        entity::workshop::Column::ProgramId,
-                    );
-                    count_by_parent(db, select, parent).await?
-                }
-                Batch::Commitments => {
-                    let select = meetings::commitments_select(db, &parents);
-                    let parent = (
-                        entity::action_commitment::Entity,
-                        entity::action_commitment::Column::MeetingId,
-                    );
-                    count_by_parent(db, select, parent).await?
-                }
-                Batch::Care(list) => {
-                    let (select, parent) =
-                        list.select(db.get_database_backend(), &parents, chrono::Utc::now());
-                    count_by_parent(db, select, parent).await?
-                }
+                Batch::Members(statuses) => members_rows(statuses),
+                Batch::Grants(by_org) => grants_rows(*by_org),
+                Batch::Meetings(filter) => meetings::meetings_rows(filter),
+                Batch::Workshops => training::workshops_rows(),
+                Batch::Commitments => meetings::commitments_rows(),
+                Batch::Care(list) => list.rows(chrono::Utc::now()),
             };
+            let counts = rows.count(db, &parents).await?;
             for (key, parent) in entries {
                 out.insert(key, counts.get(&parent).copied().unwrap_or(0));
             }

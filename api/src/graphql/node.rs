@@ -7,7 +7,7 @@ use futures_util::future::try_join_all;
 
 use crate::{
     domain::authz,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, found},
     graphql::{
         accounts::types::Person,
         context::{ContextExt, access},
@@ -265,30 +265,26 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                 .map(|_| Node::RecordAmendment(RecordAmendment(a)))
         }
         // Only ever the viewer's own: anyone else's is NOT_FOUND, whoever asks.
-        Kind::CheckIn => crate::domain::care::check_ins::own(ctx.db()?, &access, uuid)
-            .await
-            .ok()
-            .map(|c| Node::CheckIn(crate::graphql::care::check_ins::CheckIn(c))),
-        Kind::Poll => crate::domain::care::polls::visible(ctx.db()?, &access, uuid)
-            .await
-            .ok()
+        Kind::CheckIn => {
+            found(crate::domain::care::check_ins::own(ctx.db()?, &access, uuid).await)?
+                .map(|c| Node::CheckIn(crate::graphql::care::check_ins::CheckIn(c)))
+        }
+        Kind::Poll => found(crate::domain::care::polls::visible(ctx.db()?, &access, uuid).await)?
             .map(|(p, _)| Node::Poll(crate::graphql::care::polls::Poll(p))),
-        Kind::Suggestion => crate::domain::care::suggestions::visible(ctx.db()?, &access, uuid)
-            .await
-            .ok()
-            .map(|s| Node::Suggestion(crate::graphql::care::suggestions::Suggestion(s))),
-        Kind::BuddyPair => crate::domain::care::buddies::visible(ctx.db()?, &access, uuid)
-            .await
-            .ok()
-            .map(|p| Node::BuddyPair(crate::graphql::care::buddies::BuddyPair(p))),
-        Kind::Application => crate::domain::care::admission::visible(ctx.db()?, &access, uuid)
-            .await
-            .ok()
-            .map(|(a, _, _)| {
-                Node::MembershipApplication(crate::graphql::care::admission::MembershipApplication(
-                    a,
-                ))
-            }),
+        Kind::Suggestion => {
+            found(crate::domain::care::suggestions::visible(ctx.db()?, &access, uuid).await)?
+                .map(|s| Node::Suggestion(crate::graphql::care::suggestions::Suggestion(s)))
+        }
+        Kind::BuddyPair => {
+            found(crate::domain::care::buddies::visible(ctx.db()?, &access, uuid).await)?
+                .map(|p| Node::BuddyPair(crate::graphql::care::buddies::BuddyPair(p)))
+        }
+        Kind::Application => found(
+            crate::domain::care::admission::visible(ctx.db()?, &access, uuid).await,
+        )?
+        .map(|(a, _, _)| {
+            Node::MembershipApplication(crate::graphql::care::admission::MembershipApplication(a))
+        }),
         Kind::TrainingProgram
         | Kind::Competency
         | Kind::Workshop

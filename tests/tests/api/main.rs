@@ -8,6 +8,7 @@ mod admission;
 mod buddies;
 mod check_ins;
 mod cohorts;
+mod data_layer;
 mod demo;
 mod feedback;
 mod groups;

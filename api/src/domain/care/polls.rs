@@ -218,7 +218,7 @@ pub async fn visible(
         .ok_or_else(not_found)?;
     let (g, c) = visible_group(db, access, p.group_id)
         .await
-        .map_err(|_| not_found())?;
+        .map_err(|e| e.hidden_as("poll"))?;
     if !can_see_meeting(access, &g, &c.path) {
         return Err(not_found());
     }

@@ -94,7 +94,7 @@ pub async fn visible(
         .ok_or_else(not_found)?;
     let (g, c) = visible_group(db, access, s.group_id)
         .await
-        .map_err(|_| not_found())?;
+        .map_err(|e| e.hidden_as("suggestion"))?;
     if !can_run_group(access, &g, &c.path) {
         return Err(not_found());
     }

@@ -125,7 +125,7 @@ pub async fn visible_commitment(
         .ok_or_else(not_found)?;
     let (g, cluster) = visible_group(db, access, m.group_id)
         .await
-        .map_err(|_| not_found())?;
+        .map_err(|e| e.hidden_as("commitment"))?;
     if !can_see_meeting(access, &g, &cluster.path) && access.person_id != Some(m.person_id) {
         return Err(not_found());
     }

@@ -52,7 +52,7 @@ pub async fn visible_meeting(
         .ok_or_else(|| AppError::not_found("meeting"))?;
     let (g, c) = visible_group(db, access, m.group_id)
         .await
-        .map_err(|_| AppError::not_found("meeting"))?;
+        .map_err(|e| e.hidden_as("meeting"))?;
     if !can_see_meeting(access, &g, &c.path) {
         return Err(AppError::not_found("meeting"));
     }

@@ -172,7 +172,7 @@ pub async fn review(
         .ok_or_else(|| AppError::not_found("evidence"))?;
     let program = visible_program(&txn, access, e.program_id)
         .await
-        .map_err(|_| AppError::not_found("evidence"))?;
+        .map_err(|e| e.hidden_as("evidence"))?;
     if !may_read(&txn, access, &e, program.organisation_id).await? {
         return Err(AppError::not_found("evidence"));
     }

@@ -102,7 +102,7 @@ pub async fn end(
         .ok_or_else(|| AppError::not_found("mentorship"))?;
     let program = visible_program(&txn, access, m.program_id)
         .await
-        .map_err(|_| AppError::not_found("mentorship"))?;
+        .map_err(|e| e.hidden_as("mentorship"))?;
     let party = me == m.mentor_id || me == m.mentee_id;
     if !party && !is_trainer(&txn, access, program.organisation_id).await? {
         return Err(AppError::not_found("mentorship"));

@@ -280,7 +280,7 @@ async fn runnable_enrollment(
         .ok_or_else(|| AppError::not_found("enrollment"))?;
     let (w, _) = visible_workshop(db, access, e.workshop_id)
         .await
-        .map_err(|_| AppError::not_found("enrollment"))?;
+        .map_err(|e| e.hidden_as("enrollment"))?;
     // Lock the workshop: seats are counted and given under it.
     workshop::Entity::find_by_id(w.id)
         .lock_exclusive()
@@ -431,7 +431,7 @@ pub async fn record_attendance(
         .ok_or_else(|| AppError::not_found("workshop session"))?;
     let (w, _) = visible_workshop(&txn, access, session.workshop_id)
         .await
-        .map_err(|_| AppError::not_found("workshop session"))?;
+        .map_err(|e| e.hidden_as("workshop session"))?;
     let trainers = trainers_of(&txn, w.id).await?;
     if !runs_workshop(access, &w, &trainers) {
         return Err(AppError::forbidden(
@@ -479,7 +479,11 @@ pub async fn record_attendance(
             recorded_at: now,
         });
     }
-    workshop_attendance::Entity::insert_many(rows.iter().map(|r| {
+    // Locked in enrollment order whatever the entries' order: two trainers recording the same
+    // session at once queue instead of deadlocking.
+    let mut ordered: Vec<&workshop_attendance::Model> = rows.iter().collect();
+    ordered.sort_by_key(|r| r.enrollment_id);
+    workshop_attendance::Entity::insert_many(ordered.into_iter().map(|r| {
         workshop_attendance::ActiveModel {
             session_id: Set(r.session_id),
             enrollment_id: Set(r.enrollment_id),

@@ -6,18 +6,14 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::{ApplicationStatus, SuggestionStatus, membership_application, poll, suggestion};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseBackend, EntityTrait, QueryFilter, QueryTrait,
-    sea_query::{Alias, Expr, SelectStatement},
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryTrait, sea_query::Alias};
 use uuid::Uuid;
 
 use super::{PageLoader, batches};
 use crate::{
     domain::{
         care::suggestions,
-        in_ids,
-        pagination::{Page, PageArgs, Sort, pages_by_parent},
+        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent},
     },
     error::AppError,
 };
@@ -49,52 +45,25 @@ fn application_status(status: ApplicationStatus, now: DateTime<Utc>) -> Conditio
 }
 
 impl CareList {
-    /// The list's rows for the groups, and the column naming each row's group.
-    pub(super) fn select(
-        self,
-        backend: DatabaseBackend,
-        groups: &[Uuid],
-        now: DateTime<Utc>,
-    ) -> (SelectStatement, (Alias, Alias)) {
+    /// The list's rows, and the column naming each row's group.
+    pub(super) fn rows(self, now: DateTime<Utc>) -> ChildRows {
         let parent = |table: &str| (Alias::new(table), Alias::new("group_id"));
         match self {
-            Self::Polls => (
-                poll::Entity::find()
-                    .filter(in_ids(
-                        backend,
-                        Expr::col((poll::Entity, poll::Column::GroupId)),
-                        groups,
-                    ))
-                    .into_query(),
-                parent("polls"),
-            ),
+            Self::Polls => ChildRows::new(poll::Entity::find().into_query(), parent("polls")),
             Self::Suggestions(status) => {
                 // Released suggestions only, for pages and counts alike (see the domain rule).
-                let mut q = suggestion::Entity::find()
-                    .filter(in_ids(
-                        backend,
-                        Expr::col((suggestion::Entity, suggestion::Column::GroupId)),
-                        groups,
-                    ))
-                    .filter(suggestions::released(now));
+                let mut q = suggestion::Entity::find().filter(suggestions::released(now));
                 if let Some(s) = status {
                     q = q.filter(suggestion::Column::Status.eq(s));
                 }
-                (q.into_query(), parent("suggestions"))
+                ChildRows::new(q.into_query(), parent("suggestions"))
             }
             Self::Applications(status) => {
-                let mut q = membership_application::Entity::find().filter(in_ids(
-                    backend,
-                    Expr::col((
-                        membership_application::Entity,
-                        membership_application::Column::GroupId,
-                    )),
-                    groups,
-                ));
+                let mut q = membership_application::Entity::find();
                 if let Some(s) = status {
                     q = q.filter(application_status(s, now));
                 }
-                (q.into_query(), parent("membership_applications"))
+                ChildRows::new(q.into_query(), parent("membership_applications"))
             }
         }
     }
@@ -131,15 +100,14 @@ impl Loader<CarePageKey> for PageLoader {
         &self,
         keys: &[CarePageKey],
     ) -> Result<HashMap<CarePageKey, Self::Value>, AppError> {
-        let backend = self.db.get_database_backend();
         let now = Utc::now();
         let mut out = HashMap::new();
         for ((list, args), groups) in batches(keys, |k| ((k.list, k.args.clone()), k.group)) {
-            let (select, parent) = list.select(backend, &groups, now);
+            let rows = list.rows(now);
             let mut pages: HashMap<Uuid, CarePage> = match list {
                 CareList::Polls => {
                     let sort = newest_first::<poll::Entity>(poll::Column::Id);
-                    pages_by_parent(&self.db, select, parent, &sort, &args)
+                    pages_by_parent(&self.db, rows, &groups, &sort, &args)
                         .await?
                         .into_iter()
                         .map(|(g, p)| (g, CarePage::Polls(p)))
@@ -152,7 +120,7 @@ impl Loader<CarePageKey> for PageLoader {
                         id: suggestion::Column::Id,
                         descending: true,
                     };
-                    pages_by_parent(&self.db, select, parent, &sort, &args)
+                    pages_by_parent(&self.db, rows, &groups, &sort, &args)
                         .await?
                         .into_iter()
                         .map(|(g, p)| (g, CarePage::Suggestions(p)))
@@ -162,7 +130,7 @@ impl Loader<CarePageKey> for PageLoader {
                     let sort = newest_first::<membership_application::Entity>(
                         membership_application::Column::Id,
                     );
-                    pages_by_parent(&self.db, select, parent, &sort, &args)
+                    pages_by_parent(&self.db, rows, &groups, &sort, &args)
                         .await?
                         .into_iter()
                         .map(|(g, p)| (g, CarePage::Applications(p)))

@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::{
-    CommitmentStatus, MeetingStatus, action_commitment, attendance, meeting, meeting_record,
-    membership, record_amendment,
+    AttendanceStatus, CommitmentStatus, MeetingStatus, action_commitment, attendance, meeting,
+    meeting_record, membership, record_amendment,
 };
 use sea_orm::ExprTrait as _;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QueryTrait, Statement, Value,
-    sea_query::{Alias, Expr, SelectStatement},
+    ActiveEnum as _, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QueryTrait, Statement, Value,
+    sea_query::{Alias, Expr},
 };
 use uuid::Uuid;
 
@@ -22,7 +22,9 @@ use crate::{
     domain::{
         in_ids,
         meetings::load,
-        pagination::{Page, PageArgs, Sort, pages_by_parent},
+        pagination::{
+            ChildRows, PAGED, Page, PageArgs, Sort, pages_by_parent, pages_by_parent_with,
+        },
     },
     error::AppError,
 };
@@ -41,6 +43,9 @@ pub struct MeetingPageKey {
     pub group: Uuid,
     pub filter: MeetingFilter,
     pub args: PageArgs,
+    /// Also count each meeting's attendance for these summary fields (filling the summary
+    /// cache); never with `unrecorded`, which needs the memberships.
+    pub with_counts: Option<Asked>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -49,17 +54,9 @@ pub struct CommitmentPageKey {
     pub args: PageArgs,
 }
 
-pub(super) fn meetings_select(
-    db: &impl ConnectionTrait,
-    filter: &MeetingFilter,
-    groups: &[Uuid],
-) -> SelectStatement {
-    let backend = db.get_database_backend();
-    let mut q = meeting::Entity::find().filter(in_ids(
-        backend,
-        Expr::col((meeting::Entity, meeting::Column::GroupId)),
-        groups,
-    ));
+/// A group's meetings that pass the filter.
+pub(super) fn meetings_rows(filter: &MeetingFilter) -> ChildRows {
+    let mut q = meeting::Entity::find();
     if let Some(from) = filter.from {
         q = q.filter(meeting::Column::StartsAt.gte(from));
     }
@@ -69,21 +66,18 @@ pub(super) fn meetings_select(
     if !filter.statuses.is_empty() {
         q = q.filter(meeting::Column::Status.is_in(filter.statuses.iter().copied()));
     }
-    q.into_query()
+    ChildRows::new(q.into_query(), (meeting::Entity, meeting::Column::GroupId))
 }
 
-pub(super) fn commitments_select(db: &impl ConnectionTrait, meetings: &[Uuid]) -> SelectStatement {
-    let backend = db.get_database_backend();
-    action_commitment::Entity::find()
-        .filter(in_ids(
-            backend,
-            Expr::col((
-                action_commitment::Entity,
-                action_commitment::Column::MeetingId,
-            )),
-            meetings,
-        ))
-        .into_query()
+/// A meeting's commitments.
+pub(super) fn commitments_rows() -> ChildRows {
+    ChildRows::new(
+        action_commitment::Entity::find().into_query(),
+        (
+            action_commitment::Entity,
+            action_commitment::Column::MeetingId,
+        ),
+    )
 }
 
 impl Loader<MeetingPageKey> for PageLoader {
@@ -94,29 +88,99 @@ impl Loader<MeetingPageKey> for PageLoader {
         &self,
         keys: &[MeetingPageKey],
     ) -> Result<HashMap<MeetingPageKey, Self::Value>, AppError> {
-        let groups = batches(keys, |k| ((k.filter.clone(), k.args.clone()), k.group));
+        let groups = batches(keys, |k| {
+            ((k.filter.clone(), k.args.clone(), k.with_counts), k.group)
+        });
         let mut out = HashMap::new();
-        for ((filter, args), parents) in groups {
-            let select = meetings_select(&self.db, &filter, &parents);
+        for ((filter, args, with_counts), parents) in groups {
             let sort: Sort<meeting::Entity> = Sort {
                 key: Some(meeting::Column::StartsAt),
                 id: meeting::Column::Id,
                 descending: filter.newest_first,
             };
-            let parent = (meeting::Entity, meeting::Column::GroupId);
-            let mut pages = pages_by_parent(&self.db, select, parent, &sort, &args).await?;
+            let rows = meetings_rows(&filter);
+            let extra = with_counts
+                .into_iter()
+                .flat_map(Asked::statuses)
+                .map(|(status, name)| (Alias::new(name), count_of(status)))
+                .collect();
+            let decode =
+                |row: &sea_orm::QueryResult| -> Result<Option<AttendanceCounts>, AppError> {
+                    let Some(asked) = with_counts else {
+                        return Ok(None);
+                    };
+                    let n = |wanted: bool, name: &str| -> Result<i64, AppError> {
+                        Ok(if wanted {
+                            row.try_get::<i64>("", name)?
+                        } else {
+                            0
+                        })
+                    };
+                    Ok(Some(AttendanceCounts {
+                        present: n(asked.present, "present_n")?,
+                        absent: n(asked.absent, "absent_n")?,
+                        excused: n(asked.excused, "excused_n")?,
+                        recorded_active: 0,
+                    }))
+                };
+            let pages =
+                pages_by_parent_with(&self.db, rows, &parents, &sort, &args, extra, decode).await?;
+            let seen = super::Seen::rows_of(
+                pages.values(),
+                |(m, _): &(meeting::Model, Option<AttendanceCounts>)| m.id,
+            );
+            self.seen
+                .meetings
+                .feed_many(seen.into_iter().map(|(id, (m, _))| (id, m)))
+                .await;
+            let counts = pages.values().flat_map(|p| {
+                p.items.iter().filter_map(|(_, (m, c))| {
+                    c.map(|c| {
+                        let key = SummaryKey {
+                            meeting: m.id,
+                            asked: with_counts.unwrap_or_default(),
+                        };
+                        (key, c)
+                    })
+                })
+            });
+            self.seen
+                .meeting_data
+                .feed_many(counts.collect::<Vec<_>>())
+                .await;
+            let mut pages: HashMap<Uuid, Page<meeting::Model>> = pages
+                .into_iter()
+                .map(|(g, p)| (g, p.map(|(m, _)| m)))
+                .collect();
             for group in parents {
                 let page = pages.remove(&group).unwrap_or_default();
                 let key = MeetingPageKey {
                     group,
                     filter: filter.clone(),
                     args: args.clone(),
+                    with_counts,
                 };
                 out.insert(key, page);
             }
         }
         Ok(out)
     }
+}
+
+/// How many entries of a meeting on the page have `status`.
+fn count_of(status: AttendanceStatus) -> Expr {
+    let a = Alias::new("counted");
+    Expr::from(
+        sea_orm::sea_query::Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_as(attendance::Entity, a.clone())
+            .and_where(
+                Expr::col((a.clone(), attendance::Column::MeetingId))
+                    .equals((Alias::new(PAGED), meeting::Column::Id)),
+            )
+            .and_where(Expr::col((a, attendance::Column::Status)).eq(status.to_value()))
+            .to_owned(),
+    )
 }
 
 impl Loader<CommitmentPageKey> for PageLoader {
@@ -130,17 +194,13 @@ impl Loader<CommitmentPageKey> for PageLoader {
         let groups = batches(keys, |k| (k.args.clone(), k.meeting));
         let mut out = HashMap::new();
         for (args, parents) in groups {
-            let select = commitments_select(&self.db, &parents);
             let sort: Sort<action_commitment::Entity> = Sort {
                 key: None,
                 id: action_commitment::Column::Id,
                 descending: false,
             };
-            let parent = (
-                action_commitment::Entity,
-                action_commitment::Column::MeetingId,
-            );
-            let mut pages = pages_by_parent(&self.db, select, parent, &sort, &args).await?;
+            let rows = commitments_rows();
+            let mut pages = pages_by_parent(&self.db, rows, &parents, &sort, &args).await?;
             for meeting in parents {
                 let page = pages.remove(&meeting).unwrap_or_default();
                 out.insert(
@@ -171,8 +231,46 @@ pub struct MeetingDataLoader {
     pub(super) db: DatabaseConnection,
 }
 
+/// A meeting's attendance counts, for the fields of `AttendanceSummary` a query asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SummaryKey(pub Uuid);
+pub struct SummaryKey {
+    pub meeting: Uuid,
+    pub asked: Asked,
+}
+
+/// Which counts of an `AttendanceSummary` a query asks for. `unrecorded` needs the entries of
+/// ACTIVE members (a join with memberships the others do not need); a page of meetings counts
+/// only the asked statuses along with the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Asked {
+    pub present: bool,
+    pub absent: bool,
+    pub excused: bool,
+    pub unrecorded: bool,
+}
+
+impl Asked {
+    /// From the selection of an `attendanceSummary` field.
+    pub fn of(summary: &async_graphql::Lookahead<'_>) -> Self {
+        Self {
+            present: summary.field("present").exists(),
+            absent: summary.field("absent").exists(),
+            excused: summary.field("excused").exists(),
+            unrecorded: summary.field("unrecorded").exists(),
+        }
+    }
+
+    fn statuses(self) -> impl Iterator<Item = (AttendanceStatus, &'static str)> {
+        [
+            (self.present, AttendanceStatus::Present, "present_n"),
+            (self.absent, AttendanceStatus::Absent, "absent_n"),
+            (self.excused, AttendanceStatus::Excused, "excused_n"),
+        ]
+        .into_iter()
+        .filter(|(asked, _, _)| *asked)
+        .map(|(_, status, column)| (status, column))
+    }
+}
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AttendanceKey(pub Uuid);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -196,56 +294,86 @@ impl Loader<SummaryKey> for MeetingDataLoader {
         &self,
         keys: &[SummaryKey],
     ) -> Result<HashMap<SummaryKey, Self::Value>, AppError> {
-        let ids = keys_of(keys, |k| k.0);
+        let mut out: HashMap<SummaryKey, AttendanceCounts> = HashMap::new();
+        for unrecorded in [false, true] {
+            let asked: Vec<SummaryKey> = keys
+                .iter()
+                .filter(|k| k.asked.unrecorded == unrecorded)
+                .copied()
+                .collect();
+            if asked.is_empty() {
+                continue;
+            }
+            let ids: Vec<Uuid> = asked.iter().map(|k| k.meeting).collect();
+            let counts = self.attendance_counts(&ids, unrecorded).await?;
+            for key in asked {
+                let found = counts.get(&key.meeting).copied().unwrap_or_default();
+                out.insert(key, found);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl MeetingDataLoader {
+    /// Attendance per meeting and status in one statement; with `active`, also how many
+    /// entries are of ACTIVE memberships.
+    async fn attendance_counts(
+        &self,
+        ids: &[Uuid],
+        active: bool,
+    ) -> Result<HashMap<Uuid, AttendanceCounts>, AppError> {
         let backend = self.db.get_database_backend();
         let (a, m) = (Alias::new("a"), Alias::new("m"));
-        let q = sea_orm::sea_query::Query::select()
-            .expr_as(
-                Expr::col((a.clone(), attendance::Column::MeetingId)),
-                Alias::new("meeting_id"),
-            )
-            .expr_as(
-                Expr::col((a.clone(), attendance::Column::Status)),
-                Alias::new("status"),
-            )
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-            .expr_as(
+        let mut q = sea_orm::sea_query::Query::select();
+        q.expr_as(
+            Expr::col((a.clone(), attendance::Column::MeetingId)),
+            Alias::new("meeting_id"),
+        )
+        .expr_as(
+            Expr::col((a.clone(), attendance::Column::Status)),
+            Alias::new("status"),
+        )
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_as(attendance::Entity, a.clone())
+        .and_where(in_ids(
+            backend,
+            Expr::col((a.clone(), attendance::Column::MeetingId)),
+            ids,
+        ))
+        .group_by_col((a.clone(), attendance::Column::MeetingId))
+        .group_by_col((a.clone(), attendance::Column::Status));
+        if active {
+            q.expr_as(
                 Expr::cust(r#"SUM(CASE WHEN "m"."status" = 'ACTIVE' THEN 1 ELSE 0 END)"#),
                 Alias::new("active_n"),
             )
-            .from_as(attendance::Entity, a.clone())
             .join_as(
                 sea_orm::sea_query::JoinType::InnerJoin,
                 membership::Entity,
                 m.clone(),
-                Expr::col((m.clone(), membership::Column::Id))
-                    .equals((a.clone(), attendance::Column::MembershipId)),
-            )
-            .and_where(in_ids(
-                backend,
-                Expr::col((a.clone(), attendance::Column::MeetingId)),
-                &ids,
-            ))
-            .group_by_col((a.clone(), attendance::Column::MeetingId))
-            .group_by_col((a, attendance::Column::Status))
-            .to_owned();
+                Expr::col((m, membership::Column::Id))
+                    .equals((a, attendance::Column::MembershipId)),
+            );
+        }
         let rows = self.db.query_all(&q).await?;
-        let mut out: HashMap<SummaryKey, AttendanceCounts> = keys
+        let mut out: HashMap<Uuid, AttendanceCounts> = ids
             .iter()
-            .map(|k| (*k, AttendanceCounts::default()))
+            .map(|id| (*id, AttendanceCounts::default()))
             .collect();
         for row in rows {
             let meeting: Uuid = row.try_get("", "meeting_id")?;
             let status: String = row.try_get("", "status")?;
             let n: i64 = row.try_get("", "n")?;
-            let active: i64 = row.try_get::<Option<i64>>("", "active_n")?.unwrap_or(0);
-            let entry = out.entry(SummaryKey(meeting)).or_default();
+            let entry = out.entry(meeting).or_default();
             match status.as_str() {
                 "PRESENT" => entry.present += n,
                 "ABSENT" => entry.absent += n,
                 _ => entry.excused += n,
             }
-            entry.recorded_active += active;
+            if active {
+                entry.recorded_active += row.try_get::<Option<i64>>("", "active_n")?.unwrap_or(0);
+            }
         }
         Ok(out)
     }
@@ -462,15 +590,7 @@ impl Loader<HealthKey> for MeetingDataLoader {
             descending: true,
         };
         let args = PageArgs::new(Some(CONSISTENCY_WINDOW as i32), None, None, None)?;
-        let select = meetings_select(&self.db, &filter, &ids);
-        let pages = pages_by_parent(
-            &self.db,
-            select,
-            (meeting::Entity, meeting::Column::GroupId),
-            &sort,
-            &args,
-        )
-        .await?;
+        let pages = pages_by_parent(&self.db, meetings_rows(&filter), &ids, &sort, &args).await?;
         let mut held_ids = Vec::new();
         for (group, page) in pages {
             let entry = out.entry(HealthKey(group)).or_default();
@@ -585,35 +705,19 @@ impl Loader<EvaluationKey> for MeetingDataLoader {
         keys: &[EvaluationKey],
     ) -> Result<HashMap<EvaluationKey, Self::Value>, AppError> {
         let ids = keys_of(keys, |k| k.0);
-        let backend = self.db.get_database_backend();
         let filter = MeetingFilter {
             statuses: vec![MeetingStatus::Held],
             ..MeetingFilter::default()
         };
-        let held = super::count_by_parent(
-            &self.db,
-            meetings_select(&self.db, &filter, &ids),
-            (meeting::Entity, meeting::Column::GroupId),
-        )
-        .await?;
-        let reviews_select = entity::group_review::Entity::find()
-            .filter(in_ids(
-                backend,
-                Expr::col((
-                    entity::group_review::Entity,
-                    entity::group_review::Column::GroupId,
-                )),
-                &ids,
-            ))
-            .into_query();
-        let reviews = super::count_by_parent(
-            &self.db,
-            reviews_select,
+        let held = meetings_rows(&filter).count(&self.db, &ids).await?;
+        let reviews = ChildRows::new(
+            entity::group_review::Entity::find().into_query(),
             (
                 entity::group_review::Entity,
                 entity::group_review::Column::GroupId,
             ),
         )
+        .count(&self.db, &ids)
         .await?;
         Ok(keys
             .iter()
@@ -665,9 +769,7 @@ impl Loader<LoadKey> for MeetingDataLoader {
             ..MeetingFilter::default()
         };
         let meetings = meeting::Model::find_by_statement(
-            self.db
-                .get_database_backend()
-                .build(&meetings_select(&self.db, &filter, &ids)),
+            backend.build(&meetings_rows(&filter).of_parents(backend, &ids)),
         )
         .all(&self.db);
         // Independent: both at once (the reports need the facilitators).

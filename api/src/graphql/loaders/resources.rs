@@ -13,7 +13,7 @@ use sea_orm::ExprTrait as _;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QueryTrait,
-    sea_query::{Alias, Expr, JoinType, Query, SelectStatement},
+    sea_query::{Alias, Expr, JoinType, Query},
 };
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ use crate::{
     auth::Viewer,
     domain::{
         authz, in_ids,
-        pagination::{Page, PageArgs, Sort, pages_by_parent},
+        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent},
         resources::{editable_condition, visible_condition},
     },
     error::AppError,
@@ -231,13 +231,12 @@ pub struct ResourcePageKey {
     pub args: PageArgs,
 }
 
-/// Every item of `list` under `parents`, visible to the viewer, with the parent column.
-fn list_select(
+/// Every item of `list`, visible to the viewer, with the parent column.
+fn list_rows(
     db: &impl ConnectionTrait,
     access: &crate::auth::Access,
     list: ResourceList,
-    parents: &[Uuid],
-) -> (SelectStatement, (Alias, Alias)) {
+) -> ChildRows {
     let backend = db.get_database_backend();
     let parent = |table: &str, column: &str| (Alias::new(table), Alias::new(column));
     match list {
@@ -269,16 +268,7 @@ fn list_select(
                 .from(resource::Entity)
                 .cond_where(editable_condition(access, backend))
                 .to_owned();
-            let mut q = resource_version::Entity::find()
-                .filter(in_ids(
-                    backend,
-                    Expr::col((
-                        resource_version::Entity,
-                        resource_version::Column::ResourceId,
-                    )),
-                    parents,
-                ))
-                .into_query();
+            let mut q = resource_version::Entity::find().into_query();
             q.cond_where(
                 sea_orm::Condition::any().add(Expr::exists(released)).add(
                     Expr::col((
@@ -288,30 +278,16 @@ fn list_select(
                     .in_subquery(edited),
                 ),
             );
-            (q, parent("resource_versions", "resource_id"))
+            ChildRows::new(q, parent("resource_versions", "resource_id"))
         }
-        ResourceList::Derivatives => (
+        ResourceList::Derivatives => ChildRows::new(
             resource::Entity::find()
-                .filter(in_ids(
-                    backend,
-                    Expr::col((resource::Entity, resource::Column::DerivedFromId)),
-                    parents,
-                ))
                 .filter(visible_condition(access, backend))
                 .into_query(),
             parent("resources", "derived_from_id"),
         ),
         ResourceList::AdoptedBy => {
-            let mut q = resource_adoption::Entity::find()
-                .filter(in_ids(
-                    backend,
-                    Expr::col((
-                        resource_adoption::Entity,
-                        resource_adoption::Column::ResourceId,
-                    )),
-                    parents,
-                ))
-                .into_query();
+            let mut q = resource_adoption::Entity::find().into_query();
             q.join(
                 JoinType::InnerJoin,
                 group::Entity,
@@ -321,19 +297,10 @@ fn list_select(
                 )),
             )
             .cond_where(authz::visible_groups(access, backend));
-            (q, parent("resource_adoptions", "resource_id"))
+            ChildRows::new(q, parent("resource_adoptions", "resource_id"))
         }
         ResourceList::GroupAdoptions => {
-            let mut q = resource_adoption::Entity::find()
-                .filter(in_ids(
-                    backend,
-                    Expr::col((
-                        resource_adoption::Entity,
-                        resource_adoption::Column::GroupId,
-                    )),
-                    parents,
-                ))
-                .into_query();
+            let mut q = resource_adoption::Entity::find().into_query();
             q.join(
                 JoinType::InnerJoin,
                 resource::Entity,
@@ -343,7 +310,7 @@ fn list_select(
                 )),
             )
             .cond_where(visible_condition(access, backend));
-            (q, parent("resource_adoptions", "group_id"))
+            ChildRows::new(q, parent("resource_adoptions", "group_id"))
         }
     }
 }
@@ -375,12 +342,12 @@ impl Loader<ResourcePageKey> for PageLoader {
         let access = self.viewer.access(&self.db).await?;
         let mut out = HashMap::new();
         for ((list, args), parents) in batches(keys, |k| ((k.list, k.args.clone()), k.parent)) {
-            let (select, parent) = list_select(&self.db, &access, list, &parents);
+            let rows = list_rows(&self.db, &access, list);
             let mut pages: HashMap<Uuid, ResourcePage> = match list {
                 ResourceList::Versions => {
                     let sort =
                         newest_first::<resource_version::Entity>(resource_version::Column::Id);
-                    pages_by_parent(&self.db, select, parent, &sort, &args)
+                    pages_by_parent(&self.db, rows, &parents, &sort, &args)
                         .await?
                         .into_iter()
                         .map(|(k, p)| (k, ResourcePage::Versions(p)))
@@ -388,7 +355,7 @@ impl Loader<ResourcePageKey> for PageLoader {
                 }
                 ResourceList::Derivatives => {
                     let sort = newest_first::<resource::Entity>(resource::Column::Id);
-                    pages_by_parent(&self.db, select, parent, &sort, &args)
+                    pages_by_parent(&self.db, rows, &parents, &sort, &args)
                         .await?
                         .into_iter()
                         .map(|(k, p)| (k, ResourcePage::Resources(p)))
@@ -397,7 +364,7 @@ impl Loader<ResourcePageKey> for PageLoader {
                 ResourceList::AdoptedBy | ResourceList::GroupAdoptions => {
                     let sort =
                         newest_first::<resource_adoption::Entity>(resource_adoption::Column::Id);
-                    pages_by_parent(&self.db, select, parent, &sort, &args)
+                    pages_by_parent(&self.db, rows, &parents, &sort, &args)
                         .await?
                         .into_iter()
                         .map(|(k, p)| (k, ResourcePage::Adoptions(p)))
@@ -442,25 +409,9 @@ impl Loader<ResourceCountKey> for ResourceLoader {
         let access = self.viewer.access(&self.db).await?;
         let mut out = HashMap::new();
         for (list, parents) in batches(keys, |k| (k.list, k.parent)) {
-            let (select, parent) = list_select(&self.db, &access, list, &parents);
-            let q = Query::select()
-                .expr_as(Expr::col(Alias::new("page_parent")), Alias::new("parent"))
-                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-                .from_subquery(
-                    select
-                        .clone()
-                        .expr_as(Expr::col(parent), Alias::new("page_parent"))
-                        .to_owned(),
-                    Alias::new("listed"),
-                )
-                .group_by_col(Alias::new("page_parent"))
-                .to_owned();
-            let mut counts: HashMap<Uuid, u64> = HashMap::new();
-            for row in self.db.query_all(&q).await? {
-                let id: Uuid = row.try_get("", "parent")?;
-                let n: i64 = row.try_get("", "n")?;
-                counts.insert(id, u64::try_from(n).unwrap_or(0));
-            }
+            let counts = list_rows(&self.db, &access, list)
+                .count(&self.db, &parents)
+                .await?;
             for parent in parents {
                 out.insert(
                     ResourceCountKey { list, parent },

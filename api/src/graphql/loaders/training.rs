@@ -10,7 +10,7 @@ use entity::{
 };
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QueryTrait,
-    sea_query::{Expr, SelectStatement},
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ use super::{PageLoader, batches, care::rows_under};
 use crate::{
     domain::{
         in_ids,
-        pagination::{Page, PageArgs, Sort, pages_by_parent},
+        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent},
         raw_statement,
         training::succession,
     },
@@ -288,14 +288,12 @@ pub struct WorkshopPageKey {
     pub args: PageArgs,
 }
 
-pub(super) fn workshops_select(db: &impl ConnectionTrait, programs: &[Uuid]) -> SelectStatement {
-    workshop::Entity::find()
-        .filter(in_ids(
-            db.get_database_backend(),
-            Expr::col((workshop::Entity, workshop::Column::ProgramId)),
-            programs,
-        ))
-        .into_query()
+/// A programme's workshops.
+pub(super) fn workshops_rows() -> ChildRows {
+    ChildRows::new(
+        workshop::Entity::find().into_query(),
+        (workshop::Entity, workshop::Column::ProgramId),
+    )
 }
 
 impl Loader<WorkshopPageKey> for PageLoader {
@@ -313,9 +311,8 @@ impl Loader<WorkshopPageKey> for PageLoader {
                 id: workshop::Column::Id,
                 descending: false,
             };
-            let select = workshops_select(&self.db, &programs);
-            let parent = (workshop::Entity, workshop::Column::ProgramId);
-            let mut pages = pages_by_parent(&self.db, select, parent, &sort, &args).await?;
+            let rows = workshops_rows();
+            let mut pages = pages_by_parent(&self.db, rows, &programs, &sort, &args).await?;
             for program in programs {
                 let page = pages.remove(&program).unwrap_or_default();
                 out.insert(

@@ -22,7 +22,9 @@ use crate::{
         enums::MeetingStatus,
         loaders::{
             CountKey,
-            meetings::{MeetingFilter as FilterKey, MeetingPageKey, OpenCommitmentsKey, RecordKey},
+            meetings::{
+                Asked, MeetingFilter as FilterKey, MeetingPageKey, OpenCommitmentsKey, RecordKey,
+            },
         },
     },
 };
@@ -68,10 +70,18 @@ pub async fn meetings(
         group: group.id,
         filter: filter.clone(),
     });
+    // The dashboards' shape: each meeting's attendance counts, read with the page.
+    let summary = ctx
+        .look_ahead()
+        .field("edges")
+        .field("node")
+        .field("attendanceSummary");
     let key = MeetingPageKey {
         group: group.id,
         filter,
         args,
+        with_counts: (summary.exists() && !summary.field("unrecorded").exists())
+            .then(|| Asked::of(&summary)),
     };
     let page = ctx
         .loaders()?
@@ -97,6 +107,7 @@ pub async fn next_meeting(ctx: &Context<'_>, group: &group::Model) -> Result<Opt
         group: group.id,
         filter,
         args: PageArgs::new(Some(1), None, None, None)?,
+        with_counts: None,
     };
     let page = ctx
         .loaders()?
@@ -130,6 +141,7 @@ pub async fn record(
             group: group.id,
             filter,
             args,
+            with_counts: None,
         })
         .await?
         .unwrap_or_default();

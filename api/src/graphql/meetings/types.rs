@@ -20,7 +20,8 @@ use crate::{
         loaders::{
             CountKey,
             meetings::{
-                AmendmentsKey, AttendanceKey, CommitmentPageKey, RecordKey, SummaryKey, ToReviewKey,
+                AmendmentsKey, Asked, AttendanceKey, CommitmentPageKey, RecordKey, SummaryKey,
+                ToReviewKey,
             },
         },
         scalars::{Date, TimeZone},
@@ -311,18 +312,30 @@ impl Meeting {
     /// How many came: for the group's members.
     async fn attendance_summary(&self, ctx: &Context<'_>) -> Result<AttendanceSummary> {
         guard(ctx, &self.0).await?;
-        let loaders = ctx.loaders()?;
-        let counts = loaders
+        // Who has no entry yet needs the memberships; the other counts need only attendance.
+        let asked = Asked::of(&ctx.look_ahead());
+        let unrecorded = asked.unrecorded;
+        let key = SummaryKey {
+            meeting: self.0.id,
+            asked,
+        };
+        let counts = ctx
+            .loaders()?
             .meeting_data
-            .load_one(SummaryKey(self.0.id))
+            .load_one(key)
             .await?
             .unwrap_or_default();
-        let active = i64::from(group_of(ctx, self.0.group_id).await?.active_member_count);
+        let unrecorded = if unrecorded {
+            let active = i64::from(group_of(ctx, self.0.group_id).await?.active_member_count);
+            (active - counts.recorded_active).max(0)
+        } else {
+            0
+        };
         Ok(AttendanceSummary {
             present: counts.present,
             absent: counts.absent,
             excused: counts.excused,
-            unrecorded: (active - counts.recorded_active).max(0),
+            unrecorded,
         })
     }
 

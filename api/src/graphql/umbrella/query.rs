@@ -60,7 +60,13 @@ impl UmbrellaQuery {
 
     async fn cluster(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Cluster>> {
         let id = ids::decode(Kind::Cluster, "id", &id)?;
-        let cluster = ctx.loaders()?.clusters.load_one(id).await?;
+        let loaders = ctx.loaders()?;
+        // A page of its groups reads the cluster along: ask for it first, and the cluster
+        // below is found in the cache.
+        if let Some(key) = crate::graphql::umbrella::types::groups_page_ahead(ctx, id) {
+            loaders.pages.load_one(key).await?;
+        }
+        let cluster = loaders.clusters.load_one(id).await?;
         Ok(Some(Cluster(
             cluster.ok_or_else(|| AppError::not_found("cluster"))?,
         )))

@@ -348,6 +348,42 @@ impl Cluster {
     }
 }
 
+/// The key of the one `groups` page asked of a cluster, read from the query ahead of the
+/// cluster itself; None when there is none, several, or arguments the field will refuse.
+pub fn groups_page_ahead(ctx: &Context<'_>, cluster: uuid::Uuid) -> Option<GroupPageKey> {
+    let asked = ctx.look_ahead().field("groups").selection_fields();
+    let [field] = asked.as_slice() else {
+        return None;
+    };
+    let mut include_descendants = false;
+    let (mut first, mut after, mut last, mut before) = (None, None, None, None);
+    for (name, value) in field.arguments().ok()? {
+        let number = || match &value {
+            async_graphql::Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
+            _ => None,
+        };
+        let text = || match &value {
+            async_graphql::Value::String(s) => Some(s.clone()),
+            _ => None,
+        };
+        match name.as_str() {
+            "includeDescendants" => {
+                include_descendants = matches!(value, async_graphql::Value::Boolean(true));
+            }
+            "first" => first = number(),
+            "after" => after = text(),
+            "last" => last = number(),
+            "before" => before = text(),
+            _ => return None,
+        }
+    }
+    Some(GroupPageKey {
+        cluster,
+        include_descendants,
+        args: PageArgs::new(first, after, last, before).ok()?,
+    })
+}
+
 /// What a role grant covers.
 #[derive(Union)]
 pub enum RoleScope {
