@@ -336,6 +336,12 @@ where
         .collect())
 }
 
+/// Each parent's page of rows, each row with what `pages_by_parent_with` read along.
+pub type PagesWith<M, X> = HashMap<Uuid, Page<(M, X)>>;
+
+/// A parent's rows before they are cut into a page.
+type Rows<M, X> = Vec<(Cursor, (M, X))>;
+
 /// The table alias of a page's rows in `pages_by_parent_with`, for `extra` expressions.
 pub const PAGED: &str = "paged";
 
@@ -350,7 +356,7 @@ pub async fn pages_by_parent_with<E, X>(
     args: &PageArgs,
     extra: Vec<(Alias, Expr)>,
     decode: impl Fn(&QueryResult) -> AppResult<X>,
-) -> AppResult<HashMap<Uuid, Page<(E::Model, X)>>>
+) -> AppResult<PagesWith<E::Model, X>>
 where
     E: EntityTrait,
     E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
@@ -468,7 +474,7 @@ fn page_statement<E: EntityTrait>(
         for column in &parent.columns {
             outer.expr_as(
                 Expr::col((page.clone(), column.clone())),
-                Alias::new(format!("{PARENT_PREFIX}{}", column.to_string())),
+                Alias::new(format!("{PARENT_PREFIX}{column}")),
             );
         }
         outer
@@ -526,12 +532,12 @@ fn group_pages<E, X>(
     sort: &Sort<E>,
     args: &PageArgs,
     decode: impl Fn(&QueryResult) -> AppResult<X>,
-) -> AppResult<HashMap<Uuid, Page<(E::Model, X)>>>
+) -> AppResult<PagesWith<E::Model, X>>
 where
     E: EntityTrait,
     E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
 {
-    let mut grouped: HashMap<Uuid, Vec<(Cursor, (E::Model, X))>> = HashMap::new();
+    let mut grouped: HashMap<Uuid, Rows<E::Model, X>> = HashMap::new();
     for row in rows {
         let parent: Uuid = row.try_get("", "page_parent")?;
         if row.try_get::<Option<Uuid>>("", sort.id.as_str())?.is_none() {

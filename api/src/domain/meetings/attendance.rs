@@ -69,7 +69,7 @@ pub async fn record_attendance(
         meeting_id,
         &entries,
         now,
-    );
+    )?;
     let mut saved: HashMap<Uuid, attendance::Model> =
         attendance::Model::find_by_statement(db.get_database_backend().build(&upsert))
             .all(db)
@@ -96,7 +96,7 @@ fn upsert(
     meeting_id: Uuid,
     entries: &[Entry],
     now: DateTime<Utc>,
-) -> InsertStatement {
+) -> AppResult<InsertStatement> {
     let (e, m, g, c, v) = (
         Alias::new("e"),
         Alias::new("m"),
@@ -183,7 +183,7 @@ fn upsert(
             attendance::Column::RecordedAt,
         ])
         .select_from(source)
-        .expect("six columns from six expressions")
+        .map_err(AppError::internal)?
         .on_conflict(
             OnConflict::columns([
                 attendance::Column::MeetingId,
@@ -197,7 +197,7 @@ fn upsert(
             .to_owned(),
         )
         .returning_all();
-    insert
+    Ok(insert)
 }
 
 /// Why the upsert wrote nothing, in the order a client should hear it: the meeting is not
