@@ -427,14 +427,14 @@ pub struct Seen {
 }
 
 impl Seen {
-    /// Every row of the pages, by id.
-    pub(super) fn rows_of<'a, M: Clone + 'a>(
+    /// What a cache is fed from the rows of the pages: `entry` keys a row, or skips it.
+    pub(super) fn rows_of<'a, M: 'a, K, T>(
         pages: impl IntoIterator<Item = &'a Page<M>>,
-        id: impl Fn(&M) -> Uuid,
-    ) -> Vec<(Uuid, M)> {
+        entry: impl Fn(&M) -> Option<(K, T)>,
+    ) -> Vec<(K, T)> {
         pages
             .into_iter()
-            .flat_map(|p| p.items.iter().map(|(_, m)| (id(m), m.clone())))
+            .flat_map(|p| p.items.iter().filter_map(|(_, m)| entry(m)))
             .collect()
     }
 }
@@ -567,7 +567,7 @@ impl Loader<ClusterPageKey> for PageLoader {
             let rows = clusters_rows(by_org, top);
             let mut pages =
                 pages_by_parent(&self.db, rows, &parents, &cluster_sort(), &args).await?;
-            let seen = Seen::rows_of(pages.values(), |c: &cluster::Model| c.id);
+            let seen = Seen::rows_of(pages.values(), |c: &cluster::Model| Some((c.id, c.clone())));
             self.seen.clusters.feed_many(seen).await;
             for id in parents {
                 let parent = if by_org {
@@ -620,7 +620,7 @@ impl Loader<GroupPageKey> for PageLoader {
                 .clusters
                 .feed_many(clusters.into_iter().map(|c| (c.id, c)))
                 .await;
-            let seen = Seen::rows_of(pages.values(), |g: &group::Model| g.id);
+            let seen = Seen::rows_of(pages.values(), |g: &group::Model| Some((g.id, g.clone())));
             self.seen.groups.feed_many(seen).await;
             for cluster in parents {
                 let page = pages.remove(&cluster).unwrap_or_default();

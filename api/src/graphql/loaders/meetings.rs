@@ -125,29 +125,18 @@ impl Loader<MeetingPageKey> for PageLoader {
                 };
             let pages =
                 pages_by_parent_with(&self.db, rows, &parents, &sort, &args, extra, decode).await?;
-            let seen = super::Seen::rows_of(
-                pages.values(),
-                |(m, _): &(meeting::Model, Option<AttendanceCounts>)| m.id,
-            );
-            self.seen
-                .meetings
-                .feed_many(seen.into_iter().map(|(id, (m, _))| (id, m)))
-                .await;
-            let counts = pages.values().flat_map(|p| {
-                p.items.iter().filter_map(|(_, (m, c))| {
-                    c.map(|c| {
-                        let key = SummaryKey {
-                            meeting: m.id,
-                            asked: with_counts.unwrap_or_default(),
-                        };
-                        (key, c)
-                    })
-                })
+            type Row = (meeting::Model, Option<AttendanceCounts>);
+            let meetings =
+                super::Seen::rows_of(pages.values(), |(m, _): &Row| Some((m.id, m.clone())));
+            self.seen.meetings.feed_many(meetings).await;
+            let counts = super::Seen::rows_of(pages.values(), |(m, counts): &Row| {
+                let key = |asked| SummaryKey {
+                    meeting: m.id,
+                    asked,
+                };
+                counts.zip(with_counts).map(|(c, asked)| (key(asked), c))
             });
-            self.seen
-                .meeting_data
-                .feed_many(counts.collect::<Vec<_>>())
-                .await;
+            self.seen.meeting_data.feed_many(counts).await;
             let mut pages: HashMap<Uuid, Page<meeting::Model>> = pages
                 .into_iter()
                 .map(|(g, p)| (g, p.map(|(m, _)| m)))
