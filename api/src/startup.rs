@@ -19,6 +19,8 @@ pub struct AppState {
     pub schema: CanopySchema,
     pub services: Services,
     pub sdl: Arc<str>,
+    /// What a document costs, against `CANOPY_MAX_COMPLEXITY`.
+    pub cost: Arc<graphql::cost::CostModel>,
 }
 
 #[derive(Default)]
@@ -61,9 +63,13 @@ impl Application {
             keys,
         };
         let schema = graphql::build_schema(services.clone());
+        let sdl = graphql::sdl();
+        let cost = graphql::cost::CostModel::of_sdl(&sdl)
+            .map_err(|e| anyhow::anyhow!("cannot price queries: {e}"))?;
         let state = web::Data::new(AppState {
             schema,
-            sdl: graphql::sdl().into(),
+            sdl: sdl.into(),
+            cost: Arc::new(cost),
             services: services.clone(),
         });
 

@@ -66,6 +66,7 @@ mod m20261207_000066_add_wellbeing_week_established;
 mod m20261207_000067_add_feedback_receipt_established;
 mod m20261207_000068_create_feedback_summaries;
 mod m20261208_000069_add_connection_indexes;
+mod m20261208_000070_statement_level_succession_triggers;
 
 pub struct Migrator;
 
@@ -137,6 +138,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000067_add_feedback_receipt_established::Migration),
             Box::new(m20261207_000068_create_feedback_summaries::Migration),
             Box::new(m20261208_000069_add_connection_indexes::Migration),
+            Box::new(m20261208_000070_statement_level_succession_triggers::Migration),
         ]
     }
 }

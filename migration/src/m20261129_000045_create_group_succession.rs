@@ -92,8 +92,9 @@ fn pg_bump(source: &Source, row: &str) -> String {
 
 const ADD_ROW: &str = "INSERT INTO group_succession (group_id, organisation_id) VALUES (NEW.id, NEW.organisation_id);";
 
-/// The SQL that creates the triggers, one statement per entry.
-fn create_triggers(backend: DbBackend) -> Vec<String> {
+/// The SQL that creates the triggers, one statement per entry (also what 000070 restores on
+/// `down`).
+pub(crate) fn create_triggers(backend: DbBackend) -> Vec<String> {
     let mut out = Vec::new();
     if backend == DbBackend::Postgres {
         out.push(format!(
@@ -148,7 +149,7 @@ fn create_triggers(backend: DbBackend) -> Vec<String> {
     out
 }
 
-fn drop_triggers(backend: DbBackend) -> Vec<String> {
+pub(crate) fn drop_triggers(backend: DbBackend) -> Vec<String> {
     let mut out = Vec::new();
     if backend == DbBackend::Postgres {
         out.push("DROP TRIGGER IF EXISTS group_succession_add ON \"groups\"".to_owned());

@@ -68,7 +68,6 @@ impl NodeQuery {
     }
 
     /// Up to 100 IDs; each entry is null when not found or not visible.
-    #[graphql(complexity = "ids.len().max(1) * child_complexity")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(

@@ -343,6 +343,19 @@ async fn execute(
     if let Err(message) = limits::check_typename_fields(&doc) {
         return request_error(format, "GRAPHQL_VALIDATION_FAILED", &message);
     }
+    let cost = state
+        .cost
+        .cost(&doc, gql.operation_name.as_deref(), &gql.variables);
+    if cost > config.max_complexity as u64 {
+        return request_error(
+            format,
+            "QUERY_LIMIT_EXCEEDED",
+            &format!(
+                "the query is estimated to cost {cost}; at most {} is allowed (CANOPY_MAX_COMPLEXITY)",
+                config.max_complexity
+            ),
+        );
+    }
     // Every string, in the document and in the variables, before anything can reach SQL.
     if let Err(rejection) = input_guard::check(&doc, &gql.variables) {
         return refused_input(format, rejection);

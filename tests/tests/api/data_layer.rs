@@ -2,6 +2,7 @@
 //! order, and a failing database is never reported as a missing object.
 
 use chrono::{Duration, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::{Value, json};
 
 use crate::helpers::{Session, TestApp, World, code, ok, spawn_app};
@@ -259,8 +260,6 @@ async fn a_failing_database_is_not_reported_as_a_missing_node() {
     );
 }
 
-/// The dashboard's nested query needs more than the default complexity budget for now.
-const BUDGET: &[(&str, &str)] = &[("CANOPY_MAX_COMPLEXITY", "100000")];
 const DASHBOARD: &str = "query($id: ID!) { node(id: $id) { ... on Organisation { clusters(first: 50) { edges { node { id name groups(first: 5) { edges { node { id name meetings(last: 3, filter: {status: [HELD]}) { edges { node { id startsAt attendanceSummary { present } } } } } } } } } } } } }";
 const GROUPS_PAGE: &str = "query($id: ID!) { cluster(id: $id) { groups(first: 20) { edges { cursor node { id slug name status } } pageInfo { hasNextPage endCursor } } } }";
 const GROUP_DETAIL: &str = "query($slug: String!) { group(slug: $slug) { id slug name purpose status meetings(last: 20) { edges { node { id startsAt endsAt status theme } } } } }";
@@ -269,7 +268,8 @@ const GROUP_DETAIL: &str = "query($slug: String!) { group(slug: $slug) { id slug
 /// `clusters` × `per_cluster` groups with two held meetings each: (dashboard, groups page,
 /// group detail, recordAttendance).
 async fn shape_costs(clusters: usize, per_cluster: usize) -> [u64; 4] {
-    let app = crate::helpers::spawn_app_with(BUDGET).await;
+    // The default budget: the dashboard is priced by rows and statements (graphql/cost.rs).
+    let app = spawn_app().await;
     let w = app.world().await;
     let places = [&w.a, &w.a1, &w.a1a, &w.b];
     let mut last = None;
@@ -402,5 +402,60 @@ async fn a_cluster_read_with_its_groups_page_is_found_when_empty_and_missing_whe
     assert_eq!(
         ok(&top)["cluster"]["groups"]["edges"],
         json!([{ "node": { "slug": "visible-one" } }])
+    );
+}
+
+/// The stored succession row of `group`: its version, bumped by every write it depends on.
+async fn succession_version(app: &TestApp, group: &str) -> i64 {
+    entity::group_succession::Entity::find_by_id(crate::helpers::uuid_of(group))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+}
+
+/// PostgreSQL's succession upkeep runs once per statement: a statement touching many rows of
+/// a group bumps it once, and one that changes no watched column bumps nothing. (SQLite has
+/// no statement-level triggers: there each row bumps.)
+#[tokio::test]
+async fn a_statement_over_many_rows_bumps_a_groups_succession_once() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let (group, _, members) = circle(&app, &w, "bulk-circle", 6).await;
+    let backend = app.db.get_database_backend();
+    let postgres = backend == sea_orm::DbBackend::Postgres;
+    let run = async |sql: &str| {
+        app.db
+            .execute_raw(canopy::domain::raw_statement(
+                backend,
+                sql,
+                vec![crate::helpers::uuid_of(&group).into()],
+            ))
+            .await
+            .unwrap()
+            .rows_affected()
+    };
+
+    let before = succession_version(&app, &group).await;
+    assert_eq!(
+        run("UPDATE memberships SET role = role WHERE group_id = ?").await,
+        6
+    );
+    let unchanged = succession_version(&app, &group).await;
+    if postgres {
+        assert_eq!(unchanged, before, "no watched column changed");
+    }
+
+    let left = members.len() as u64 - 1;
+    assert_eq!(
+        run("DELETE FROM memberships WHERE group_id = ? AND role = 'MEMBER'").await,
+        left
+    );
+    let after = succession_version(&app, &group).await;
+    assert_eq!(
+        after - unchanged,
+        if postgres { 1 } else { left as i64 },
+        "one bump per statement on PostgreSQL, per row on SQLite"
     );
 }

@@ -108,8 +108,8 @@ async fn cost(app: &TestApp, token: Option<&str>) -> (u64, serde_json::Value) {
     (app.statements.get(), body)
 }
 
-/// The nested dashboard query needs a higher complexity budget than the default 1000
-/// (50 clusters × 20 groups); that is a configuration matter, not a cost one.
+/// The nested query reads 1,000 groups and prices each group's facilitators as a list of
+/// unknown length (ten rows each): past the default budget, a configuration matter here.
 const BUDGET: &[(&str, &str)] = &[("CANOPY_MAX_COMPLEXITY", "100000")];
 
 /// (anonymous statements, signed-in statements, groups seen anonymously, groups seen signed in)

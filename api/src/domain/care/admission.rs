@@ -12,9 +12,9 @@ use entity::{
     membership, membership_application, person,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set, TransactionSession as _, TransactionTrait,
-    sea_query::OnConflict,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionSession as _,
+    TransactionTrait, sea_query::OnConflict,
 };
 use uuid::Uuid;
 
@@ -30,6 +30,27 @@ use crate::{
 };
 
 pub const EXPIRY_DAYS: i64 = 14;
+
+/// The applications that read as `status` at `now`, as SQL: a PENDING application past its
+/// expiry is EXPIRED, written down or not. The same rule as
+/// `membership_application::Model::status_at`, which reads one row; every query that selects
+/// applications by status goes through this.
+pub fn in_status(status: ApplicationStatus, now: DateTime<Utc>) -> Condition {
+    use membership_application::Column as C;
+    match status {
+        ApplicationStatus::Pending => Condition::all()
+            .add(C::Status.eq(ApplicationStatus::Pending))
+            .add(C::ExpiresAt.gt(now)),
+        ApplicationStatus::Expired => Condition::any()
+            .add(C::Status.eq(ApplicationStatus::Expired))
+            .add(
+                Condition::all()
+                    .add(C::Status.eq(ApplicationStatus::Pending))
+                    .add(C::ExpiresAt.lte(now)),
+            ),
+        other => Condition::all().add(C::Status.eq(other)),
+    }
+}
 
 /// Consents needed: the group's setting, else half its active members rounded up (at least 1).
 pub fn quorum(g: &group::Model) -> i32 {
@@ -106,10 +127,11 @@ async fn settle(
 /// no background job). Call with the group locked.
 pub async fn expire_stale(db: &impl ConnectionTrait, group_id: Uuid) -> AppResult<()> {
     let now = Utc::now();
+    // Expired but not yet written down.
     let stale = membership_application::Entity::find()
         .filter(membership_application::Column::GroupId.eq(group_id))
         .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
-        .filter(membership_application::Column::ExpiresAt.lte(now))
+        .filter(in_status(ApplicationStatus::Expired, now))
         .all(db)
         .await?;
     for a in stale {
@@ -131,8 +153,7 @@ pub async fn close_open(
     let pending = membership_application::Entity::find()
         .filter(membership_application::Column::GroupId.eq(group_id))
         .filter(membership_application::Column::PersonId.eq(person_id))
-        .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
-        .filter(membership_application::Column::ExpiresAt.gt(Utc::now()))
+        .filter(in_status(ApplicationStatus::Pending, Utc::now()))
         .all(db)
         .await?;
     for a in pending {
@@ -392,8 +413,7 @@ pub async fn open_proposal(
     Ok(membership_application::Entity::find()
         .filter(membership_application::Column::GroupId.eq(group_id))
         .filter(membership_application::Column::PersonId.eq(person_id))
-        .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
-        .filter(membership_application::Column::ExpiresAt.gt(Utc::now()))
+        .filter(in_status(ApplicationStatus::Pending, Utc::now()))
         .filter(membership_application::Column::ProposedBy.is_not_null())
         .one(db)
         .await?)

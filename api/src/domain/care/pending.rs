@@ -157,8 +157,7 @@ pub async fn for_person(
             membership_application::Entity,
             membership_application::Column::GroupId,
         ))))
-        .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending))
-        .filter(membership_application::Column::ExpiresAt.gt(now))
+        .filter(super::admission::in_status(ApplicationStatus::Pending, now))
         .filter(membership_application::Column::PersonId.ne(person))
         .filter(membership_application::Column::Id.not_in_subquery(my_application_votes))
         .order_by_asc(membership_application::Column::ExpiresAt)

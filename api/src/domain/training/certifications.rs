@@ -225,22 +225,125 @@ pub async fn revoke(
     Ok(saved)
 }
 
-/// Who may read a certification inside the API (the public badge is separate): its holder,
-/// the organisation's trainers and managers, and the people of the organisation while it is
-/// valid (facilitators' certification is how groups know who may run them).
+/// Who reads a certification inside the API (the public badge is separate).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    Yes,
+    No,
+    /// Only a trainer of the organisation: the caller knows (or reads) whether the viewer is.
+    IfTrainer,
+}
+
+/// Its holder; the people of the organisation while it is valid (facilitators'
+/// certification is how groups know who may run them); and the organisation's trainers and
+/// managers always. The rule both layers apply.
+pub fn reader(access: &Access, c: &certification::Model, now: DateTime<Utc>) -> Reader {
+    if access.person_id == Some(c.person_id) {
+        Reader::Yes
+    } else if !super::sees_training(access, c.organisation_id) {
+        Reader::No
+    } else if c.is_valid(now) {
+        Reader::Yes
+    } else {
+        Reader::IfTrainer
+    }
+}
+
+/// `reader`, with the trainer question read when it arises.
 pub async fn may_read(
     db: &impl ConnectionTrait,
     access: &Access,
     c: &certification::Model,
 ) -> AppResult<bool> {
-    if access.person_id == Some(c.person_id) {
-        return Ok(true);
+    match reader(access, c, Utc::now()) {
+        Reader::Yes => Ok(true),
+        Reader::No => Ok(false),
+        Reader::IfTrainer => is_trainer(db, access, c.organisation_id).await,
     }
-    if !super::sees_training(access, c.organisation_id) {
-        return Ok(false);
+}
+
+#[cfg(test)]
+mod tests {
+    use entity::Role;
+
+    use super::*;
+    use crate::domain::{access::GrantRef, training::certified_as_trainer};
+
+    fn held(organisation_id: Uuid, now: DateTime<Utc>) -> certification::Model {
+        certification::Model {
+            id: Uuid::now_v7(),
+            program_id: Uuid::now_v7(),
+            organisation_id,
+            person_id: Uuid::now_v7(),
+            workshop_id: None,
+            issued_by: None,
+            issued_at: now - Duration::days(30),
+            valid_until: now + Duration::days(300),
+            renewed_at: None,
+            revoked_at: None,
+            revoked_by: None,
+            revoked_reason: None,
+            badge_salt: String::new(),
+        }
     }
-    if c.is_valid(Utc::now()) {
-        return Ok(true);
+
+    fn granted(organisation_id: Uuid, role: Role) -> Access {
+        Access {
+            person_id: Some(Uuid::now_v7()),
+            grants: vec![GrantRef {
+                role,
+                organisation_id,
+                cluster_id: None,
+                cluster_path: None,
+            }],
+            memberships: Vec::new(),
+        }
     }
-    is_trainer(db, access, c.organisation_id).await
+
+    #[test]
+    fn a_trainer_holds_a_valid_certification_of_a_trainer_programme_of_the_organisation() {
+        let (now, org) = (Utc::now(), Uuid::now_v7());
+        let c = held(org, now);
+        let trains = |p: Uuid| p == c.program_id;
+        assert!(certified_as_trainer([&c], trains, org, now));
+        assert!(
+            !certified_as_trainer([&c], |_| false, org, now),
+            "not a trainer programme"
+        );
+        assert!(
+            !certified_as_trainer([&c], trains, Uuid::now_v7(), now),
+            "another organisation"
+        );
+        let lapsed = certification::Model {
+            valid_until: now,
+            ..c.clone()
+        };
+        assert!(!certified_as_trainer([&lapsed], trains, org, now));
+        let revoked = certification::Model {
+            revoked_at: Some(now),
+            ..c.clone()
+        };
+        assert!(!certified_as_trainer([&revoked], trains, org, now));
+    }
+
+    #[test]
+    fn a_certification_is_read_by_its_holder_the_organisation_while_valid_and_trainers_always() {
+        let (now, org) = (Utc::now(), Uuid::now_v7());
+        let c = held(org, now);
+        let lapsed = certification::Model {
+            valid_until: now - Duration::days(1),
+            ..c.clone()
+        };
+        let holder = Access {
+            person_id: Some(c.person_id),
+            ..Access::anonymous()
+        };
+        assert_eq!(reader(&holder, &lapsed, now), Reader::Yes);
+        let colleague = granted(org, Role::Coordinator);
+        assert_eq!(reader(&colleague, &c, now), Reader::Yes);
+        assert_eq!(reader(&colleague, &lapsed, now), Reader::IfTrainer);
+        let outsider = granted(Uuid::now_v7(), Role::Admin);
+        assert_eq!(reader(&outsider, &c, now), Reader::No);
+        assert_eq!(reader(&Access::anonymous(), &c, now), Reader::No);
+    }
 }

@@ -21,9 +21,11 @@ pub mod risk_summary;
 pub mod succession;
 pub mod workshops;
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use entity::{Role, certification, training_program};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::access::Access;
@@ -43,27 +45,56 @@ pub fn sees_training(access: &Access, organisation_id: Uuid) -> bool {
     access.organisations().contains(&organisation_id)
 }
 
-/// Holds an active certification of one of the organisation's trainer programmes.
+/// Certified as a trainer of the organisation at `now`: one of the certifications `held`
+/// is valid and of one of its trainer programmes (`trains_trainers` answers that for a
+/// programme id). The rule both layers apply; each supplies the facts its own way (a query
+/// here, the request's loaders in GraphQL).
+pub fn certified_as_trainer<'a>(
+    held: impl IntoIterator<Item = &'a certification::Model>,
+    trains_trainers: impl Fn(Uuid) -> bool,
+    organisation_id: Uuid,
+    now: DateTime<Utc>,
+) -> bool {
+    held.into_iter().any(|c| {
+        c.organisation_id == organisation_id && c.is_valid(now) && trains_trainers(c.program_id)
+    })
+}
+
+/// The facts of `certified_as_trainer` for one person, read: their certifications in the
+/// organisation and which of those programmes train trainers.
 pub async fn certified_trainer(
     db: &impl ConnectionTrait,
     person_id: Uuid,
     organisation_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
-    let trainer_programs = sea_orm::sea_query::Query::select()
-        .column(training_program::Column::Id)
-        .from(training_program::Entity)
-        .and_where(training_program::Column::OrganisationId.eq(organisation_id))
-        .and_where(training_program::Column::IsTrainerProgram.eq(true))
-        .to_owned();
-    let n = certification::Entity::find()
+    let held = certification::Entity::find()
         .filter(certification::Column::PersonId.eq(person_id))
-        .filter(certification::Column::ProgramId.in_subquery(trainer_programs))
-        .filter(certification::Column::RevokedAt.is_null())
-        .filter(certification::Column::ValidUntil.gt(now))
-        .count(db)
+        .filter(certification::Column::OrganisationId.eq(organisation_id))
+        .all(db)
         .await?;
-    Ok(n > 0)
+    let valid: Vec<Uuid> = held
+        .iter()
+        .filter(|c| c.is_valid(now))
+        .map(|c| c.program_id)
+        .collect();
+    if valid.is_empty() {
+        return Ok(false);
+    }
+    let trainer_programmes: HashSet<Uuid> = training_program::Entity::find()
+        .filter(training_program::Column::Id.is_in(valid))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| p.is_trainer_program)
+        .map(|p| p.id)
+        .collect();
+    Ok(certified_as_trainer(
+        &held,
+        |p| trainer_programmes.contains(&p),
+        organisation_id,
+        now,
+    ))
 }
 
 /// A trainer of the organisation: a training manager or a certified trainer.

@@ -95,7 +95,6 @@ impl ViewerInfo {
     }
 
     /// The viewer's own check-ins, newest first, optionally within dates.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
     async fn check_ins(
         &self,
@@ -127,7 +126,6 @@ impl ViewerInfo {
     }
 
     /// The viewer's own attendance, newest first.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn attendance(
         &self,
         ctx: &Context<'_>,
@@ -150,7 +148,6 @@ impl ViewerInfo {
     }
 
     /// The viewer's own applications to join groups, newest first.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn applications(
         &self,
         ctx: &Context<'_>,
@@ -164,7 +161,6 @@ impl ViewerInfo {
     }
 
     /// The viewer's own memberships, oldest first, in every state.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn memberships(
         &self,
         ctx: &Context<'_>,

@@ -35,7 +35,6 @@ impl GroupQuery {
     }
 
     /// The group directory: every group the viewer may see (anonymous callers: PUBLIC ones).
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
     async fn groups(
         &self,

@@ -251,7 +251,6 @@ impl Group {
     /// Members in order of joining, ACTIVE ones unless `statuses` says otherwise. Active
     /// members see the active list; the waitlist, applicants and former members are for the
     /// group's facilitators and managers.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
     async fn members(
         &self,
@@ -315,7 +314,6 @@ impl Group {
     }
 
     /// The group's meetings in order of start. For its active members and managers.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
     async fn meetings(
         &self,
@@ -339,7 +337,6 @@ impl Group {
     }
 
     /// The group's shared, read-only log of held meetings, newest first. For its members.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn record(
         &self,
         ctx: &Context<'_>,
@@ -372,7 +369,6 @@ impl Group {
     }
 
     /// Resources the group adopted (those the viewer may see), newest adoption first.
-    #[graphql(complexity = "crate::graphql::page_cost(first, None, child_complexity)")]
     async fn adopted_resources(
         &self,
         ctx: &Context<'_>,
@@ -470,7 +466,6 @@ impl Group {
     }
 
     /// Applications to join (BY_CONSENT groups), newest first; for members and managers.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
     async fn applications(
         &self,
@@ -486,7 +481,6 @@ impl Group {
     }
 
     /// Thumbs polls, newest first; for the group's members and managers.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn polls(
         &self,
         ctx: &Context<'_>,
@@ -500,7 +494,6 @@ impl Group {
     }
 
     /// The anonymous suggestion box, newest first; for the group's facilitators and managers.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)] // the GraphQL arguments of the field
     async fn suggestions(
         &self,

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::{ApplicationStatus, SuggestionStatus, membership_application, poll, suggestion};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryTrait, sea_query::Alias};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait, sea_query::Alias};
 use uuid::Uuid;
 
 use super::{PageLoader, batches};
 use crate::{
     domain::{
-        care::suggestions,
+        care::{admission, suggestions},
         pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent},
     },
     error::AppError,
@@ -24,24 +24,6 @@ pub enum CareList {
     Polls,
     Suggestions(Option<SuggestionStatus>),
     Applications(Option<ApplicationStatus>),
-}
-
-/// A PENDING application past its expiry counts as EXPIRED, stored or not.
-fn application_status(status: ApplicationStatus, now: DateTime<Utc>) -> Condition {
-    use membership_application::Column as C;
-    match status {
-        ApplicationStatus::Pending => Condition::all()
-            .add(C::Status.eq(ApplicationStatus::Pending))
-            .add(C::ExpiresAt.gt(now)),
-        ApplicationStatus::Expired => Condition::any()
-            .add(C::Status.eq(ApplicationStatus::Expired))
-            .add(
-                Condition::all()
-                    .add(C::Status.eq(ApplicationStatus::Pending))
-                    .add(C::ExpiresAt.lte(now)),
-            ),
-        other => Condition::all().add(C::Status.eq(other)),
-    }
 }
 
 impl CareList {
@@ -61,7 +43,7 @@ impl CareList {
             Self::Applications(status) => {
                 let mut q = membership_application::Entity::find();
                 if let Some(s) = status {
-                    q = q.filter(application_status(s, now));
+                    q = q.filter(admission::in_status(s, now));
                 }
                 ChildRows::new(q.into_query(), parent("membership_applications"))
             }

@@ -340,7 +340,6 @@ impl Meeting {
     }
 
     /// Commitments made at this meeting, oldest first.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn commitments(
         &self,
         ctx: &Context<'_>,

@@ -66,7 +66,6 @@ impl ResourceQuery {
     /// The library: full-text search in web-search syntax (`"a phrase"`, `OR`, `-exclude`;
     /// at most 256 characters) with filters, always within what the viewer may see
     /// (anonymous callers: PUBLIC, PUBLISHED resources). Pages forward only.
-    #[graphql(complexity = "crate::graphql::page_cost(first, None, child_complexity)")]
     async fn resources(
         &self,
         ctx: &Context<'_>,

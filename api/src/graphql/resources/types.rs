@@ -283,7 +283,6 @@ impl Resource {
     }
 
     /// Every version for its editors; the published ones for everyone else. Newest first.
-    #[graphql(complexity = "crate::graphql::page_cost(first, None, child_complexity)")]
     async fn versions(
         &self,
         ctx: &Context<'_>,
@@ -340,7 +339,6 @@ impl Resource {
     }
 
     /// The adoptions by groups the viewer may see, newest first.
-    #[graphql(complexity = "crate::graphql::page_cost(first, None, child_complexity)")]
     async fn adopted_by(
         &self,
         ctx: &Context<'_>,
@@ -367,7 +365,6 @@ impl Resource {
     }
 
     /// Adaptations of it the viewer may see, newest first.
-    #[graphql(complexity = "crate::graphql::page_cost(first, None, child_complexity)")]
     async fn derivatives(
         &self,
         ctx: &Context<'_>,

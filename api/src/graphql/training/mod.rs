@@ -10,7 +10,7 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use crate::{
-    domain::training::manages_training,
+    domain::training::{certified_as_trainer, manages_training},
     error::AppResult,
     graphql::{
         context::{ContextExt, access},
@@ -35,13 +35,22 @@ pub async fn viewer_is_trainer(ctx: &Context<'_>, organisation_id: Uuid) -> AppR
         .load_one(CertificationsOf(me))
         .await?
         .unwrap_or_default();
-    let valid: Vec<_> = mine
-        .into_iter()
-        .filter(|c| c.organisation_id == organisation_id && c.is_valid(now))
-        .collect();
     let programs = loaders
         .training
-        .load_many(valid.iter().map(|c| ProgramKey(c.program_id)))
+        .load_many(
+            mine.iter()
+                .filter(|c| c.organisation_id == organisation_id && c.is_valid(now))
+                .map(|c| ProgramKey(c.program_id)),
+        )
         .await?;
-    Ok(programs.values().any(|p| p.is_trainer_program))
+    Ok(certified_as_trainer(
+        &mine,
+        |id| {
+            programs
+                .get(&ProgramKey(id))
+                .is_some_and(|p| p.is_trainer_program)
+        },
+        organisation_id,
+        now,
+    ))
 }

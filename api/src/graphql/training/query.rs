@@ -37,7 +37,6 @@ impl TrainingQuery {
     }
 
     /// Programmes of the organisations the viewer is part of (optionally one), by name.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn training_programs(
         &self,
         ctx: &Context<'_>,

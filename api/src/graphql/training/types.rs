@@ -13,7 +13,7 @@ use crate::{
     connection,
     domain::{
         pagination::PageArgs,
-        training::{progress, sees_training, workshops::runs_workshop},
+        training::{certifications, progress, sees_training, workshops::runs_workshop},
     },
     error::{AppError, AppResult},
     graphql::{
@@ -122,7 +122,6 @@ impl TrainingProgram {
     }
 
     /// Soonest first.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn workshops(
         &self,
         ctx: &Context<'_>,
@@ -803,9 +802,11 @@ pub async fn certifications_of(ctx: &Context<'_>, person_id: Uuid) -> Result<Vec
     let now = Utc::now();
     let mut out = Vec::new();
     for c in all {
-        let visible = access.person_id == Some(person_id)
-            || (sees_training(&access, c.organisation_id)
-                && (c.is_valid(now) || viewer_is_trainer(ctx, c.organisation_id).await?));
+        let visible = match certifications::reader(&access, &c, now) {
+            certifications::Reader::Yes => true,
+            certifications::Reader::No => false,
+            certifications::Reader::IfTrainer => viewer_is_trainer(ctx, c.organisation_id).await?,
+        };
         if visible {
             out.push(Certification(c));
         }
@@ -867,7 +868,7 @@ pub async fn training_node(
     kind: Kind,
     id: Uuid,
 ) -> AppResult<Option<crate::graphql::node::Node>> {
-    use crate::domain::training::{certifications, evidence as ev};
+    use crate::domain::training::evidence as ev;
     use crate::graphql::loaders::training::{CompetencyKey, EnrollmentKey};
     use crate::graphql::node::Node;
     use sea_orm::EntityTrait;

@@ -31,7 +31,6 @@ impl UmbrellaQuery {
     }
 
     /// All organisations, by name.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,

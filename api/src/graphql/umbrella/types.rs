@@ -51,7 +51,6 @@ impl Organisation {
     }
 
     /// The organisation's clusters by name: all of them, or only the top level.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn clusters(
         &self,
         ctx: &Context<'_>,
@@ -70,7 +69,6 @@ impl Organisation {
 
     /// Groups at risk of losing their certified facilitators, CRITICAL first, then by name:
     /// for managers, TRAINERs and ANALYSTs (those with cluster grants see their clusters').
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn groups_at_risk(
         &self,
         ctx: &Context<'_>,
@@ -108,7 +106,6 @@ impl Organisation {
 
     /// Every role grant in the organisation (on it and on its clusters), oldest first.
     /// For its ADMINs.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn role_grants(
         &self,
         ctx: &Context<'_>,
@@ -266,7 +263,6 @@ impl Cluster {
     }
 
     /// Direct sub-clusters, by name.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -284,7 +280,6 @@ impl Cluster {
     }
 
     /// Role grants on this cluster itself, oldest first. For those who manage the cluster.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn role_grants(
         &self,
         ctx: &Context<'_>,
@@ -301,7 +296,6 @@ impl Cluster {
 
     /// Groups here or anywhere below at risk of losing their certified facilitators, CRITICAL
     /// first, then by name: for managers, TRAINERs and ANALYSTs covering the cluster.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn groups_at_risk(
         &self,
         ctx: &Context<'_>,
@@ -316,7 +310,6 @@ impl Cluster {
     }
 
     /// Groups in this cluster (or anywhere below it) that the viewer may see, by name.
-    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn groups(
         &self,
         ctx: &Context<'_>,

@@ -1,0 +1,411 @@
+//! What a document will cost before it runs, in units of about 50 µs of server time on the
+//! reference machine (2 cores; `scripts/bench-peer.sh`), checked against
+//! `CANOPY_MAX_COMPLEXITY`.
+//!
+//! async-graphql prices every field at 1 and multiplies a connection's whole selection by its
+//! page size, so a scalar on a nested row costs as much as the statement that read the row:
+//! the dashboard (1,050 rows, 5 statements, ~23 ms) priced at ~10,000 while a far costlier
+//! document could pass. With every relation batched (one statement per level, whatever the
+//! number of parents), what a query costs is a fixed price per relation in the document, a
+//! price per row read and a small price per field shown. The three were fitted on the four
+//! shapes the PostGraphile comparison measures (server CPU per request): within ~25 % of each.
+
+use std::collections::HashMap;
+
+use async_graphql::{
+    Variables,
+    parser::types::{
+        BaseType, ExecutableDocument, Field, Selection, SelectionSet, ServiceDocument, Type,
+        TypeKind, TypeSystemDefinition,
+    },
+};
+use async_graphql_value::{ConstValue, Value};
+
+use crate::domain::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// One batched statement (a relation of the document, however many parents it serves).
+const STATEMENT_NS: u64 = 150_000;
+/// One row read, checked and shaped.
+const ROW_NS: u64 = 10_000;
+/// One field written to the response.
+const FIELD_NS: u64 = 1_500;
+/// What one unit of `CANOPY_MAX_COMPLEXITY` stands for.
+const UNIT_NS: u64 = 50_000;
+/// Rows assumed for a list of objects that is not a connection and takes no `ids`
+/// (facilitators of a group, weeks of a wellbeing series): such lists are short by rule.
+const LIST_ROWS: u64 = 10;
+/// How deep fragments may nest while pricing; deeper (or cyclic) spreads are left to the
+/// validator, which refuses them.
+const MAX_SPREADS: usize = 32;
+
+/// A field's declared type: the named type and whether it is a list.
+struct Declared {
+    name: String,
+    list: bool,
+}
+
+/// The schema's fields by type, read once from its SDL.
+pub struct CostModel {
+    fields: HashMap<String, HashMap<String, Declared>>,
+    query: String,
+    mutation: String,
+}
+
+/// How a type takes part in pricing.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    /// A page of rows (`…Connection`).
+    Page,
+    /// Part of a page already priced (`…Edge`, `PageInfo`).
+    Wrapper,
+    /// Any other object, interface or union: a relation read by a loader.
+    Relation,
+    /// Scalars and enums.
+    Leaf,
+}
+
+fn declared(ty: &Type) -> Declared {
+    match &ty.base {
+        BaseType::Named(name) => Declared {
+            name: name.to_string(),
+            list: false,
+        },
+        BaseType::List(inner) => Declared {
+            list: true,
+            ..declared(inner)
+        },
+    }
+}
+
+impl CostModel {
+    pub fn of_sdl(sdl: &str) -> Result<Self, async_graphql::parser::Error> {
+        let doc: ServiceDocument = async_graphql::parser::parse_schema(sdl)?;
+        let mut fields: HashMap<String, HashMap<String, Declared>> = HashMap::new();
+        let (mut query, mut mutation) = ("Query".to_owned(), "Mutation".to_owned());
+        for definition in doc.definitions {
+            match definition {
+                TypeSystemDefinition::Type(t) => {
+                    let t = t.node;
+                    let own = match t.kind {
+                        TypeKind::Object(o) => o.fields,
+                        TypeKind::Interface(i) => i.fields,
+                        // Unions are reached only through fragments on their members.
+                        TypeKind::Union(_) => Vec::new(),
+                        _ => continue,
+                    };
+                    let map = own
+                        .into_iter()
+                        .map(|f| (f.node.name.node.to_string(), declared(&f.node.ty.node)))
+                        .collect();
+                    fields.insert(t.name.node.to_string(), map);
+                }
+                TypeSystemDefinition::Schema(s) => {
+                    if let Some(q) = s.node.query {
+                        query = q.node.to_string();
+                    }
+                    if let Some(m) = s.node.mutation {
+                        mutation = m.node.to_string();
+                    }
+                }
+                TypeSystemDefinition::Directive(_) => {}
+            }
+        }
+        Ok(Self {
+            fields,
+            query,
+            mutation,
+        })
+    }
+
+    fn role(&self, type_name: &str) -> Role {
+        if type_name.ends_with("Connection") {
+            Role::Page
+        } else if type_name.ends_with("Edge") || type_name == "PageInfo" {
+            Role::Wrapper
+        } else if self.fields.contains_key(type_name) {
+            Role::Relation
+        } else {
+            Role::Leaf
+        }
+    }
+
+    /// The cost in units of the operation that would run (0 when none matches: the executor
+    /// refuses it).
+    pub fn cost(
+        &self,
+        doc: &ExecutableDocument,
+        operation: Option<&str>,
+        variables: &Variables,
+    ) -> u64 {
+        self.estimate_ns(doc, operation, variables)
+            .div_ceil(UNIT_NS)
+    }
+
+    fn estimate_ns(
+        &self,
+        doc: &ExecutableDocument,
+        operation: Option<&str>,
+        variables: &Variables,
+    ) -> u64 {
+        let found = match operation {
+            Some(name) => doc
+                .operations
+                .iter()
+                .find(|(n, _)| n.map(|n| n.as_str()) == Some(name)),
+            None => doc.operations.iter().next(),
+        };
+        let Some((_, op)) = found else {
+            return 0;
+        };
+        let op = &op.node;
+        let mut values: HashMap<&str, ConstValue> = op
+            .variable_definitions
+            .iter()
+            .filter_map(|d| {
+                let d = &d.node;
+                let given = variables.get(d.name.node.as_str()).cloned();
+                let value = given.or_else(|| d.default_value.as_ref().map(|v| v.node.clone()));
+                value.map(|v| (d.name.node.as_str(), v))
+            })
+            .collect();
+        values.retain(|_, v| !matches!(v, ConstValue::Null));
+        let root = match op.ty {
+            async_graphql::parser::types::OperationType::Mutation => &self.mutation,
+            _ => &self.query,
+        };
+        let pricer = Pricer {
+            model: self,
+            doc,
+            values: &values,
+        };
+        pricer.set(&op.selection_set.node, root, 1, None, 0)
+    }
+}
+
+struct Pricer<'a> {
+    model: &'a CostModel,
+    doc: &'a ExecutableDocument,
+    values: &'a HashMap<&'a str, ConstValue>,
+}
+
+impl Pricer<'_> {
+    /// A whole number argument, literal or from a variable; None when absent, null or not a
+    /// number (the resolver's default applies, or the validator refuses it).
+    fn number(&self, field: &Field, name: &str) -> Option<u64> {
+        match &field.get_argument(name)?.node {
+            Value::Number(n) => n.as_u64(),
+            Value::Variable(v) => match self.values.get(v.as_str()) {
+                Some(ConstValue::Number(n)) => n.as_u64(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The length of a list argument, literal or from a variable.
+    fn list_len(&self, field: &Field, name: &str) -> Option<u64> {
+        let value = &field.get_argument(name)?.node;
+        let len = match value {
+            Value::List(items) => items.len(),
+            Value::Variable(v) => match self.values.get(v.as_str()) {
+                Some(ConstValue::List(items)) => items.len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        Some(len as u64)
+    }
+
+    /// Rows a page asks for: `first` or `last` (a value out of range is refused by the
+    /// resolver, not priced), else the default page.
+    fn page_rows(&self, field: &Field) -> u64 {
+        let asked = self
+            .number(field, "first")
+            .or_else(|| self.number(field, "last"))
+            .unwrap_or(DEFAULT_PAGE_SIZE as u64);
+        asked.clamp(1, MAX_PAGE_SIZE as u64)
+    }
+
+    /// Nanoseconds for `set` selected on `type_name` for `parents` rows; `page` is the page
+    /// size when `type_name` is a connection.
+    fn set(
+        &self,
+        set: &SelectionSet,
+        type_name: &str,
+        parents: u64,
+        page: Option<u64>,
+        spreads: usize,
+    ) -> u64 {
+        let mut ns = 0u64;
+        for item in &set.items {
+            let add = match &item.node {
+                Selection::Field(field) => {
+                    self.field(&field.node, type_name, parents, page, spreads)
+                }
+                Selection::InlineFragment(inline) => {
+                    let inline = &inline.node;
+                    let on = inline
+                        .type_condition
+                        .as_ref()
+                        .map_or(type_name, |c| c.node.on.node.as_str());
+                    self.set(&inline.selection_set.node, on, parents, page, spreads)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    match self.doc.fragments.get(name) {
+                        Some(f) if spreads < MAX_SPREADS => {
+                            let f = &f.node;
+                            let on = f.type_condition.node.on.node.as_str();
+                            self.set(&f.selection_set.node, on, parents, page, spreads + 1)
+                        }
+                        _ => 0,
+                    }
+                }
+            };
+            ns = ns.saturating_add(add);
+        }
+        ns
+    }
+
+    fn field(
+        &self,
+        field: &Field,
+        type_name: &str,
+        parents: u64,
+        page: Option<u64>,
+        spreads: usize,
+    ) -> u64 {
+        let shown = FIELD_NS.saturating_mul(parents);
+        let Some(declared) = self
+            .model
+            .fields
+            .get(type_name)
+            .and_then(|f| f.get(field.name.node.as_str()))
+        else {
+            // `__typename`, introspection, or a field the validator will refuse.
+            return shown;
+        };
+        let inner = &field.selection_set.node;
+        let role = self.model.role(&declared.name);
+        match (self.model.role(type_name), role) {
+            // Inside a page: edges and nodes are its rows (already priced), the total a count.
+            (Role::Page, _) if declared.list => {
+                let rows = parents.saturating_mul(page.unwrap_or(1));
+                self.set(inner, &declared.name, rows, None, spreads)
+            }
+            (Role::Page, Role::Leaf) => STATEMENT_NS.saturating_add(shown),
+            (Role::Wrapper, Role::Leaf) => shown,
+            (Role::Page | Role::Wrapper, _) => {
+                self.set(inner, &declared.name, parents, None, spreads)
+            }
+            (_, Role::Leaf) => shown,
+            (_, Role::Page) => {
+                let size = self.page_rows(field);
+                let rows = parents.saturating_mul(size);
+                STATEMENT_NS
+                    .saturating_add(ROW_NS.saturating_mul(rows))
+                    .saturating_add(self.set(inner, &declared.name, parents, Some(size), spreads))
+            }
+            (_, _) => {
+                let each = if declared.list {
+                    self.list_len(field, "ids").unwrap_or(LIST_ROWS)
+                } else {
+                    1
+                };
+                let rows = parents.saturating_mul(each);
+                STATEMENT_NS
+                    .saturating_add(ROW_NS.saturating_mul(rows))
+                    .saturating_add(self.set(inner, &declared.name, rows, None, spreads))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn model() -> &'static CostModel {
+        static MODEL: std::sync::LazyLock<CostModel> = std::sync::LazyLock::new(|| {
+            CostModel::of_sdl(&crate::graphql::sdl()).expect("the SDL parses")
+        });
+        &MODEL
+    }
+
+    fn cost(query: &str, variables: serde_json::Value) -> u64 {
+        let doc = async_graphql::parser::parse_query(query).expect("parses");
+        model().cost(&doc, None, &Variables::from_json(variables))
+    }
+
+    fn nanos(query: &str) -> u64 {
+        let doc = async_graphql::parser::parse_query(query).expect("parses");
+        model().estimate_ns(&doc, None, &Variables::default())
+    }
+
+    const DASHBOARD: &str = "query($id: ID!) { node(id: $id) { ... on Organisation { clusters(first: 50) { edges { node { id name groups(first: 5) { edges { node { id name meetings(last: 3, filter: {status: [HELD]}) { edges { node { id startsAt attendanceSummary { present } } } } } } } } } } } } }";
+
+    #[test]
+    fn the_dashboard_fits_the_default_budget_and_a_wide_fan_out_does_not() {
+        // 1,050 rows in 4 relations: ~23 ms measured, ~465 units (1 unit ≈ 50 µs).
+        let dashboard = cost(DASHBOARD, json!({ "id": "x" }));
+        assert!((400..=600).contains(&dashboard), "{dashboard}");
+        // 20,100 rows: 100 groups × 100 members, each with a person.
+        let fan_out = cost(
+            "{ groups(first: 100) { edges { node { members(first: 100) { edges { node { person { displayName } } } } } } } }",
+            json!({}),
+        );
+        assert!(fan_out > 4_000, "{fan_out}");
+    }
+
+    #[test]
+    fn pages_are_priced_by_rows_asked_from_literals_variables_or_the_default() {
+        let page = |first: &str| {
+            cost(
+                &format!("query($n: Int) {{ groups{first} {{ edges {{ node {{ id }} }} }} }}"),
+                json!({ "n": 80 }),
+            )
+        };
+        // 20 rows by default; 80 from a variable; a value out of range is the resolver's.
+        assert!(page("") < page("(first: 50)"));
+        assert_eq!(page("(first: $n)"), page("(first: 80)"));
+        assert_eq!(page("(first: 5000)"), page("(first: 100)"));
+        assert_eq!(
+            cost(
+                "query($n: Int = 80) { groups(first: $n) { edges { node { id } } } }",
+                json!({})
+            ),
+            page("(first: 80)")
+        );
+        // What a page shows: its total is one more statement, its cursors only fields.
+        let plain = nanos("{ groups(first: 10) { edges { node { id } } } }");
+        let counted = nanos("{ groups(first: 10) { totalCount edges { node { id } } } }");
+        let cursors = nanos("{ groups(first: 10) { edges { cursor node { id } } } }");
+        assert_eq!(counted - plain, STATEMENT_NS + FIELD_NS);
+        assert_eq!(cursors - plain, 10 * FIELD_NS);
+    }
+
+    #[test]
+    fn fragments_and_lists_of_ids_are_priced_like_the_fields_they_stand_for() {
+        let inline = cost(DASHBOARD, json!({ "id": "x" }));
+        let spread = cost(
+            "query($id: ID!) { node(id: $id) { ...Org } } fragment Org on Organisation { clusters(first: 50) { edges { node { id name groups(first: 5) { edges { node { id name meetings(last: 3, filter: {status: [HELD]}) { edges { node { id startsAt attendanceSummary { present } } } } } } } } } } }",
+            json!({ "id": "x" }),
+        );
+        assert_eq!(inline, spread);
+        let nodes = |n: usize| {
+            cost(
+                "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Group { members(first: 100) { edges { node { id } } } } } }",
+                json!({ "ids": vec!["x"; n] }),
+            )
+        };
+        assert!(nodes(100) > 8 * nodes(10), "{} {}", nodes(100), nodes(10));
+        // A cycle of fragments is the validator's to refuse; pricing it ends.
+        let cyclic = cost(
+            "{ viewer { ...A } } fragment A on Viewer { ...B } fragment B on Viewer { ...A }",
+            json!({}),
+        );
+        assert!(cyclic < 10);
+    }
+}
