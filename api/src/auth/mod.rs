@@ -7,4 +7,4 @@ pub mod viewer;
 
 pub use jwt::{AccessClaims, JwtKeys};
 pub use password::PasswordHasher;
-pub use viewer::{Access, Viewer};
+pub use viewer::Viewer;

@@ -1,13 +1,73 @@
 //! What the viewer holds: their role grants and current memberships, loaded once per request
 //! in one statement and consulted by every rule in `authz`.
 
-use std::collections::HashSet;
+use std::{collections::HashSet, sync::Arc};
 
 use entity::{MembershipRole, MembershipStatus, Role};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+
+/// The viewer's rights for one request, kept in the request's data: loaded once (with the
+/// session check, when a token came), reused by every resolver and loader, and read again
+/// after a mutation that changed them.
+#[derive(Debug)]
+pub struct Rights {
+    /// The person and session a verified token names; None for an anonymous caller.
+    of: Option<(Uuid, Uuid)>,
+    /// Held under the lock while loading, so concurrent resolvers wait for one statement
+    /// instead of each sending their own.
+    cached: Mutex<Option<Arc<Access>>>,
+}
+
+impl Rights {
+    pub fn anonymous() -> Self {
+        Self {
+            of: None,
+            cached: Mutex::new(Some(Arc::new(Access::anonymous()))),
+        }
+    }
+
+    /// The rights of a signed-in person, or `None` when the token no longer stands for anyone
+    /// (see `Access::load`).
+    pub async fn signed_in(
+        db: &impl ConnectionTrait,
+        person_id: Uuid,
+        session_id: Uuid,
+    ) -> AppResult<Option<Self>> {
+        Ok(Access::load(db, person_id, session_id)
+            .await?
+            .map(|access| Self {
+                of: Some((person_id, session_id)),
+                cached: Mutex::new(Some(Arc::new(access))),
+            }))
+    }
+
+    pub async fn get(&self, db: &impl ConnectionTrait) -> AppResult<Arc<Access>> {
+        let mut cached = self.cached.lock().await;
+        if let Some(access) = cached.as_ref() {
+            return Ok(access.clone());
+        }
+        let access = match self.of {
+            Some((person, session)) => Arc::new(
+                Access::load(db, person, session)
+                    .await?
+                    .ok_or_else(|| AppError::Unauthenticated("the session has ended".to_owned()))?,
+            ),
+            None => Arc::new(Access::anonymous()),
+        };
+        *cached = Some(access.clone());
+        Ok(access)
+    }
+
+    /// After a mutation that changed the viewer's own grants or memberships: the rest of the
+    /// request (the payload, later mutations) must see the new rights, not the old ones.
+    pub async fn forget(&self) {
+        *self.cached.lock().await = None;
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct GrantRef {

@@ -7,7 +7,8 @@ use sea_orm::DatabaseConnection;
 
 use super::{Services, loaders::Loaders};
 use crate::{
-    auth::{Access, Viewer},
+    auth::Viewer,
+    domain::access::{Access, Rights},
     error::{AppError, AppResult},
 };
 
@@ -17,6 +18,7 @@ pub trait ContextExt {
         Ok(&self.services()?.db)
     }
     fn viewer(&self) -> AppResult<&Arc<Viewer>>;
+    fn rights(&self) -> AppResult<&Arc<Rights>>;
     fn loaders(&self) -> AppResult<&Loaders>;
 }
 
@@ -31,6 +33,11 @@ impl ContextExt for Context<'_> {
             .map_err(|_| AppError::internal("viewer missing from context"))
     }
 
+    fn rights(&self) -> AppResult<&Arc<Rights>> {
+        self.data::<Arc<Rights>>()
+            .map_err(|_| AppError::internal("rights missing from context"))
+    }
+
     fn loaders(&self) -> AppResult<&Loaders> {
         self.data::<Loaders>()
             .map_err(|_| AppError::internal("loaders missing from context"))
@@ -39,8 +46,13 @@ impl ContextExt for Context<'_> {
 
 /// The viewer's grants and memberships (loaded at most once per request).
 pub async fn access(ctx: &Context<'_>) -> AppResult<Arc<Access>> {
-    let db = ctx.db()?;
-    ctx.viewer()?.access(db).await
+    ctx.rights()?.get(ctx.db()?).await
+}
+
+/// After a mutation that changed the viewer's own grants or memberships.
+pub async fn forget_access(ctx: &Context<'_>) -> AppResult<()> {
+    ctx.rights()?.forget().await;
+    Ok(())
 }
 
 /// Like `access`, but anonymous callers are turned away with UNAUTHENTICATED first, before

@@ -48,6 +48,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::Viewer,
+    domain::access::Rights,
     domain::{
         authz, in_ids,
         pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent, pages_with_parents},
@@ -152,7 +153,7 @@ impl Loaders {
         self
     }
 
-    pub fn new(db: DatabaseConnection, viewer: Arc<Viewer>) -> Self {
+    pub fn new(db: DatabaseConnection, viewer: Arc<Viewer>, rights: Arc<Rights>) -> Self {
         // Each request gets its own loaders, so a cache lives exactly one request: an object
         // is read once however many fields ask for it, and results fed from joined
         // statements are found there.
@@ -186,7 +187,8 @@ impl Loaders {
             training: make(training::TrainingLoader { db: db.clone() }),
             resources: make(resources::ResourceLoader {
                 db: db.clone(),
-                viewer: viewer.clone(),
+                person: viewer.person_id,
+                rights: rights.clone(),
             }),
             grants: make(GrantLoader { db: db.clone() }),
             facilitators: make(FacilitatorLoader {
@@ -201,10 +203,10 @@ impl Loaders {
             }),
             pages: make(PageLoader {
                 db: db.clone(),
-                viewer: viewer.clone(),
+                rights: rights.clone(),
                 seen,
             }),
-            counts: make(CountLoader { db, viewer }),
+            counts: make(CountLoader { db, rights }),
         }
     }
 }
@@ -413,7 +415,7 @@ pub enum CountKey {
 
 pub struct PageLoader {
     pub(super) db: DatabaseConnection,
-    pub(super) viewer: Arc<Viewer>,
+    pub(super) rights: Arc<Rights>,
     pub(super) seen: Seen,
 }
 
@@ -493,7 +495,7 @@ fn clusters_rows(by_org: bool, top_level_only: bool) -> ChildRows {
 /// Visible groups in clusters, directly or anywhere below them.
 fn cluster_groups_rows(
     db: &impl ConnectionTrait,
-    access: &crate::auth::Access,
+    access: &crate::domain::access::Access,
     include_descendants: bool,
 ) -> ChildRows {
     let backend = db.get_database_backend();
@@ -600,7 +602,7 @@ impl Loader<GroupPageKey> for PageLoader {
         &self,
         keys: &[GroupPageKey],
     ) -> Result<HashMap<GroupPageKey, Self::Value>, AppError> {
-        let access = self.viewer.access(&self.db).await?;
+        let access = self.rights.get(&self.db).await?;
         let groups = batches(keys, |k| {
             ((k.include_descendants, k.args.clone()), k.cluster)
         });
@@ -704,7 +706,7 @@ impl Loader<GrantPageKey> for PageLoader {
 
 pub struct CountLoader {
     db: DatabaseConnection,
-    viewer: Arc<Viewer>,
+    rights: Arc<Rights>,
 }
 
 impl Loader<CountKey> for CountLoader {
@@ -760,7 +762,7 @@ impl Loader<CountKey> for CountLoader {
                 Batch::OrgClusters(top) => clusters_rows(true, *top),
                 Batch::ChildClusters => clusters_rows(false, false),
                 Batch::Groups(desc) => {
-                    let access = self.viewer.access(db).await?;
+                    let access = self.rights.get(db).await?;
                     cluster_groups_rows(db, &access, *desc)
                 }
                 Batch::Members(statuses) => members_rows(statuses),

@@ -93,7 +93,7 @@ async fn cluster_path(ctx: &Context<'_>, cluster_id: uuid::Uuid) -> AppResult<Op
 /// lookups go through loaders, so `nodes(ids:)` over many people stays batched.
 async fn person_visible(
     ctx: &Context<'_>,
-    access: &crate::auth::Access,
+    access: &crate::domain::access::Access,
     person_id: uuid::Uuid,
 ) -> AppResult<bool> {
     if access.person_id == Some(person_id) {
@@ -136,7 +136,7 @@ async fn group_with_path(
 /// A meeting, if the viewer is an insider of its group.
 async fn visible_meeting(
     ctx: &Context<'_>,
-    access: &crate::auth::Access,
+    access: &crate::domain::access::Access,
     meeting_id: uuid::Uuid,
 ) -> AppResult<Option<entity::meeting::Model>> {
     let Some(m) = ctx.loaders()?.meetings.load_one(meeting_id).await? else {
@@ -152,7 +152,7 @@ async fn visible_meeting(
 /// when `insiders` (else its facilitators and managers).
 async fn membership_data_visible(
     ctx: &Context<'_>,
-    access: &crate::auth::Access,
+    access: &crate::domain::access::Access,
     membership_id: uuid::Uuid,
     insiders: bool,
 ) -> AppResult<bool> {

@@ -21,6 +21,7 @@ use serde_json::json;
 use super::request_id::RequestId;
 use crate::{
     auth::Viewer,
+    domain::access::Rights,
     graphql::{
         input_guard,
         limits::{self, DocumentLimits},
@@ -260,10 +261,13 @@ fn client_addr(req: &HttpRequest, trust_proxy: bool) -> String {
 
 /// Bearer token → Viewer. No header is an anonymous viewer; a bad token — including one for
 /// a person who no longer exists or a session that has ended — is a 401.
-async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, Refusal> {
+async fn authenticate(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<(Viewer, Rights), Refusal> {
     let addr = client_addr(req, state.services.config.trust_proxy_headers);
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Ok(Viewer::anonymous(addr));
+        return Ok((Viewer::anonymous(addr), Rights::anonymous()));
     };
     let token = value
         .to_str()
@@ -281,8 +285,8 @@ async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, Ref
         "the access token is invalid or expired; refresh the session or sign in again",
     );
     let claims = state.services.keys.verify(token).map_err(|_| invalid)?;
-    match Viewer::signed_in(&state.services.db, claims.sub, claims.sid, addr).await {
-        Ok(Some(viewer)) => Ok(viewer),
+    match Rights::signed_in(&state.services.db, claims.sub, claims.sid).await {
+        Ok(Some(rights)) => Ok((Viewer::signed_in(claims.sub, addr), rights)),
         Ok(None) => Err(invalid),
         Err(e) => {
             tracing::error!(error = %e.describe(), "cannot load the viewer");
@@ -307,8 +311,8 @@ async fn execute(
     is_get: bool,
 ) -> HttpResponse {
     let config = &state.services.config;
-    let viewer = match authenticate(req, state).await {
-        Ok(v) => Arc::new(v),
+    let (viewer, rights) = match authenticate(req, state).await {
+        Ok((v, r)) => (Arc::new(v), Arc::new(r)),
         Err(Refusal::Token(message)) => {
             return HttpResponse::Unauthorized()
                 .insert_header((header::WWW_AUTHENTICATE, r#"Bearer error="invalid_token""#))
@@ -377,7 +381,7 @@ async fn execute(
     }
 
     let rid = request_id(req);
-    let mut loaders = Loaders::new(state.services.db.clone(), viewer.clone());
+    let mut loaders = Loaders::new(state.services.db.clone(), viewer.clone(), rights.clone());
     if is_mutation {
         loaders = loaders.without_cache();
     }
@@ -391,7 +395,7 @@ async fn execute(
             flags.insert(name.clone(), value.clone());
         }
     }
-    let mut gql = gql.data(viewer).data(loaders);
+    let mut gql = gql.data(viewer).data(rights).data(loaders);
     gql.set_parsed_query(doc.clone());
     let response =
         match tokio::time::timeout(config.execution_timeout, state.schema.execute(gql)).await {

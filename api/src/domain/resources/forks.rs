@@ -3,14 +3,14 @@
 
 use chrono::Utc;
 use entity::{ResourceVisibility, resource};
-use sea_orm::{ConnectionTrait, EntityTrait, TransactionSession as _, TransactionTrait};
+use sea_orm::{TransactionSession as _, TransactionTrait};
 use uuid::Uuid;
 
 use super::{
     content::Content,
     curates,
     licence::{Licence, check_fork},
-    versions::{content_of_version, find_version, readable_version},
+    versions::{content_of_version, readable_version},
     visible_resource,
     workflow::{Home, check_home, choose_slug, insert_resource},
 };
@@ -150,34 +150,4 @@ fn check_audience(source: &resource::Model, home: &Home) -> AppResult<()> {
             ),
         ))
     }
-}
-
-/// An adaptation keeps honouring its original's licence when its content changes: the
-/// licence rules of a fork, and the credit the original's licence asks for.
-pub async fn check_derivative(
-    db: &impl ConnectionTrait,
-    source_id: Uuid,
-    derivative: &resource::Model,
-    content: &Content,
-) -> AppResult<()> {
-    let (Some(number), Some(source)) = (
-        derivative.derived_from_version,
-        resource::Entity::find_by_id(source_id).one(db).await?,
-    ) else {
-        return Ok(());
-    };
-    let version = find_version(db, source.id, number, "licence").await?;
-    let source_licence = Licence::stored(&version.licence);
-    check_fork(
-        source_licence,
-        content.licence,
-        source.organisation_id == derivative.organisation_id,
-    )?;
-    if source_licence.requires_attribution() && content.attribution.is_none() {
-        return Err(AppError::bad_input(
-            "attribution",
-            format!("{} asks that the original be credited", source_licence.id()),
-        ));
-    }
-    Ok(())
 }

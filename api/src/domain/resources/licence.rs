@@ -112,6 +112,24 @@ pub fn check_fork(source: Licence, target: Licence, same_organisation: bool) -> 
     Ok(())
 }
 
+/// A changed adaptation keeps honouring its original: the rules of `check_fork`, and the
+/// credit the original's licence asks for (`credited`: the new content names it).
+pub fn check_adaptation(
+    source: Licence,
+    target: Licence,
+    same_organisation: bool,
+    credited: bool,
+) -> AppResult<()> {
+    check_fork(source, target, same_organisation)?;
+    if source.requires_attribution() && !credited {
+        return Err(AppError::bad_input(
+            "attribution",
+            format!("{} asks that the original be credited", source.id()),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

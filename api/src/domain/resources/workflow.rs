@@ -291,7 +291,7 @@ pub async fn update_resource(
         return Ok(current);
     }
     if let Some(source) = current.derived_from_id {
-        super::forks::check_derivative(&txn, source, &current, &content).await?;
+        check_derivative(&txn, source, &current, &content).await?;
     }
     let now = Utc::now();
     let number = current.version_number + 1;
@@ -508,4 +508,27 @@ pub async fn take_step(
     let saved = transition(&txn, access.person_id, &r, from, to, refusal).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// An adaptation keeps honouring its original's licence when its content changes
+/// (`licence::check_adaptation`, against the version it was adapted from).
+async fn check_derivative(
+    db: &impl ConnectionTrait,
+    source_id: Uuid,
+    derivative: &resource::Model,
+    content: &Content,
+) -> AppResult<()> {
+    let (Some(number), Some(source)) = (
+        derivative.derived_from_version,
+        resource::Entity::find_by_id(source_id).one(db).await?,
+    ) else {
+        return Ok(());
+    };
+    let version = super::versions::find_version(db, source.id, number, "licence").await?;
+    super::licence::check_adaptation(
+        super::licence::Licence::stored(&version.licence),
+        content.licence,
+        source.organisation_id == derivative.organisation_id,
+        content.attribution.is_some(),
+    )
 }

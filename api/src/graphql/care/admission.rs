@@ -308,7 +308,7 @@ impl AdmissionMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Application, "applicationId", &input.application_id)?;
         let a = admission::vote(ctx.db()?, &access, id, input.vote.into(), input.reason).await?;
-        ctx.viewer()?.forget_access().await;
+        crate::graphql::context::forget_access(ctx).await?;
         Ok(VoteOnApplicationPayload {
             application: MembershipApplication(a),
         })

@@ -117,7 +117,7 @@ impl MembershipMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Group, "groupId", &input.group_id)?;
         let m = memberships::join_group(ctx.db()?, &access, id, input.statement).await?;
-        ctx.viewer()?.forget_access().await;
+        crate::graphql::context::forget_access(ctx).await?;
         Ok(JoinGroupPayload {
             membership: Membership(m),
         })
@@ -132,7 +132,7 @@ impl MembershipMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Group, "groupId", &input.group_id)?;
         let m = memberships::leave_group(ctx.db()?, &access, id).await?;
-        ctx.viewer()?.forget_access().await;
+        crate::graphql::context::forget_access(ctx).await?;
         Ok(LeaveGroupPayload {
             membership: Membership(m),
         })
@@ -147,7 +147,7 @@ impl MembershipMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Membership, "membershipId", &input.membership_id)?;
         let m = memberships::set_membership_role(ctx.db()?, &access, id, input.role.into()).await?;
-        ctx.viewer()?.forget_access().await;
+        crate::graphql::context::forget_access(ctx).await?;
         Ok(SetMembershipRolePayload {
             membership: Membership(m),
         })
@@ -162,7 +162,7 @@ impl MembershipMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::Membership, "membershipId", &input.membership_id)?;
         let m = memberships::remove_member(ctx.db()?, &access, id).await?;
-        ctx.viewer()?.forget_access().await;
+        crate::graphql::context::forget_access(ctx).await?;
         Ok(RemoveMemberPayload {
             membership: Membership(m),
         })

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::{PageLoader, batches, care::rows_under};
 use crate::{
-    auth::Viewer,
+    domain::access::Rights,
     domain::{
         authz, in_ids,
         pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent},
@@ -30,7 +30,9 @@ use crate::{
 
 pub struct ResourceLoader {
     pub(super) db: DatabaseConnection,
-    pub(super) viewer: Arc<Viewer>,
+    /// The viewer, if signed in (their own ratings).
+    pub(super) person: Option<Uuid>,
+    pub(super) rights: Arc<Rights>,
 }
 
 // Resources and rows by their own id; callers check visibility (`domain::resources::sees`).
@@ -149,7 +151,7 @@ impl Loader<ViewerRatingOf> for ResourceLoader {
         &self,
         keys: &[ViewerRatingOf],
     ) -> Result<HashMap<ViewerRatingOf, Self::Value>, AppError> {
-        let Some(me) = self.viewer.person_id else {
+        let Some(me) = self.person else {
             return Ok(HashMap::new());
         };
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
@@ -234,7 +236,7 @@ pub struct ResourcePageKey {
 /// Every item of `list`, visible to the viewer, with the parent column.
 fn list_rows(
     db: &impl ConnectionTrait,
-    access: &crate::auth::Access,
+    access: &crate::domain::access::Access,
     list: ResourceList,
 ) -> ChildRows {
     let backend = db.get_database_backend();
@@ -339,7 +341,7 @@ impl Loader<ResourcePageKey> for PageLoader {
         &self,
         keys: &[ResourcePageKey],
     ) -> Result<HashMap<ResourcePageKey, Self::Value>, AppError> {
-        let access = self.viewer.access(&self.db).await?;
+        let access = self.rights.get(&self.db).await?;
         let mut out = HashMap::new();
         for ((list, args), parents) in batches(keys, |k| ((k.list, k.args.clone()), k.parent)) {
             let rows = list_rows(&self.db, &access, list);
@@ -406,7 +408,7 @@ impl Loader<ResourceCountKey> for ResourceLoader {
         &self,
         keys: &[ResourceCountKey],
     ) -> Result<HashMap<ResourceCountKey, u64>, AppError> {
-        let access = self.viewer.access(&self.db).await?;
+        let access = self.rights.get(&self.db).await?;
         let mut out = HashMap::new();
         for (list, parents) in batches(keys, |k| (k.list, k.parent)) {
             let counts = list_rows(&self.db, &access, list)

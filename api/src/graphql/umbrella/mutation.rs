@@ -73,7 +73,7 @@ impl UmbrellaMutation {
             },
         )
         .await?;
-        ctx.viewer()?.forget_access().await;
+        crate::graphql::context::forget_access(ctx).await?;
         Ok(CreateOrganisationPayload {
             organisation: Organisation(org),
         })
@@ -187,7 +187,7 @@ impl UmbrellaMutation {
             },
         )
         .await?;
-        ctx.viewer()?.forget_access().await;
+        crate::graphql::context::forget_access(ctx).await?;
         Ok(GrantRolePayload {
             role_grant: RoleGrant(grant),
         })
@@ -201,7 +201,7 @@ impl UmbrellaMutation {
         let access = signed_in(ctx).await?;
         let id = ids::decode(Kind::RoleGrant, "roleGrantId", &input.role_grant_id)?;
         let grant = grants::revoke_role(ctx.db()?, &access, id).await?;
-        ctx.viewer()?.forget_access().await;
+        crate::graphql::context::forget_access(ctx).await?;
         Ok(RevokeRolePayload {
             role_grant: RoleGrant(grant),
         })

@@ -130,7 +130,7 @@ impl Organisation {
 async fn grant_page(
     ctx: &Context<'_>,
     parent: GrantParent,
-    allowed: impl FnOnce(&crate::auth::Access) -> bool,
+    allowed: impl FnOnce(&crate::domain::access::Access) -> bool,
     args: PageArgs,
 ) -> Result<RoleGrantConnection> {
     let access = access(ctx).await?;
@@ -290,7 +290,7 @@ impl Cluster {
     ) -> Result<RoleGrantConnection> {
         let args = PageArgs::new(first, after, last, before)?;
         let (org, path) = (self.0.organisation_id, self.0.path.clone());
-        let allowed = move |a: &crate::auth::Access| authz::manages_place(a, org, Some(&path));
+        let allowed = move |a: &crate::domain::access::Access| authz::manages_place(a, org, Some(&path));
         grant_page(ctx, GrantParent::Cluster(self.0.id), allowed, args).await
     }
 
