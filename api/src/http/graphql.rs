@@ -261,10 +261,7 @@ fn client_addr(req: &HttpRequest, trust_proxy: bool) -> String {
 
 /// Bearer token → Viewer. No header is an anonymous viewer; a bad token — including one for
 /// a person who no longer exists or a session that has ended — is a 401.
-async fn authenticate(
-    req: &HttpRequest,
-    state: &AppState,
-) -> Result<(Viewer, Rights), Refusal> {
+async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<(Viewer, Rights), Refusal> {
     let addr = client_addr(req, state.services.config.trust_proxy_headers);
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok((Viewer::anonymous(addr), Rights::anonymous()));

@@ -784,7 +784,10 @@ pub struct TrainingReach {
 }
 
 /// Programmes are seen by people of their organisation.
-pub fn program_visible(access: &crate::domain::access::Access, p: &training_program::Model) -> bool {
+pub fn program_visible(
+    access: &crate::domain::access::Access,
+    p: &training_program::Model,
+) -> bool {
     sees_training(access, p.organisation_id)
 }
 

@@ -290,7 +290,8 @@ impl Cluster {
     ) -> Result<RoleGrantConnection> {
         let args = PageArgs::new(first, after, last, before)?;
         let (org, path) = (self.0.organisation_id, self.0.path.clone());
-        let allowed = move |a: &crate::domain::access::Access| authz::manages_place(a, org, Some(&path));
+        let allowed =
+            move |a: &crate::domain::access::Access| authz::manages_place(a, org, Some(&path));
         grant_page(ctx, GrantParent::Cluster(self.0.id), allowed, args).await
     }
 
