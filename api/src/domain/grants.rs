@@ -161,3 +161,17 @@ pub async fn revoke_role(
     txn.commit().await?;
     Ok(grant)
 }
+
+/// The viewer's own role grants, across all organisations (none for an anonymous caller).
+pub async fn own(
+    db: &impl sea_orm::ConnectionTrait,
+    access: &Access,
+) -> AppResult<Vec<role_grant::Model>> {
+    let Some(me) = access.person_id else {
+        return Ok(Vec::new());
+    };
+    Ok(role_grant::Entity::find()
+        .filter(role_grant::Column::PersonId.eq(me))
+        .all(db)
+        .await?)
+}

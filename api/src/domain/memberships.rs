@@ -2,47 +2,21 @@
 
 use chrono::Utc;
 use entity::{Admission, GroupStatus, MembershipRole, MembershipStatus, group, membership};
-use sea_orm::ExprTrait as _;
 use sea_orm::TransactionSession as _;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{
     access::Access,
     authz::{self, can_assign_roles, can_run_group, can_see_group, require_person},
+    groups::core::{adjust_active_count, has_free_seat, lock_group, place, promote_waitlist},
+    pagination::{Page, PageArgs, Sort, page_and_total},
     umbrella::find_cluster,
     values::optional_text,
 };
 use crate::error::{AppError, AppResult};
-
-/// The group row, locked for the rest of the transaction on PostgreSQL so seat counts cannot
-/// race (SQLite transactions here already hold the write lock).
-pub(crate) async fn lock_group(db: &impl ConnectionTrait, id: Uuid) -> AppResult<group::Model> {
-    group::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("group"))
-}
-
-pub(crate) async fn adjust_active_count(
-    db: &impl ConnectionTrait,
-    group_id: Uuid,
-    delta: i32,
-) -> AppResult<()> {
-    group::Entity::update_many()
-        .col_expr(
-            group::Column::ActiveMemberCount,
-            Expr::col(group::Column::ActiveMemberCount).add(delta),
-        )
-        .filter(group::Column::Id.eq(group_id))
-        .exec(db)
-        .await?;
-    Ok(())
-}
 
 /// OPEN groups admit at once (or waitlist when full); BY_CONSENT groups record a PENDING
 /// application for the members to decide; CLOSED groups admit nobody.
@@ -129,56 +103,6 @@ pub async fn join_group(
     Ok(saved)
 }
 
-/// A seat is free while the group is below capacity and nobody waits: while anyone waits,
-/// newcomers wait too, so nobody jumps the queue.
-pub(crate) async fn has_free_seat(db: &impl ConnectionTrait, g: &group::Model) -> AppResult<bool> {
-    if g.active_member_count >= g.capacity_max {
-        return Ok(false);
-    }
-    let waiting = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(g.id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Waitlisted))
-        .count(db)
-        .await?;
-    Ok(waiting == 0)
-}
-
-/// Writes the person's membership with a fresh status. A returning person reuses their row
-/// (one row per person and group).
-pub(crate) async fn place(
-    db: &impl ConnectionTrait,
-    existing: Option<membership::Model>,
-    person_id: Uuid,
-    group_id: Uuid,
-    status: MembershipStatus,
-    statement: Option<String>,
-) -> AppResult<membership::Model> {
-    let now = Utc::now();
-    let fresh = existing.is_none();
-    let mut active: membership::ActiveModel = match existing {
-        Some(m) => m.into(),
-        None => membership::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            person_id: Set(person_id),
-            group_id: Set(group_id),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    active.role = Set(MembershipRole::Member);
-    active.status = Set(status);
-    active.statement = Set(statement);
-    active.joined_at = Set((status == MembershipStatus::Active).then_some(now));
-    active.left_at = Set(None);
-    active.waitlisted_at = Set((status == MembershipStatus::Waitlisted).then_some(now));
-    active.updated_at = Set(now);
-    Ok(if fresh {
-        active.insert(db).await?
-    } else {
-        active.update(db).await?
-    })
-}
-
 /// Stores an ACTIVE membership directly (demo data and set-up; no admission rules).
 pub async fn insert_active(
     db: &impl ConnectionTrait,
@@ -261,41 +185,6 @@ async fn end_membership(
         }
     }
     Ok(ended)
-}
-
-/// Fills free seats from the waitlist, oldest first.
-pub async fn promote_waitlist(
-    db: &impl ConnectionTrait,
-    group_id: Uuid,
-    capacity_max: i32,
-    active_count: i32,
-) -> AppResult<()> {
-    let free = capacity_max - active_count;
-    if free <= 0 {
-        return Ok(());
-    }
-    let waiting = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(group_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Waitlisted))
-        .order_by_asc(membership::Column::WaitlistedAt)
-        .order_by_asc(membership::Column::Id)
-        .limit(free as u64)
-        .all(db)
-        .await?;
-    let promoted = waiting.len() as i32;
-    let now = Utc::now();
-    for m in waiting {
-        let mut active: membership::ActiveModel = m.into();
-        active.status = Set(MembershipStatus::Active);
-        active.joined_at = Set(Some(now));
-        active.waitlisted_at = Set(None);
-        active.updated_at = Set(now);
-        active.update(db).await?;
-    }
-    if promoted > 0 {
-        adjust_active_count(db, group_id, promoted).await?;
-    }
-    Ok(())
 }
 
 /// Loads a membership with its group and the group's cluster path, answering NOT_FOUND when
@@ -383,16 +272,20 @@ pub async fn remove_member(
     Ok(removed)
 }
 
-/// The person's ACTIVE membership of the group, if they have one.
-pub async fn active_membership(
+/// The viewer's own memberships, oldest first (none for an anonymous caller).
+pub async fn own(
     db: &impl ConnectionTrait,
-    group_id: Uuid,
-    person_id: Uuid,
-) -> AppResult<Option<membership::Model>> {
-    Ok(membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(group_id))
-        .filter(membership::Column::PersonId.eq(person_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .one(db)
-        .await?)
+    access: &Access,
+    args: &PageArgs,
+) -> AppResult<(Page<membership::Model>, u64)> {
+    let Some(me) = access.person_id else {
+        return Ok((Page::default(), 0));
+    };
+    let sort = Sort {
+        key: None,
+        id: membership::Column::Id,
+        descending: false,
+    };
+    let mine = membership::Entity::find().filter(membership::Column::PersonId.eq(me));
+    page_and_total(db, mine, &sort, args).await
 }

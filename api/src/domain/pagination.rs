@@ -265,6 +265,23 @@ where
     Ok(finish(rows, args))
 }
 
+/// A page of `select` and how many rows it holds in all: the lists with a single parent (the
+/// viewer, the service), where there is nothing to batch.
+pub async fn page_and_total<E>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    sort: &Sort<E>,
+    args: &PageArgs,
+) -> AppResult<(Page<E::Model>, u64)>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+{
+    let found = page(db, select.clone(), sort, args).await?;
+    let total = sea_orm::PaginatorTrait::count(select, db).await?;
+    Ok((found, total))
+}
+
 /// Rows of `E` that belong to parents, before the parents are chosen: `select` is not restricted
 /// to any parent, and `parent` names the column that holds each row's parent. The same list is
 /// paged per parent (`pages_by_parent`) or counted per parent (`count`).

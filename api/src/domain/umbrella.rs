@@ -13,6 +13,7 @@ use super::{
     access::Access,
     accounts::insert_person,
     authz::{self, manages_place, require_person},
+    pagination::{Page, PageArgs, Sort, page_and_total},
     values::{Email, Password, Slug, optional_text, sort_key, text},
 };
 use crate::{
@@ -400,4 +401,28 @@ fn parent_path_of(cluster: &cluster::Model) -> Option<String> {
         .strip_suffix(&own)
         .filter(|p| *p != "/")
         .map(str::to_owned)
+}
+
+/// An organisation by its slug (any case); organisations are public.
+pub async fn organisation_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<organisation::Model>> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Slug.eq(slug.trim().to_lowercase()))
+        .one(db)
+        .await?)
+}
+
+/// Every organisation, by name.
+pub async fn organisations(
+    db: &impl ConnectionTrait,
+    args: &PageArgs,
+) -> AppResult<(Page<organisation::Model>, u64)> {
+    let sort = Sort {
+        key: Some(organisation::Column::SortName),
+        id: organisation::Column::Id,
+        descending: false,
+    };
+    page_and_total(db, organisation::Entity::find(), &sort, args).await
 }

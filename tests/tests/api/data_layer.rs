@@ -459,3 +459,51 @@ async fn a_statement_over_many_rows_bumps_a_groups_succession_once() {
         "one bump per statement on PostgreSQL, per row on SQLite"
     );
 }
+
+/// The hot writes of member care are the viewer's rights and one statement: the write checks
+/// its own preconditions and answers with what the payload shows.
+#[tokio::test]
+async fn a_check_in_and_a_vote_are_the_rights_and_one_statement() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let (group, facilitator, _) = circle(&app, &w, "hot-circle", 3).await;
+    let member = app.sign_up("hot-circle-voter").await;
+    app.join(&member, &group).await;
+    let poll = app
+        .gql_as(
+            &facilitator,
+            "mutation($input: CreatePollInput!) { createPoll(input: $input) { poll { id } } }",
+            json!({ "input": { "groupId": group, "question": "Longer breaks?", "closesAt": (Utc::now() + Duration::days(3)).to_rfc3339() } }),
+        )
+        .await;
+    let poll = ok(&poll)["createPoll"]["poll"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let check_in = "mutation($input: SubmitCheckInInput!) { submitCheckIn(input: $input) { checkIn { id rating } } }";
+    let vote =
+        "mutation($input: CastVoteInput!) { castVote(input: $input) { poll { id question } } }";
+    for (query, variables) in [
+        (
+            check_in,
+            json!({ "input": { "groupId": group, "rating": 3 } }),
+        ),
+        (vote, json!({ "input": { "pollId": poll, "vote": "UP" } })),
+        // Changing one's vote is the same upsert.
+        (vote, json!({ "input": { "pollId": poll, "vote": "DOWN" } })),
+    ] {
+        app.statements.reset();
+        let res = app.gql_as(&member, query, variables).await;
+        ok(&res);
+        assert_eq!(app.statements.get(), 2, "{query}: {res}");
+    }
+    let voted = app
+        .gql_as(
+            &member,
+            "query($id: ID!) { node(id: $id) { ... on Poll { id question viewerVote } } }",
+            json!({ "id": poll }),
+        )
+        .await;
+    assert_eq!(ok(&voted)["node"]["viewerVote"], "DOWN");
+    assert_eq!(ok(&voted)["node"]["question"], "Longer breaks?");
+}

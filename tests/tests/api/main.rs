@@ -12,6 +12,7 @@ mod data_layer;
 mod demo;
 mod feedback;
 mod groups;
+mod house;
 mod http_surface;
 mod input_sweep;
 mod limits;

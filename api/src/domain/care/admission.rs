@@ -22,7 +22,8 @@ use crate::{
     domain::{
         access::Access,
         authz::{can_run_group, can_see_group, is_insider, require_person},
-        memberships::{active_membership, adjust_active_count, has_free_seat, lock_group, place},
+        groups::core::{active_membership, adjust_active_count, has_free_seat, lock_group, place},
+        pagination::{Page, PageArgs, Sort, page_and_total},
         umbrella::find_cluster,
         values::optional_text,
     },
@@ -451,4 +452,23 @@ pub async fn decline(
     let declined = settle(&txn, a, ApplicationStatus::Declined, Some(me), now).await?;
     txn.commit().await?;
     Ok(declined)
+}
+
+/// The viewer's own applications, newest first (none for an anonymous caller).
+pub async fn own_applications(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    args: &PageArgs,
+) -> AppResult<(Page<membership_application::Model>, u64)> {
+    let Some(me) = access.person_id else {
+        return Ok((Page::default(), 0));
+    };
+    let sort = Sort {
+        key: None,
+        id: membership_application::Column::Id,
+        descending: true,
+    };
+    let mine = membership_application::Entity::find()
+        .filter(membership_application::Column::PersonId.eq(me));
+    page_and_total(db, mine, &sort, args).await
 }

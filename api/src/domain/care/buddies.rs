@@ -230,7 +230,7 @@ pub async fn assign(
         .one(&txn)
         .await?
     {
-        crate::domain::memberships::lock_group(&txn, m.group_id).await?;
+        crate::domain::groups::core::lock_group(&txn, m.group_id).await?;
     }
     let (target, g) = runnable_membership(&txn, access, membership_id).await?;
     require_active(&target, "membershipId")?;

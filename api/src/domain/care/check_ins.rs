@@ -10,7 +10,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    domain::{access::Access, authz::require_person, groups::visible_group, values::optional_text},
+    domain::{
+        access::Access,
+        authz::require_person,
+        groups::core::visible_group,
+        pagination::{Page, PageArgs, Sort, page_and_total},
+        values::optional_text,
+    },
     error::{AppError, AppResult},
 };
 
@@ -154,4 +160,31 @@ pub async fn trend(
         start += Duration::days(7);
     }
     Ok(points)
+}
+
+/// The viewer's own check-ins, newest first, optionally within dates (none for an anonymous
+/// caller: nobody else's are ever read).
+pub async fn own_page(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    args: &PageArgs,
+) -> AppResult<(Page<check_in::Model>, u64)> {
+    let Some(me) = access.person_id else {
+        return Ok((Page::default(), 0));
+    };
+    let mut mine = check_in::Entity::find().filter(check_in::Column::PersonId.eq(me));
+    if let Some(from) = from {
+        mine = mine.filter(check_in::Column::LocalDate.gte(from));
+    }
+    if let Some(to) = to {
+        mine = mine.filter(check_in::Column::LocalDate.lte(to));
+    }
+    let sort = Sort {
+        key: None,
+        id: check_in::Column::Id,
+        descending: true,
+    };
+    page_and_total(db, mine, &sort, args).await
 }

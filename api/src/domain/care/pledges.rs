@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use crate::{
     domain::{
-        access::Access, authz::require_person, groups::visible_group, meetings::runnable_group,
-        values::text,
+        access::Access, authz::require_person, groups::core::runnable_group,
+        groups::core::visible_group, values::text,
     },
     error::{AppError, AppResult},
 };

@@ -24,11 +24,11 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{Thumb, meeting, membership, poll, poll_vote};
+use entity::{MembershipStatus, Thumb, meeting, membership, poll, poll_vote};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession as _, TransactionTrait,
-    sea_query::{Expr, OnConflict},
+    ActiveEnum as _, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
+    FromQueryResult as _, IdenStatic as _, Iterable as _, QueryFilter, Set,
+    TransactionSession as _, TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -37,8 +37,9 @@ use crate::{
         access::Access,
         authz::{can_run_group, require_person},
         care::{established, wellbeing::Withheld},
-        groups::visible_group,
-        meetings::{can_see_meeting, runnable_group},
+        groups::core::{runnable_group, visible_group},
+        meetings::can_see_meeting,
+        raw_statement,
         values::text,
     },
     error::{AppError, AppResult},
@@ -226,39 +227,73 @@ pub async fn visible(
 }
 
 /// One vote per active member, changeable while the poll is open.
+///
+/// One statement after the viewer's rights: the upsert keeps the vote only for an open poll
+/// of a group the viewer is an ACTIVE member of (from their rights, already loaded), and
+/// answers with the poll itself (a subquery per column in `RETURNING`), so nothing is read
+/// again. Only a vote that was not written reads, to say why.
 pub async fn vote(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     access: &Access,
     poll_id: Uuid,
     thumb: Thumb,
 ) -> AppResult<poll::Model> {
     let me = require_person(access)?;
-    let txn = crate::domain::begin(db).await?;
-    let (p, _) = visible(&txn, access, poll_id).await?;
-    let member = crate::domain::memberships::active_membership(&txn, p.group_id, me).await?;
-    if member.is_none() {
+    let now = Utc::now();
+    let active: Vec<Uuid> = access
+        .memberships
+        .iter()
+        .filter(|m| m.status == MembershipStatus::Active)
+        .map(|m| m.group_id)
+        .collect();
+    if !active.is_empty() {
+        let backend = db.get_database_backend();
+        let poll_row: Vec<String> = poll::Column::iter()
+            .map(|c| {
+                let c = c.as_str();
+                format!("(SELECT p.{c} FROM polls p WHERE p.id = poll_votes.poll_id) AS {c}")
+            })
+            .collect();
+        let groups = vec!["?"; active.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO poll_votes (id, poll_id, person_id, vote, updated_at) \
+             SELECT ?, p.id, ?, ?, ? FROM polls p \
+             WHERE p.id = ? AND p.closed_at IS NULL AND p.closes_at > ? AND p.group_id IN ({groups}) \
+             ON CONFLICT (poll_id, person_id) \
+             DO UPDATE SET vote = excluded.vote, updated_at = excluded.updated_at \
+             RETURNING {}",
+            poll_row.join(", ")
+        );
+        let mut values: Vec<sea_orm::Value> = vec![
+            Uuid::now_v7().into(),
+            me.into(),
+            thumb.to_value().into(),
+            now.into(),
+            poll_id.into(),
+            now.into(),
+        ];
+        values.extend(active.into_iter().map(sea_orm::Value::from));
+        let written = poll::Model::find_by_statement(raw_statement(backend, &sql, values))
+            .one(db)
+            .await?;
+        if let Some(p) = written {
+            return Ok(p);
+        }
+    }
+    // Nothing written: the poll is not theirs to see, they do not vote in it, or it closed.
+    let (p, _) = visible(db, access, poll_id).await?;
+    if crate::domain::groups::core::active_membership(db, p.group_id, me)
+        .await?
+        .is_none()
+    {
         return Err(AppError::forbidden("only the group's active members vote"));
     }
-    let now = Utc::now();
     if !p.is_open(now) {
         return Err(AppError::bad_input("pollId", "the poll is closed"));
     }
-    poll_vote::Entity::insert(poll_vote::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        poll_id: Set(p.id),
-        person_id: Set(me),
-        vote: Set(thumb),
-        updated_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::columns([poll_vote::Column::PollId, poll_vote::Column::PersonId])
-            .update_columns([poll_vote::Column::Vote, poll_vote::Column::UpdatedAt])
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(p)
+    Err(AppError::Conflict(
+        "the poll or your membership changed meanwhile; try again".into(),
+    ))
 }
 
 /// A facilitator closes a poll early.

@@ -23,7 +23,7 @@ use crate::{
     domain::{
         access::Access,
         authz::{can_run_group, require_person},
-        groups::visible_group,
+        groups::core::visible_group,
         values::text,
     },
     error::{AppError, AppResult},
@@ -40,7 +40,7 @@ pub async fn submit(
     let suggestion_text = text("text", suggestion_text, 2000)?;
     let txn = crate::domain::begin(db).await?;
     let (g, _) = visible_group(&txn, access, group_id).await?;
-    let member = crate::domain::memberships::active_membership(&txn, g.id, me).await?;
+    let member = crate::domain::groups::core::active_membership(&txn, g.id, me).await?;
     if member.is_none() {
         return Err(AppError::forbidden(
             "only the group's active members make suggestions",

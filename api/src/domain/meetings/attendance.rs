@@ -21,6 +21,7 @@ use crate::{
         access::Access,
         authz::{GroupScope, require_person},
         in_ids,
+        pagination::{Page, PageArgs, Sort, page_and_total},
     },
     error::{AppError, AppResult},
 };
@@ -246,4 +247,28 @@ async fn refusal(
     }
     // Everything holds now: something changed between the two statements.
     AppError::Conflict("the meeting or its members changed meanwhile; try again".into())
+}
+
+/// The viewer's own attendance history, newest first (none for an anonymous caller).
+pub async fn own_history(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    args: &PageArgs,
+) -> AppResult<(Page<attendance::Model>, u64)> {
+    let Some(me) = access.person_id else {
+        return Ok((Page::default(), 0));
+    };
+    let my_memberships = Query::select()
+        .column(membership::Column::Id)
+        .from(membership::Entity)
+        .and_where(membership::Column::PersonId.eq(me))
+        .to_owned();
+    let mine = attendance::Entity::find()
+        .filter(attendance::Column::MembershipId.in_subquery(my_memberships));
+    let sort = Sort {
+        key: None,
+        id: attendance::Column::Id,
+        descending: true,
+    };
+    page_and_total(db, mine, &sort, args).await
 }

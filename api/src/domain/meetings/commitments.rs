@@ -16,7 +16,7 @@ use crate::{
     domain::{
         access::Access,
         authz::{can_run_group, require_person},
-        groups::visible_group,
+        groups::core::visible_group,
         values::{optional_text, text},
     },
     error::{AppError, AppResult},
@@ -42,7 +42,7 @@ pub async fn add_commitment(
             "a cancelled meeting takes no commitments",
         ));
     }
-    let own = crate::domain::memberships::active_membership(&txn, group.id, me).await?;
+    let own = crate::domain::groups::core::active_membership(&txn, group.id, me).await?;
     let target = match membership_id {
         None => own
             .clone()

@@ -10,7 +10,9 @@ use std::str::FromStr;
 use uuid::Uuid;
 
 use crate::{
-    domain::{access::Access, authz::require_person, groups::visible_group, values::optional_text},
+    domain::{
+        access::Access, authz::require_person, groups::core::visible_group, values::optional_text,
+    },
     error::{AppError, AppResult},
 };
 
@@ -130,7 +132,7 @@ pub async fn report_load(
     let note = optional_text("note", note.as_deref(), 1000)?;
     let txn = crate::domain::begin(db).await?;
     let (g, _) = visible_group(&txn, access, group_id).await?;
-    let mine = crate::domain::memberships::active_membership(&txn, g.id, me)
+    let mine = crate::domain::groups::core::active_membership(&txn, g.id, me)
         .await?
         .filter(|m| m.role.runs_group())
         .ok_or_else(|| AppError::forbidden("only the group's facilitators report their load"))?;

@@ -25,7 +25,10 @@ use uuid::Uuid;
 use super::{
     access::Access,
     authz::{self, can_run_group, is_insider, require_person},
-    groups::{Patch, VenueFields, visible_group},
+    groups::{
+        Patch, VenueFields,
+        core::{runnable_group, visible_group},
+    },
     values::{optional_text, web_url},
 };
 use crate::error::{AppError, AppResult};
@@ -69,18 +72,6 @@ pub async fn runnable_meeting(
     let (m, g, c) = visible_meeting(db, access, id).await?;
     authz::check(true, can_run_group(access, &g, &c.path), "meeting", action)?;
     Ok((m, g))
-}
-
-/// The group, if the viewer may run it (NOT_FOUND when invisible, FORBIDDEN otherwise).
-pub async fn runnable_group(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    group_id: Uuid,
-    action: &str,
-) -> AppResult<group::Model> {
-    let (g, c) = visible_group(db, access, group_id).await?;
-    authz::check(true, can_run_group(access, &g, &c.path), "group", action)?;
-    Ok(g)
 }
 
 pub struct MeetingFields {
@@ -521,5 +512,5 @@ pub async fn store_agenda_template(
         .filter(group::Column::Id.eq(g.id))
         .exec(db)
         .await?;
-    super::groups::find_group(db, g.id).await
+    super::groups::core::find_group(db, g.id).await
 }

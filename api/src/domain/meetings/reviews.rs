@@ -6,7 +6,7 @@ use entity::group_review;
 use sea_orm::{ActiveModelTrait, Set, TransactionSession as _, TransactionTrait};
 use uuid::Uuid;
 
-use super::runnable_group;
+use crate::domain::groups::core::runnable_group;
 use crate::{
     domain::{access::Access, authz::require_person, values::text},
     error::AppResult,

@@ -16,7 +16,8 @@ use sea_orm::{
 use std::str::FromStr;
 use uuid::Uuid;
 
-use super::{runnable_group, runnable_meeting, save_versioned};
+use super::{runnable_meeting, save_versioned};
+use crate::domain::groups::core::runnable_group;
 use crate::{
     domain::{access::Access, authz::require_person},
     error::{AppError, AppResult},
@@ -111,7 +112,7 @@ pub async fn set_rotation_policy(
         .filter(group::Column::Id.eq(g.id))
         .exec(&txn)
         .await?;
-    let saved = crate::domain::groups::find_group(&txn, g.id).await?;
+    let saved = crate::domain::groups::core::find_group(&txn, g.id).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -138,8 +139,8 @@ pub async fn set_unavailability(
         ));
     }
     let txn = crate::domain::begin(db).await?;
-    let (g, _) = crate::domain::groups::visible_group(&txn, access, group_id).await?;
-    let mine = crate::domain::memberships::active_membership(&txn, g.id, me)
+    let (g, _) = crate::domain::groups::core::visible_group(&txn, access, group_id).await?;
+    let mine = crate::domain::groups::core::active_membership(&txn, g.id, me)
         .await?
         .ok_or_else(|| AppError::forbidden("only active members declare unavailability"))?;
     let saved = unavailability::ActiveModel {

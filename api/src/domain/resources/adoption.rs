@@ -15,7 +15,7 @@ use crate::{
         access::Access,
         authz::{can_run_group, require_person},
         begin,
-        groups::visible_group,
+        groups::core::visible_group,
     },
     error::{AppError, AppResult},
 };

@@ -24,7 +24,7 @@ use super::{licence::Licence, search_query::SearchQuery, visible_condition};
 use crate::{
     domain::{
         access::Access,
-        groups::visible_group,
+        groups::core::visible_group,
         pagination::{Cursor, Page, PageArgs},
         values::locale,
     },

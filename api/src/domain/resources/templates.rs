@@ -100,7 +100,7 @@ pub async fn use_as_group_template(
 ) -> AppResult<group::Model> {
     require_person(access)?;
     let txn = begin(db).await?;
-    let g = meetings::runnable_group(
+    let g = crate::domain::groups::core::runnable_group(
         &txn,
         access,
         group_id,

@@ -23,7 +23,7 @@ use crate::{
         access::Access,
         authz::require_person,
         begin,
-        groups::visible_group,
+        groups::core::visible_group,
         throttle::Oracle,
         umbrella::find_organisation,
         values::{Slug, optional_text},

@@ -13,6 +13,7 @@ use crate::{
     domain::{
         access::Access,
         authz::require_person,
+        pagination::{Page, PageArgs, Sort, page_and_total},
         throttle::Oracle,
         umbrella::find_organisation,
         values::{Slug, optional_text, sort_key, text},
@@ -172,31 +173,60 @@ pub async fn program_by_slug(
         .filter(|p| sees_training(access, p.organisation_id)))
 }
 
-/// Every programme the viewer may see, by organisation and name (programmes are few).
-pub async fn visible_programs(
-    db: &impl ConnectionTrait,
+/// The programmes of the viewer's organisations (or of one of them); None when there are
+/// none to see.
+fn visible_select(
+    backend: sea_orm::DatabaseBackend,
     access: &Access,
     organisation_id: Option<Uuid>,
-) -> AppResult<Vec<training_program::Model>> {
+) -> Option<sea_orm::Select<training_program::Entity>> {
     let orgs: Vec<Uuid> = access
         .organisations()
         .into_iter()
         .filter(|o| organisation_id.is_none_or(|want| want == *o))
         .collect();
-    if orgs.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(training_program::Entity::find()
-        .filter(crate::domain::in_ids(
-            db.get_database_backend(),
+    (!orgs.is_empty()).then(|| {
+        training_program::Entity::find().filter(crate::domain::in_ids(
+            backend,
             sea_orm::sea_query::Expr::col((
                 training_program::Entity,
                 training_program::Column::OrganisationId,
             )),
             &orgs,
         ))
+    })
+}
+
+/// Every programme the viewer may see, by organisation and name (programmes are few).
+pub async fn visible_programs(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    organisation_id: Option<Uuid>,
+) -> AppResult<Vec<training_program::Model>> {
+    let Some(select) = visible_select(db.get_database_backend(), access, organisation_id) else {
+        return Ok(Vec::new());
+    };
+    Ok(select
         .order_by_asc(training_program::Column::SortName)
         .order_by_asc(training_program::Column::Id)
         .all(db)
         .await?)
+}
+
+/// A page of the programmes the viewer may see, by name, and how many there are.
+pub async fn visible_page(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    organisation_id: Option<Uuid>,
+    args: &PageArgs,
+) -> AppResult<(Page<training_program::Model>, u64)> {
+    let Some(select) = visible_select(db.get_database_backend(), access, organisation_id) else {
+        return Ok((Page::default(), 0));
+    };
+    let sort = Sort {
+        key: Some(training_program::Column::SortName),
+        id: training_program::Column::Id,
+        descending: false,
+    };
+    page_and_total(db, select, &sort, args).await
 }

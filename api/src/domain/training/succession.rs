@@ -18,7 +18,7 @@ use crate::{
     domain::{
         access::Access,
         authz,
-        groups::visible_group,
+        groups::core::visible_group,
         meetings::load::{self, LoadEntry},
         raw_statement,
     },

@@ -1,13 +1,9 @@
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
-use entity::{membership, person};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::person;
 
 use crate::{
-    domain::{
-        accounts::Session,
-        pagination::{PageArgs, Sort, page},
-    },
+    domain::{accounts::Session, pagination::PageArgs},
     graphql::{
         connection::Total,
         context::ContextExt,
@@ -83,14 +79,8 @@ impl ViewerInfo {
 
     /// The viewer's role grants, across all organisations.
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrant>> {
-        let Some(id) = ctx.viewer()?.person_id else {
-            return Ok(Vec::new());
-        };
-        let grants = entity::role_grant::Entity::find()
-            .filter(entity::role_grant::Column::PersonId.eq(id))
-            .all(ctx.db()?)
-            .await
-            .map_err(crate::error::AppError::from)?;
+        let access = crate::graphql::context::access(ctx).await?;
+        let grants = crate::domain::grants::own(ctx.db()?, &access).await?;
         Ok(grants.into_iter().map(RoleGrant).collect())
     }
 
@@ -170,22 +160,8 @@ impl ViewerInfo {
         before: Option<String>,
     ) -> Result<MembershipConnection> {
         let args = PageArgs::new(first, after, last, before)?;
-        let Some(id) = ctx.viewer()?.person_id else {
-            return Ok(MembershipConnection::new(
-                Default::default(),
-                Total::Known(0),
-            ));
-        };
-        let select = membership::Entity::find().filter(membership::Column::PersonId.eq(id));
-        let sort = Sort {
-            key: None,
-            id: membership::Column::Id,
-            descending: false,
-        };
-        let result = page(ctx.db()?, select.clone(), &sort, &args).await?;
-        let total = sea_orm::PaginatorTrait::count(select, ctx.db()?)
-            .await
-            .map_err(crate::error::AppError::from)?;
+        let access = crate::graphql::context::access(ctx).await?;
+        let (result, total) = crate::domain::memberships::own(ctx.db()?, &access, &args).await?;
         Ok(MembershipConnection::new(
             result.map(crate::graphql::groups::types::Membership),
             Total::Known(total),

@@ -3,7 +3,6 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{ApplicationStatus as Stored, membership_application};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::graphql::loaders::{
     CountKey,
@@ -11,10 +10,7 @@ use crate::graphql::loaders::{
 };
 use crate::{
     connection,
-    domain::{
-        care::admission,
-        pagination::{PageArgs, Sort, page},
-    },
+    domain::{care::admission, pagination::PageArgs},
     error::{AppError, AppResult},
     graphql::{
         accounts::types::Person,
@@ -187,25 +183,6 @@ connection!(
     "A page of applications."
 );
 
-async fn paged(
-    ctx: &Context<'_>,
-    select: sea_orm::Select<membership_application::Entity>,
-    args: PageArgs,
-) -> Result<MembershipApplicationConnection> {
-    let sort = Sort {
-        key: None,
-        id: membership_application::Column::Id,
-        descending: true,
-    };
-    let db = ctx.db()?;
-    let result = page(db, select.clone(), &sort, &args).await?;
-    let total = select.count(db).await.map_err(AppError::from)?;
-    Ok(MembershipApplicationConnection::new(
-        result.map(MembershipApplication),
-        Total::Known(total),
-    ))
-}
-
 /// `Group.applications`: newest first, for the group's members and managers. PENDING means
 /// still open (not yet expired).
 pub async fn group_applications(
@@ -231,15 +208,12 @@ pub async fn viewer_applications(
     ctx: &Context<'_>,
     args: PageArgs,
 ) -> Result<MembershipApplicationConnection> {
-    let Some(me) = ctx.viewer()?.person_id else {
-        return Ok(MembershipApplicationConnection::new(
-            Default::default(),
-            Total::Known(0),
-        ));
-    };
-    let select = membership_application::Entity::find()
-        .filter(membership_application::Column::PersonId.eq(me));
-    paged(ctx, select, args).await
+    let access = crate::graphql::context::access(ctx).await?;
+    let (found, total) = admission::own_applications(ctx.db()?, &access, &args).await?;
+    Ok(MembershipApplicationConnection::new(
+        found.map(MembershipApplication),
+        Total::Known(total),
+    ))
 }
 
 #[derive(InputObject)]

@@ -1,15 +1,10 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::check_in;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::{
     connection,
-    domain::{
-        care::check_ins,
-        pagination::{Page, PageArgs, Sort, page},
-    },
-    error::AppError,
+    domain::{care::check_ins, pagination::PageArgs},
     graphql::{
         connection::Total,
         context::{ContextExt, signed_in},
@@ -94,24 +89,15 @@ pub async fn viewer_check_ins(
     to: Option<Date>,
     args: PageArgs,
 ) -> Result<CheckInConnection> {
-    let Some(me) = ctx.viewer()?.person_id else {
-        return Ok(CheckInConnection::new(Page::default(), Total::Known(0)));
-    };
-    let mut select = check_in::Entity::find().filter(check_in::Column::PersonId.eq(me));
-    if let Some(from) = from {
-        select = select.filter(check_in::Column::LocalDate.gte(from.0));
-    }
-    if let Some(to) = to {
-        select = select.filter(check_in::Column::LocalDate.lte(to.0));
-    }
-    let sort = Sort {
-        key: None,
-        id: check_in::Column::Id,
-        descending: true,
-    };
-    let db = ctx.db()?;
-    let result = page(db, select.clone(), &sort, &args).await?;
-    let total = select.count(db).await.map_err(AppError::from)?;
+    let access = crate::graphql::context::access(ctx).await?;
+    let (result, total) = check_ins::own_page(
+        ctx.db()?,
+        &access,
+        from.map(|d| d.0),
+        to.map(|d| d.0),
+        &args,
+    )
+    .await?;
     Ok(CheckInConnection::new(
         result.map(CheckIn),
         Total::Known(total),

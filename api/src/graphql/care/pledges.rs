@@ -195,7 +195,7 @@ impl PledgeMutation {
         let id = ids::decode(Kind::Group, "groupId", &input.group_id)?;
         let months = ctx.services()?.config.pledge_validity_months;
         let a = pledges::accept(ctx.db()?, &access, id, input.version, months).await?;
-        let g = crate::domain::groups::find_group(ctx.db()?, id).await?;
+        let g = crate::domain::groups::core::find_group(ctx.db()?, id).await?;
         Ok(AcceptPledgePayload {
             group: Group(g),
             valid_until: a.valid_until,

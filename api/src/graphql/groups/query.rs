@@ -21,7 +21,8 @@ impl GroupQuery {
     /// A group by slug. NOT_FOUND both when it does not exist and when the viewer may not see
     /// it, so existence is never revealed.
     async fn group(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Group>> {
-        let found = groups::by_slug_with_cluster(ctx.db()?, &slug.trim().to_lowercase()).await?;
+        let found =
+            groups::core::by_slug_with_cluster(ctx.db()?, &slug.trim().to_lowercase()).await?;
         let access = access(ctx).await?;
         let Some((g, cluster)) = found.filter(|(g, c)| authz::can_see_group(&access, g, &c.path))
         else {

@@ -3,8 +3,7 @@
 
 use async_graphql::{Context, InputObject, Result};
 use chrono::{DateTime, Utc};
-use entity::{MeetingStatus as StoredStatus, attendance, group, membership};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Query};
+use entity::{MeetingStatus as StoredStatus, group, membership};
 
 use super::types::{
     ActionCommitment, AgendaItem, Attendance, AttendanceConnection, Meeting, MeetingConnection,
@@ -13,7 +12,7 @@ use super::types::{
 use crate::{
     domain::{
         meetings::agenda,
-        pagination::{Page, PageArgs, Sort, page},
+        pagination::{Page, PageArgs},
     },
     error::AppError,
     graphql::{
@@ -203,24 +202,9 @@ pub async fn open_commitments(
 
 /// `Viewer.attendance`: the viewer's own history, newest first.
 pub async fn viewer_attendance(ctx: &Context<'_>, args: PageArgs) -> Result<AttendanceConnection> {
-    let Some(person) = ctx.viewer()?.person_id else {
-        return Ok(AttendanceConnection::new(Page::default(), Total::Known(0)));
-    };
-    let mine = Query::select()
-        .column(membership::Column::Id)
-        .from(membership::Entity)
-        .and_where(membership::Column::PersonId.eq(person))
-        .to_owned();
-    let select =
-        attendance::Entity::find().filter(attendance::Column::MembershipId.in_subquery(mine));
-    let sort = Sort {
-        key: None,
-        id: attendance::Column::Id,
-        descending: true,
-    };
-    let db = ctx.db()?;
-    let result = page(db, select.clone(), &sort, &args).await?;
-    let total = select.count(db).await.map_err(AppError::from)?;
+    let access = access(ctx).await?;
+    let (result, total) =
+        crate::domain::meetings::attendance::own_history(ctx.db()?, &access, &args).await?;
     Ok(AttendanceConnection::new(
         result.map(Attendance),
         Total::Known(total),

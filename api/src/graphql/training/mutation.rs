@@ -577,7 +577,7 @@ impl TrainingMutation {
         let membership_id = ids::decode(Kind::Membership, "membershipId", &input.membership_id)?;
         let db = ctx.db()?;
         let named = succession::name_successor(db, &access, group_id, membership_id).await?;
-        let g = crate::domain::groups::find_group(db, named.group_id).await?;
+        let g = crate::domain::groups::core::find_group(db, named.group_id).await?;
         let m = crate::graphql::loaders::must(
             &ctx.loaders()?.memberships,
             named.membership_id,

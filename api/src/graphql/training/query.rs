@@ -1,15 +1,11 @@
 //! Training root fields.
 
 use async_graphql::{Context, ID, Object, Result};
-use entity::training_program;
-use sea_orm::{EntityTrait, QueryFilter, sea_query::Expr};
-use uuid::Uuid;
 
 use super::types::{TraineeProgress, TrainingProgram, TrainingProgramConnection};
 use crate::{
     domain::{
-        in_ids,
-        pagination::{PageArgs, Sort, page},
+        pagination::PageArgs,
         training::{programs, progress},
     },
     graphql::{
@@ -51,36 +47,7 @@ impl TrainingQuery {
         let only = organisation_id
             .map(|id| ids::decode(Kind::Organisation, "organisationId", &id))
             .transpose()?;
-        let orgs: Vec<Uuid> = access
-            .organisations()
-            .into_iter()
-            .filter(|o| only.is_none_or(|want| want == *o))
-            .collect();
-        let db = ctx.db()?;
-        let select = training_program::Entity::find().filter(in_ids(
-            db.get_database_backend(),
-            Expr::col((
-                training_program::Entity,
-                training_program::Column::OrganisationId,
-            )),
-            &orgs,
-        ));
-        let sort = Sort {
-            key: Some(training_program::Column::SortName),
-            id: training_program::Column::Id,
-            descending: false,
-        };
-        let found = if orgs.is_empty() {
-            Default::default()
-        } else {
-            page(db, select, &sort, &args).await?
-        };
-        // Programmes are few per organisation; counting them is one cheap statement's worth.
-        let total = if orgs.is_empty() {
-            0
-        } else {
-            programs::visible_programs(db, &access, only).await?.len() as u64
-        };
+        let (found, total) = programs::visible_page(ctx.db()?, &access, only, &args).await?;
         Ok(TrainingProgramConnection::new(
             found.map(TrainingProgram),
             Total::Known(total),

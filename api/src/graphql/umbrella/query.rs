@@ -1,10 +1,8 @@
 use async_graphql::{Context, ID, Object, Result};
-use entity::organisation;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::types::{Cluster, Organisation, OrganisationConnection};
 use crate::{
-    domain::pagination::{PageArgs, Sort, page},
+    domain::pagination::PageArgs,
     error::AppError,
     graphql::{
         connection::Total,
@@ -20,11 +18,7 @@ pub struct UmbrellaQuery;
 impl UmbrellaQuery {
     /// Organisations and clusters are public; an unknown slug is NOT_FOUND.
     async fn organisation(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Organisation>> {
-        let org = organisation::Entity::find()
-            .filter(organisation::Column::Slug.eq(slug.trim().to_lowercase()))
-            .one(ctx.db()?)
-            .await
-            .map_err(AppError::from)?;
+        let org = crate::domain::umbrella::organisation_by_slug(ctx.db()?, &slug).await?;
         Ok(Some(Organisation(
             org.ok_or_else(|| AppError::not_found("organisation"))?,
         )))
@@ -40,17 +34,7 @@ impl UmbrellaQuery {
         before: Option<String>,
     ) -> Result<OrganisationConnection> {
         let args = PageArgs::new(first, after, last, before)?;
-        let db = ctx.db()?;
-        let sort = Sort {
-            key: Some(organisation::Column::SortName),
-            id: organisation::Column::Id,
-            descending: false,
-        };
-        let result = page(db, organisation::Entity::find(), &sort, &args).await?;
-        let total = organisation::Entity::find()
-            .count(db)
-            .await
-            .map_err(AppError::from)?;
+        let (result, total) = crate::domain::umbrella::organisations(ctx.db()?, &args).await?;
         Ok(OrganisationConnection::new(
             result.map(Organisation),
             Total::Known(total),

@@ -1,4 +1,10 @@
-//! Groups: settings with their validation, creation, updates, moves, and the directory.
+//! Groups: settings with their validation, creation, updates, moves, and the directory. The
+//! core the other features build on (find, visible, runnable, lock, seats, waitlist) is
+//! `core`.
+
+pub mod core;
+
+use self::core::{find_group, lock_group, promote_waitlist, visible_group};
 
 use chrono::Utc;
 use entity::{
@@ -16,7 +22,7 @@ use uuid::Uuid;
 
 use super::{
     access::Access,
-    authz::{self, can_run_group, can_see_group, manages_group, manages_place, require_person},
+    authz::{self, can_run_group, manages_group, manages_place, require_person},
     pagination::{Page, PageArgs, Sort, page},
     throttle::Oracle,
     umbrella::find_cluster,
@@ -405,56 +411,6 @@ pub async fn insert_group(
     Ok(group::ActiveModel::from(g).insert(db).await?)
 }
 
-pub async fn find_group(db: &impl ConnectionTrait, id: Uuid) -> AppResult<group::Model> {
-    group::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("group"))
-}
-
-/// A group by slug together with its cluster, in one statement.
-pub async fn by_slug_with_cluster(
-    db: &impl ConnectionTrait,
-    slug: &str,
-) -> AppResult<Option<(group::Model, cluster::Model)>> {
-    use sea_orm::{
-        FromQueryResult, QueryTrait,
-        sea_query::{Alias, JoinType},
-    };
-    let mut q = group::Entity::find()
-        .filter(group::Column::Slug.eq(slug))
-        .into_query();
-    q.join_as(
-        JoinType::InnerJoin,
-        cluster::Entity,
-        Alias::new("c"),
-        Expr::col((Alias::new("c"), cluster::Column::Id))
-            .equals((group::Entity, group::Column::ClusterId)),
-    );
-    super::select_prefixed::<cluster::Entity>(&mut q, "c", "c_");
-    let Some(row) = db.query_one(&q).await? else {
-        return Ok(None);
-    };
-    Ok(Some((
-        group::Model::from_query_result(&row, "")?,
-        cluster::Model::from_query_result(&row, "c_")?,
-    )))
-}
-
-/// The group with its cluster, if the viewer may see it.
-pub async fn visible_group(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    id: Uuid,
-) -> AppResult<(group::Model, cluster::Model)> {
-    let g = find_group(db, id).await?;
-    let c = find_cluster(db, g.cluster_id).await?;
-    if !can_see_group(access, &g, &c.path) {
-        return Err(AppError::not_found("group"));
-    }
-    Ok((g, c))
-}
-
 /// Facilitators of the group and its managers; `expectedVersion` guards against lost updates.
 pub async fn update_group(
     db: &impl TransactionTrait,
@@ -466,7 +422,7 @@ pub async fn update_group(
     require_person(access)?;
     let txn = super::begin(db).await?;
     // Locked like membership changes, because a larger capacity admits people.
-    super::memberships::lock_group(&txn, id).await?;
+    lock_group(&txn, id).await?;
     let (current, cluster) = visible_group(&txn, access, id).await?;
     authz::check(
         true,
@@ -493,7 +449,7 @@ pub async fn update_group(
     let mut updated = save_versioned(&txn, next, expected_version).await?;
     if updated.capacity_max > current.capacity_max {
         let (max, active) = (updated.capacity_max, updated.active_member_count);
-        super::memberships::promote_waitlist(&txn, id, max, active).await?;
+        promote_waitlist(&txn, id, max, active).await?;
         updated = find_group(&txn, id).await?;
     }
     if updated.consent_quorum != current.consent_quorum
