@@ -20,14 +20,24 @@ use crate::error::{AppError, AppResult};
 
 /// OPEN groups admit at once (or waitlist when full); BY_CONSENT groups record a PENDING
 /// application for the members to decide; CLOSED groups admit nobody.
+///
+/// Joining an OPEN group is one placement that checks its own rules (`place_in_open_group`);
+/// anything else — a BY_CONSENT group, a proposal, a rule that does not hold — takes the path
+/// below, which also says which rule failed.
 pub async fn join_group(
-    db: &impl TransactionTrait,
+    db: &(impl TransactionTrait + ConnectionTrait),
     access: &Access,
     group_id: Uuid,
     statement: Option<String>,
 ) -> AppResult<membership::Model> {
     let person_id = require_person(access)?;
     let statement = optional_text("statement", statement.as_deref(), 2000)?;
+    if access.membership(group_id).is_none()
+        && let Some(placed) =
+            place_in_open_group(db, access, person_id, group_id, statement.as_deref()).await?
+    {
+        return Ok(placed);
+    }
     let txn = super::begin(db).await?;
     let g = lock_group(&txn, group_id).await?;
     let cluster = find_cluster(&txn, g.cluster_id).await?;
@@ -101,6 +111,125 @@ pub async fn join_group(
     };
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The placement of an OPEN join, every rule in the statement that writes: the group is OPEN
+/// and not CLOSED, the viewer may see it (`authz::visible_groups`), they accepted its current
+/// pledge if it has one, and no row of theirs stands in the way but a LEFT one (reused, one row
+/// per person and group). The seat is decided from the group's row — a free seat and nobody
+/// waiting, else the waitlist — and the active count moves with it.
+///
+/// PostgreSQL: one statement (the group's row locked `FOR UPDATE`, the count updated in a
+/// data-modifying CTE). SQLite has no such CTEs: there the placement and the count are two
+/// statements in one transaction (its writers are serialised anyway). None when a rule does
+/// not hold: nothing was written.
+async fn place_in_open_group(
+    db: &(impl TransactionTrait + ConnectionTrait),
+    access: &Access,
+    person_id: Uuid,
+    group_id: Uuid,
+    statement: Option<&str>,
+) -> AppResult<Option<membership::Model>> {
+    use sea_orm::{
+        ActiveEnum as _, DatabaseBackend, FromQueryResult as _,
+        sea_query::{Query, SqliteQueryBuilder},
+    };
+    let backend = db.get_database_backend();
+    let now = Utc::now();
+    // Built with `?` placeholders for both databases: `raw_statement` numbers them in order.
+    let (visible, visible_values) = Query::select()
+        .column((group::Entity, group::Column::Id))
+        .from(group::Entity)
+        .cond_where(authz::visible_groups(access, backend))
+        .build(SqliteQueryBuilder);
+    let (open, closed) = (Admission::Open.to_value(), GroupStatus::Closed.to_value());
+    let (active, waitlisted, left) = (
+        MembershipStatus::Active.to_value(),
+        MembershipStatus::Waitlisted.to_value(),
+        MembershipStatus::Left.to_value(),
+    );
+    let lock = if backend == DatabaseBackend::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let open_group = format!(
+        "SELECT g.id, g.active_member_count, g.capacity_max FROM groups g \
+         WHERE g.id = ? AND g.admission = '{open}' AND g.status <> '{closed}' \
+         AND g.id IN ({visible}) \
+         AND NOT EXISTS (SELECT 1 FROM pledges pl WHERE pl.group_id = g.id \
+           AND pl.version = (SELECT MAX(v.version) FROM pledges v WHERE v.group_id = g.id) \
+           AND NOT EXISTS (SELECT 1 FROM pledge_acceptances a WHERE a.pledge_id = pl.id \
+             AND a.person_id = ? AND a.valid_until > ?)){lock}"
+    );
+    let place = |source: &str| {
+        format!(
+            "INSERT INTO memberships (id, person_id, group_id, role, status, statement, \
+               joined_at, left_at, waitlisted_at, created_at, updated_at) \
+             SELECT ?, ?, s.id, '{member}', s.status, ?, \
+               CASE WHEN s.status = '{active}' THEN ? END, NULL, \
+               CASE WHEN s.status = '{waitlisted}' THEN ? END, ?, ? \
+             FROM (SELECT g.id, CASE WHEN g.active_member_count < g.capacity_max \
+                     AND NOT EXISTS (SELECT 1 FROM memberships w \
+                       WHERE w.group_id = g.id AND w.status = '{waitlisted}') \
+                   THEN '{active}' ELSE '{waitlisted}' END AS status FROM {source} g) s \
+             WHERE true \
+             ON CONFLICT (person_id, group_id) DO UPDATE SET role = excluded.role, \
+               status = excluded.status, statement = excluded.statement, \
+               joined_at = excluded.joined_at, left_at = NULL, \
+               waitlisted_at = excluded.waitlisted_at, updated_at = excluded.updated_at \
+             WHERE memberships.status = '{left}' \
+             RETURNING *",
+            member = MembershipRole::Member.to_value(),
+        )
+    };
+    let group_values = || -> Vec<sea_orm::Value> {
+        let mut values = vec![group_id.into()];
+        values.extend(visible_values.0.iter().cloned());
+        values.extend([person_id.into(), now.into()]);
+        values
+    };
+    let placement_values = || -> Vec<sea_orm::Value> {
+        vec![
+            Uuid::now_v7().into(),
+            person_id.into(),
+            statement.map(str::to_owned).into(),
+            now.into(),
+            now.into(),
+            now.into(),
+            now.into(),
+        ]
+    };
+    if backend == DatabaseBackend::Postgres {
+        let sql = format!(
+            "WITH open_group AS ({open_group}), placed AS ({}), \
+             counted AS (UPDATE groups SET active_member_count = active_member_count + 1 \
+               FROM placed WHERE groups.id = placed.group_id AND placed.status = '{active}') \
+             SELECT * FROM placed",
+            place("open_group")
+        );
+        let mut values = group_values();
+        values.extend(placement_values());
+        return Ok(membership::Model::find_by_statement(super::raw_statement(
+            backend, &sql, values,
+        ))
+        .one(db)
+        .await?);
+    }
+    let sql = place(&format!("({open_group})"));
+    let mut values = placement_values();
+    values.extend(group_values());
+    let txn = super::begin(db).await?;
+    let placed = membership::Model::find_by_statement(super::raw_statement(backend, &sql, values))
+        .one(&txn)
+        .await?;
+    if let Some(m) = &placed
+        && m.status == MembershipStatus::Active
+    {
+        adjust_active_count(&txn, group_id, 1).await?;
+    }
+    txn.commit().await?;
+    Ok(placed)
 }
 
 /// Stores an ACTIVE membership directly (demo data and set-up; no admission rules).

@@ -507,3 +507,69 @@ async fn a_check_in_and_a_vote_are_the_rights_and_one_statement() {
     assert_eq!(ok(&voted)["node"]["viewerVote"], "DOWN");
     assert_eq!(ok(&voted)["node"]["question"], "Longer breaks?");
 }
+
+/// Joining an OPEN group is the viewer's rights and one statement on PostgreSQL (the seat and
+/// the count in one `WITH … INSERT … UPDATE`, no transaction); SQLite has no data-modifying
+/// CTEs, so there the placement and the count are two statements in one transaction (whose
+/// BEGIN and COMMIT the counter does not see).
+#[tokio::test]
+async fn joining_an_open_group_is_the_rights_and_one_statement() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let (group, _, _) = circle(&app, &w, "open-circle", 2).await;
+    let newcomer = app.sign_up("open-circle-newcomer").await;
+    app.statements.reset();
+    let res = app.join(&newcomer, &group).await;
+    assert_eq!(ok(&res)["joinGroup"]["membership"]["status"], "ACTIVE");
+    let postgres = app.db.get_database_backend() == sea_orm::DbBackend::Postgres;
+    assert_eq!(app.statements.get(), if postgres { 2 } else { 3 }, "{res}");
+    // The active count moved with the seat.
+    let row = entity::group::Entity::find_by_id(crate::helpers::uuid_of(&group))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.active_member_count, 3);
+}
+
+/// Two people asking for a group's last seat at once: one sits, the other waits, and the
+/// count says one more (the group's row is the lock they queue on).
+#[tokio::test]
+async fn two_joins_for_the_last_seat_seat_one_and_waitlist_the_other() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let group = app
+        .group(
+            &w.admin,
+            &w.a1,
+            "last-seat",
+            json!({ "capacity": { "min": 1, "max": 2 } }),
+        )
+        .await;
+    let first = app.sign_up("last-seat-first").await;
+    app.join(&first, &group).await;
+    for round in 0..5 {
+        let (a, b) = (
+            app.sign_up(&format!("last-seat-a{round}")).await,
+            app.sign_up(&format!("last-seat-b{round}")).await,
+        );
+        let (ra, rb) = tokio::join!(app.join(&a, &group), app.join(&b, &group));
+        let mut statuses = [
+            ok(&ra)["joinGroup"]["membership"]["status"].clone(),
+            ok(&rb)["joinGroup"]["membership"]["status"].clone(),
+        ];
+        statuses.sort_by_key(|s| s.to_string());
+        let expected = if round == 0 {
+            [json!("ACTIVE"), json!("WAITLISTED")]
+        } else {
+            [json!("WAITLISTED"), json!("WAITLISTED")]
+        };
+        assert_eq!(statuses, expected, "round {round}");
+        let row = entity::group::Entity::find_by_id(crate::helpers::uuid_of(&group))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.active_member_count, 2, "round {round}");
+    }
+}
