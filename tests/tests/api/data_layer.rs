@@ -573,3 +573,49 @@ async fn two_joins_for_the_last_seat_seat_one_and_waitlist_the_other() {
         assert_eq!(row.active_member_count, 2, "round {round}");
     }
 }
+
+/// `nodes(ids:)` over certifications reads them, their programmes and the viewer's standing as
+/// a trainer through the loaders: the statements do not grow with the ids.
+#[tokio::test]
+async fn nodes_of_many_certifications_are_batched() {
+    let app = spawn_app().await;
+    let a = crate::training::academy(&app).await;
+    let now = Utc::now();
+    let mut ids = Vec::new();
+    let mut costs = Vec::new();
+    for n in 0..6 {
+        let person = app.sign_up(&format!("certified-{n}")).await;
+        // Every other one lapsed: read by the organisation's trainers only.
+        let until = if n % 2 == 0 {
+            now + Duration::days(300)
+        } else {
+            now - Duration::days(1)
+        };
+        let issued = until - Duration::days(700);
+        let id = crate::training::certify(
+            &app,
+            &person.person_id,
+            &a.program,
+            &a.w.org_id,
+            issued,
+            until,
+        )
+        .await;
+        ids.push(crate::helpers::encode_id("Certification", id));
+        if n == 1 || n == 5 {
+            app.statements.reset();
+            let res = app
+                .gql_as(
+                    &a.trainer,
+                    "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Certification { id status } } }",
+                    json!({ "ids": ids }),
+                )
+                .await;
+            let shown = ok(&res)["nodes"].as_array().unwrap().clone();
+            assert!(shown.iter().all(|n| !n.is_null()), "{res}");
+            assert_eq!(shown.len(), n + 1);
+            costs.push(app.statements.get());
+        }
+    }
+    assert_eq!(costs[0], costs[1], "{costs:?}");
+}

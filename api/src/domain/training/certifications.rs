@@ -262,18 +262,6 @@ pub async fn may_read(
     }
 }
 
-/// A certification by id, if the viewer may read it (`reader`).
-pub async fn readable(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    id: Uuid,
-) -> AppResult<Option<certification::Model>> {
-    match certification::Entity::find_by_id(id).one(db).await? {
-        Some(c) if may_read(db, access, &c).await? => Ok(Some(c)),
-        _ => Ok(None),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use entity::Role;

@@ -201,19 +201,3 @@ pub async fn review(
     txn.commit().await?;
     Ok(saved)
 }
-
-/// A piece of evidence by id, if the viewer may read it (`may_read`, in a programme they see).
-pub async fn readable(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    id: Uuid,
-) -> AppResult<Option<evidence::Model>> {
-    let Some(e) = evidence::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    let program = crate::error::found(visible_program(db, access, e.program_id).await)?;
-    match program {
-        Some(p) if may_read(db, access, &e, p.organisation_id).await? => Ok(Some(e)),
-        _ => Ok(None),
-    }
-}

@@ -117,22 +117,3 @@ pub async fn end(
     txn.commit().await?;
     Ok(saved)
 }
-
-/// A mentorship by id, for its mentor and mentee and the organisation's trainers (in a
-/// programme the viewer sees).
-pub async fn readable(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    id: Uuid,
-) -> AppResult<Option<mentorship::Model>> {
-    let Some(m) = mentorship::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    let Some(p) = crate::error::found(visible_program(db, access, m.program_id).await)? else {
-        return Ok(None);
-    };
-    let party = access
-        .person_id
-        .is_some_and(|me| me == m.mentor_id || me == m.mentee_id);
-    Ok((party || is_trainer(db, access, p.organisation_id).await?).then_some(m))
-}

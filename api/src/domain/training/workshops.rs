@@ -561,19 +561,3 @@ pub async fn complete(
 pub fn sees_screening_notes(access: &Access, w: &workshop::Model, trainers: &[Uuid]) -> bool {
     runs_workshop(access, w, trainers)
 }
-
-/// A workshop session by id, if the viewer is part of its workshop's organisation.
-pub async fn visible_session(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    id: Uuid,
-) -> AppResult<Option<workshop_session::Model>> {
-    let Some(s) = workshop_session::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    let seen = workshop::Entity::find_by_id(s.workshop_id)
-        .one(db)
-        .await?
-        .is_some_and(|w| sees_training(access, w.organisation_id));
-    Ok(seen.then_some(s))
-}

@@ -33,6 +33,10 @@ keyed_by_id!(TrainingLoader, ProgramKey, training_program);
 keyed_by_id!(TrainingLoader, WorkshopKey, workshop);
 keyed_by_id!(TrainingLoader, CompetencyKey, competency);
 keyed_by_id!(TrainingLoader, EnrollmentKey, enrollment);
+keyed_by_id!(TrainingLoader, SessionKey, workshop_session);
+keyed_by_id!(TrainingLoader, EvidenceKey, evidence);
+keyed_by_id!(TrainingLoader, CertificationKey, certification);
+keyed_by_id!(TrainingLoader, MentorshipKey, mentorship);
 
 /// A programme's competencies, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

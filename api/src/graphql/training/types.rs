@@ -871,7 +871,9 @@ pub async fn training_node(
     kind: Kind,
     id: Uuid,
 ) -> AppResult<Option<crate::graphql::node::Node>> {
-    use crate::graphql::loaders::training::{CompetencyKey, EnrollmentKey};
+    use crate::graphql::loaders::training::{
+        CertificationKey, CompetencyKey, EnrollmentKey, EvidenceKey, MentorshipKey, SessionKey,
+    };
     use crate::graphql::node::Node;
     let access = access(ctx).await?;
     let loaders = ctx.loaders()?;
@@ -902,9 +904,15 @@ pub async fn training_node(
             .filter(|w| sees_training(&access, w.organisation_id))
             .map(|w| Node::Workshop(Workshop(w))),
         Kind::WorkshopSession => {
-            crate::domain::training::workshops::visible_session(db, &access, id)
+            let Some(s) = loaders.training.load_one(SessionKey(id)).await? else {
+                return Ok(None);
+            };
+            let seen = loaders
+                .training
+                .load_one(WorkshopKey(s.workshop_id))
                 .await?
-                .map(|s| Node::WorkshopSession(WorkshopSession(s)))
+                .is_some_and(|w| sees_training(&access, w.organisation_id));
+            seen.then_some(Node::WorkshopSession(WorkshopSession(s)))
         }
         Kind::Enrollment => {
             let Some(e) = loaders.training.load_one(EnrollmentKey(id)).await? else {
@@ -915,15 +923,45 @@ pub async fn training_node(
             let w = Workshop(en.workshop_model(ctx).await?);
             (mine || w.runs(ctx).await?).then_some(Node::Enrollment(en))
         }
-        Kind::Evidence => crate::domain::training::evidence::readable(db, &access, id)
-            .await?
-            .map(|e| Node::Evidence(Evidence(e))),
-        Kind::Certification => certifications::readable(db, &access, id)
-            .await?
-            .map(|c| Node::Certification(Certification(c))),
-        Kind::Mentorship => crate::domain::training::mentoring::readable(db, &access, id)
-            .await?
-            .map(|m| Node::Mentorship(Mentorship(m))),
+        Kind::Evidence => {
+            let Some(e) = loaders.training.load_one(EvidenceKey(id)).await? else {
+                return Ok(None);
+            };
+            let Some(p) = loaders.training.load_one(ProgramKey(e.program_id)).await? else {
+                return Ok(None);
+            };
+            let seen = program_seen(&p)
+                && crate::domain::training::evidence::may_read(db, &access, &e, p.organisation_id)
+                    .await?;
+            seen.then_some(Node::Evidence(Evidence(e)))
+        }
+        Kind::Certification => {
+            let Some(c) = loaders.training.load_one(CertificationKey(id)).await? else {
+                return Ok(None);
+            };
+            let seen = match certifications::reader(&access, &c, Utc::now()) {
+                certifications::Reader::Yes => true,
+                certifications::Reader::No => false,
+                certifications::Reader::IfTrainer => {
+                    viewer_is_trainer(ctx, c.organisation_id).await?
+                }
+            };
+            seen.then_some(Node::Certification(Certification(c)))
+        }
+        Kind::Mentorship => {
+            let Some(m) = loaders.training.load_one(MentorshipKey(id)).await? else {
+                return Ok(None);
+            };
+            let Some(p) = loaders.training.load_one(ProgramKey(m.program_id)).await? else {
+                return Ok(None);
+            };
+            let party = access
+                .person_id
+                .is_some_and(|me| me == m.mentor_id || me == m.mentee_id);
+            let seen =
+                program_seen(&p) && (party || viewer_is_trainer(ctx, p.organisation_id).await?);
+            seen.then_some(Node::Mentorship(Mentorship(m)))
+        }
         _ => None,
     })
 }
