@@ -4,6 +4,8 @@
 #
 #   scripts/bench-peer.sh [seconds per run] [rounds]
 #   CANOPY_BIN=/path/to/canopy scripts/bench-peer.sh …   (that binary instead of a fresh build)
+#   BATCH_DELAYS="0 100 250 500 1000" scripts/bench-peer.sh …   (then Canopy again at each
+#       loader batch delay, CANOPY_BATCH_DELAY_US, to choose it by measurement)
 #
 # Seeds a database through Canopy's migrations with scripts/bench-peer-data.sql (5,000 groups
 # in 50 clusters, 100,000 members, 200,000 meetings, 1,000,000 attendance rows), starts Canopy
@@ -175,3 +177,20 @@ echo "Canopy RSS: $idle_rss MiB idle before the load, $(rss "$canopy") MiB right
 sleep 60
 echo "Canopy RSS a minute after the load: $(rss "$canopy") MiB"
 echo "PostGraphile does no authorisation; every Canopy request above was authorised."
+
+if [ -n "${BATCH_DELAYS:-}" ]; then
+  echo "-- Canopy at each loader batch delay (CANOPY_BATCH_DELAY_US), restarted for each"
+  for delay in $BATCH_DELAYS; do
+    kill "$canopy"; wait "$canopy" 2>/dev/null || true
+    CANOPY_BATCH_DELAY_US=$delay "$bin" serve >"$dir/canopy-$delay.log" 2>&1 &
+    canopy=$!
+    until curl -fs "http://127.0.0.1:$canopy_port/readyz" >/dev/null 2>&1; do sleep 0.1; done
+    for shape in $shapes; do run canopy $canopy $canopy_port "$shape" 8 >/dev/null; done
+    for shape in dashboard groups_page group_detail; do
+      for conns in 1 8; do
+        printf '%6s us ' "$delay"
+        run canopy $canopy $canopy_port "$shape" "$conns"
+      done
+    done
+  done
+fi

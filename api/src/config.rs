@@ -67,6 +67,9 @@ pub struct Config {
     pub max_directives: usize,
     pub max_fields: usize,
     pub execution_timeout: Duration,
+    /// How long a request's loaders wait for sibling fields to add keys before sending a
+    /// batch (`docs/data-layer.md`, "Batching").
+    pub batch_delay: Duration,
     pub introspection: bool,
     pub auto_migrate: bool,
     pub log_format: LogFormat,
@@ -197,6 +200,12 @@ impl Config {
             max_directives: number(&get, "CANOPY_MAX_DIRECTIVES", 5, 0..=1000)?,
             max_fields: number(&get, "CANOPY_MAX_FIELDS", 200, 1..=10_000)?,
             execution_timeout: duration(&get, "CANOPY_EXECUTION_TIMEOUT", 10)?,
+            batch_delay: Duration::from_micros(number(
+                &get,
+                "CANOPY_BATCH_DELAY_US",
+                500,
+                0..=20_000,
+            )?),
             introspection: boolean(
                 &get,
                 "CANOPY_INTROSPECTION",

@@ -56,9 +56,6 @@ use crate::{
     error::AppError,
 };
 
-/// Long enough for sibling fields to queue their keys, short enough not to be felt.
-const BATCH_DELAY: Duration = Duration::from_micros(500);
-
 macro_rules! by_id_loader {
     ($loader:ident, $module:ident) => {
         pub struct $loader {
@@ -153,60 +150,85 @@ impl Loaders {
         self
     }
 
-    pub fn new(db: DatabaseConnection, viewer: Arc<Viewer>, rights: Arc<Rights>) -> Self {
+    /// `delay`: how long a loader waits for more keys before it sends a batch
+    /// (`CANOPY_BATCH_DELAY_US`).
+    pub fn new(
+        db: DatabaseConnection,
+        viewer: Arc<Viewer>,
+        rights: Arc<Rights>,
+        delay: Duration,
+    ) -> Self {
         // Each request gets its own loaders, so a cache lives exactly one request: an object
         // is read once however many fields ask for it, and results fed from joined
         // statements are found there.
-        fn make<T: Send + Sync + 'static>(loader: T) -> DataLoader<T, HashMapCache> {
+        fn make<T: Send + Sync + 'static>(
+            loader: T,
+            delay: Duration,
+        ) -> DataLoader<T, HashMapCache> {
             DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
-                .delay(BATCH_DELAY)
+                .delay(delay)
                 .max_batch_size(5000)
         }
-        let people = Arc::new(make(PersonLoader { db: db.clone() }));
+        let people = Arc::new(make(PersonLoader { db: db.clone() }, delay));
         let seen = Seen {
-            clusters: Arc::new(make(ClusterLoader { db: db.clone() })),
-            groups: Arc::new(make(GroupLoader { db: db.clone() })),
-            meetings: Arc::new(make(MeetingLoader { db: db.clone() })),
-            meeting_data: Arc::new(make(meetings::MeetingDataLoader { db: db.clone() })),
+            clusters: Arc::new(make(ClusterLoader { db: db.clone() }, delay)),
+            groups: Arc::new(make(GroupLoader { db: db.clone() }, delay)),
+            meetings: Arc::new(make(MeetingLoader { db: db.clone() }, delay)),
+            meeting_data: Arc::new(make(meetings::MeetingDataLoader { db: db.clone() }, delay)),
         };
         Self {
-            organisations: make(OrganisationLoader { db: db.clone() }),
+            organisations: make(OrganisationLoader { db: db.clone() }, delay),
             clusters: seen.clusters.clone(),
             groups: seen.groups.clone(),
-            memberships: make(MembershipLoader {
-                db: db.clone(),
-                people: people.clone(),
-            }),
+            memberships: make(
+                MembershipLoader {
+                    db: db.clone(),
+                    people: people.clone(),
+                },
+                delay,
+            ),
             meetings: seen.meetings.clone(),
-            attendance: make(AttendanceLoader { db: db.clone() }),
-            records_by_id: make(RecordByIdLoader { db: db.clone() }),
-            amendments_by_id: make(AmendmentLoader { db: db.clone() }),
-            commitments: make(CommitmentLoader { db: db.clone() }),
+            attendance: make(AttendanceLoader { db: db.clone() }, delay),
+            records_by_id: make(RecordByIdLoader { db: db.clone() }, delay),
+            amendments_by_id: make(AmendmentLoader { db: db.clone() }, delay),
+            commitments: make(CommitmentLoader { db: db.clone() }, delay),
             meeting_data: seen.meeting_data.clone(),
-            care: make(care::CareLoader { db: db.clone() }),
-            training: make(training::TrainingLoader { db: db.clone() }),
-            resources: make(resources::ResourceLoader {
-                db: db.clone(),
-                person: viewer.person_id,
-                rights: rights.clone(),
-            }),
-            grants: make(GrantLoader { db: db.clone() }),
-            facilitators: make(FacilitatorLoader {
-                db: db.clone(),
-                people: people.clone(),
-            }),
+            care: make(care::CareLoader { db: db.clone() }, delay),
+            training: make(training::TrainingLoader { db: db.clone() }, delay),
+            resources: make(
+                resources::ResourceLoader {
+                    db: db.clone(),
+                    person: viewer.person_id,
+                    rights: rights.clone(),
+                },
+                delay,
+            ),
+            grants: make(GrantLoader { db: db.clone() }, delay),
+            facilitators: make(
+                FacilitatorLoader {
+                    db: db.clone(),
+                    people: people.clone(),
+                },
+                delay,
+            ),
             people,
-            person_memberships: make(PersonMembershipLoader { db: db.clone() }),
-            viewer_memberships: make(ViewerMembershipLoader {
-                db: db.clone(),
-                person: viewer.person_id,
-            }),
-            pages: make(PageLoader {
-                db: db.clone(),
-                rights: rights.clone(),
-                seen,
-            }),
-            counts: make(CountLoader { db, rights }),
+            person_memberships: make(PersonMembershipLoader { db: db.clone() }, delay),
+            viewer_memberships: make(
+                ViewerMembershipLoader {
+                    db: db.clone(),
+                    person: viewer.person_id,
+                },
+                delay,
+            ),
+            pages: make(
+                PageLoader {
+                    db: db.clone(),
+                    rights: rights.clone(),
+                    seen,
+                },
+                delay,
+            ),
+            counts: make(CountLoader { db, rights }, delay),
         }
     }
 }

@@ -378,7 +378,12 @@ async fn execute(
     }
 
     let rid = request_id(req);
-    let mut loaders = Loaders::new(state.services.db.clone(), viewer.clone(), rights.clone());
+    let mut loaders = Loaders::new(
+        state.services.db.clone(),
+        viewer.clone(),
+        rights.clone(),
+        config.batch_delay,
+    );
     if is_mutation {
         loaders = loaders.without_cache();
     }
