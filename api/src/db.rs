@@ -14,9 +14,13 @@ use sea_orm::{
 };
 
 /// Counts every SQL statement the service sends, so tests can assert what a query costs, and
-/// keeps their text so a failing assertion can say which ones.
+/// keeps them (text and values) so a failing assertion can say which ones, and a test can
+/// ask the database how it would run them.
 #[derive(Clone, Default, Debug)]
-pub struct StatementCounter(Arc<AtomicU64>, Arc<std::sync::Mutex<Vec<String>>>);
+pub struct StatementCounter(
+    Arc<AtomicU64>,
+    Arc<std::sync::Mutex<Vec<sea_orm::Statement>>>,
+);
 
 impl StatementCounter {
     pub fn get(&self) -> u64 {
@@ -32,13 +36,18 @@ impl StatementCounter {
 
     /// The statements since the last reset, in order.
     pub fn seen(&self) -> Vec<String> {
+        self.statements().into_iter().map(|s| s.sql).collect()
+    }
+
+    /// The same, with their values.
+    pub fn statements(&self) -> Vec<sea_orm::Statement> {
         self.1.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    fn record(&self, sql: &str) {
+    fn record(&self, statement: &sea_orm::Statement) {
         self.0.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut seen) = self.1.lock() {
-            seen.push(sql.to_owned());
+            seen.push(statement.clone());
         }
     }
 }
@@ -67,7 +76,7 @@ pub async fn connect(
     }
     let mut db = Database::connect(options).await?;
     if let Some(counter) = counter {
-        db.set_metric_callback(move |info| counter.record(&info.statement.sql));
+        db.set_metric_callback(move |info| counter.record(info.statement));
     }
     Ok(db)
 }

@@ -72,12 +72,12 @@ const INDEXES: &[Replacement] = &[
     },
 ];
 
-struct Replacement {
-    table: &'static str,
-    name: &'static str,
-    columns: &'static [&'static str],
+pub(crate) struct Replacement {
+    pub(crate) table: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) columns: &'static [&'static str],
     /// The index this one makes redundant: its name and columns (to restore it on `down`).
-    replaces: Option<(&'static str, &'static [&'static str])>,
+    pub(crate) replaces: Option<(&'static str, &'static [&'static str])>,
 }
 
 fn create(table: &str, name: &str, columns: &[&str]) -> IndexCreateStatement {
@@ -93,30 +93,46 @@ fn drop(table: &str, name: &str) -> IndexDropStatement {
     Index::drop().name(name).table(Alias::new(table)).to_owned()
 }
 
+/// Creates each index and drops the one it replaces (also used by 000071).
+pub(crate) async fn add_all(
+    manager: &SchemaManager<'_>,
+    indexes: &[Replacement],
+) -> Result<(), DbErr> {
+    for r in indexes {
+        manager
+            .create_index(create(r.table, r.name, r.columns))
+            .await?;
+        if let Some((old, _)) = r.replaces {
+            manager.drop_index(drop(r.table, old)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The reverse of `add_all`: restores each replaced index, then drops the new one.
+pub(crate) async fn remove_all(
+    manager: &SchemaManager<'_>,
+    indexes: &[Replacement],
+) -> Result<(), DbErr> {
+    for r in indexes.iter().rev() {
+        if let Some((old, columns)) = r.replaces {
+            manager.create_index(create(r.table, old, columns)).await?;
+        }
+        manager.drop_index(drop(r.table, r.name)).await?;
+    }
+    Ok(())
+}
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for r in INDEXES {
-            manager
-                .create_index(create(r.table, r.name, r.columns))
-                .await?;
-            if let Some((old, _)) = r.replaces {
-                manager.drop_index(drop(r.table, old)).await?;
-            }
-        }
-        Ok(())
+        add_all(manager, INDEXES).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for r in INDEXES.iter().rev() {
-            if let Some((old, columns)) = r.replaces {
-                manager.create_index(create(r.table, old, columns)).await?;
-            }
-            manager.drop_index(drop(r.table, r.name)).await?;
-        }
-        Ok(())
+        remove_all(manager, INDEXES).await
     }
 }

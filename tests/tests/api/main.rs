@@ -10,6 +10,7 @@ mod check_ins;
 mod cohorts;
 mod data_layer;
 mod demo;
+mod explain;
 mod feedback;
 mod groups;
 mod house;

@@ -1,0 +1,273 @@
+//! Every connection's page is read in index order: the database is asked how it would run each
+//! page statement the API sends, and none may sort its rows itself (SQLite: no "TEMP B-TREE
+//! FOR ORDER BY"; PostgreSQL, with sorting made a last resort: no Sort node). A new connection
+//! without an index for its ORDER BY fails here.
+
+use chrono::{Duration, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use serde_json::json;
+
+use crate::{
+    helpers::{TestApp, ok},
+    resources::{library, published},
+    training::member_with_role,
+};
+
+/// Pages that sort by design, told by a fragment of their SQL, and why.
+const SORTED_BY_DESIGN: &[(&str, &str)] = &[
+    (
+        "ts_rank",
+        "a search orders by relevance, computed per row: nothing to index",
+    ),
+    (
+        "bm25",
+        "a search orders by relevance, computed per row: nothing to index",
+    ),
+    (
+        "\"training_programs\".\"organisation_id\" = ANY(",
+        "the programmes of all the viewer's organisations are merged by name: a few each",
+    ),
+    (
+        "\"attendance\".\"membership_id\" IN (SELECT",
+        "the viewer's attendance across their memberships is merged by id: one person's history",
+    ),
+];
+
+/// The statements that read a page: ordered and limited.
+fn pages(statements: Vec<Statement>) -> Vec<Statement> {
+    statements
+        .into_iter()
+        .filter(|s| {
+            let sql = s.sql.to_uppercase();
+            sql.starts_with("SELECT") && sql.contains("ORDER BY") && sql.contains("LIMIT")
+        })
+        .collect()
+}
+
+/// Whether the database would sort the rows a page keeps out of more rows than it keeps: the
+/// page is not read in the order of an index (the plan, when it is). A page per parent sorts
+/// the rows it kept (at most `first + 1` per parent) to hand them back grouped by parent; that
+/// sort is fine, one under the limit of the per-parent read is not.
+async fn sorts_children(app: &TestApp, statement: &Statement) -> Option<String> {
+    let backend = app.db.get_database_backend();
+    let explain = |prefix: &str| Statement {
+        sql: format!("{prefix}{}", statement.sql),
+        values: statement.values.clone(),
+        db_backend: backend,
+    };
+    let per_parent = statement.sql.contains("AS \"paged\"");
+    match backend {
+        DbBackend::Postgres => {
+            let txn = app.db.begin().await.unwrap();
+            // Sorting and sequential scans only when nothing else can answer: a plan that
+            // still sorts under a limit has no index for its order.
+            for setting in ["enable_sort", "enable_seqscan", "jit"] {
+                txn.execute_unprepared(&format!("SET LOCAL {setting} = off"))
+                    .await
+                    .unwrap();
+            }
+            let rows = txn.query_all_raw(explain("EXPLAIN ")).await.unwrap();
+            txn.rollback().await.unwrap();
+            let lines: Vec<String> = rows
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(0).unwrap())
+                .collect();
+            let node = |l: &str| l.trim_start_matches([' ', '-', '>']).to_owned();
+            // An Incremental Sort streams in index order and only orders ties (a meeting's
+            // start is unique per group, so the id never has to): it stops at the limit.
+            let bad = lines.windows(2).any(|pair| {
+                node(&pair[0]).starts_with("Limit") && node(&pair[1]).starts_with("Sort ")
+            });
+            bad.then(|| lines.join("\n  "))
+        }
+        _ => {
+            let rows = app
+                .db
+                .query_all_raw(explain("EXPLAIN QUERY PLAN "))
+                .await
+                .unwrap();
+            let nodes: Vec<(i64, i64, String)> = rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.try_get::<i64>("", "id").unwrap(),
+                        r.try_get::<i64>("", "parent").unwrap(),
+                        r.try_get::<String>("", "detail").unwrap(),
+                    )
+                })
+                .collect();
+            let in_subquery = |mut parent: i64| {
+                while parent != 0 {
+                    let Some((_, up, detail)) = nodes.iter().find(|(id, _, _)| *id == parent)
+                    else {
+                        return false;
+                    };
+                    if detail.contains("SUBQUERY") {
+                        return true;
+                    }
+                    parent = *up;
+                }
+                false
+            };
+            let bad = nodes.iter().any(|(_, parent, detail)| {
+                detail.contains("USE TEMP B-TREE FOR")
+                    && detail.contains("ORDER BY")
+                    && (!per_parent || in_subquery(*parent))
+            });
+            let plan: Vec<&str> = nodes.iter().map(|(_, _, d)| d.as_str()).collect();
+            bad.then(|| plan.join("\n  "))
+        }
+    }
+}
+
+/// The tables whose pages the API serves.
+const TABLES: &[&str] = &[
+    "organisations",
+    "groups",
+    "clusters",
+    "role_grants",
+    "memberships",
+    "meetings",
+    "group_succession",
+    "action_commitments",
+    "polls",
+    "suggestions",
+    "membership_applications",
+    "training_programs",
+    "workshops",
+    "resources",
+    "resource_versions",
+    "resource_adoptions",
+    "check_ins",
+    "attendance",
+];
+
+/// The table a page statement reads its rows from: the one it pages (`… "t" AS "paged"`),
+/// else the first it reads (`FROM "t"`).
+fn table_of(sql: &str) -> &'static str {
+    let at = |pattern: String| sql.find(&pattern);
+    TABLES
+        .iter()
+        .filter_map(|t| {
+            at(format!("\"{t}\" AS \"paged\""))
+                .map(|i| (0, i, *t))
+                .or_else(|| at(format!("FROM \"{t}\"")).map(|i| (1, i, *t)))
+        })
+        .min()
+        .map_or("?", |(_, _, t)| t)
+}
+
+#[tokio::test]
+async fn every_connection_reads_its_page_in_index_order() {
+    let app = crate::helpers::spawn_app().await;
+    let lib = library(&app).await;
+    let w = &lib.w;
+    // A group with a held meeting, a poll and a suggestion; a resource with a version; a
+    // training programme; the member's own check-in.
+    let group = app.group(&w.admin, &w.a1, "explained", json!({})).await;
+    let (facilitator, _) = member_with_role(&app, w, &group, "Expla", "FACILITATOR").await;
+    let (member, member_m) = member_with_role(&app, w, &group, "Membra", "MEMBER").await;
+    let meeting = app
+        .meeting_at(&facilitator, &group, Utc::now() - Duration::days(1))
+        .await;
+    app.attend(
+        &facilitator,
+        &meeting,
+        json!([{ "membershipId": member_m, "status": "PRESENT" }]),
+    )
+    .await;
+    ok(&app
+        .gql_as(
+            &facilitator,
+            "mutation($input: CreatePollInput!) { createPoll(input: $input) { poll { id } } }",
+            json!({ "input": { "groupId": group, "question": "Tea?", "closesAt": (Utc::now() + Duration::days(2)).to_rfc3339() } }),
+        )
+        .await);
+    ok(&app
+        .gql_as(
+            &member,
+            "mutation($input: SubmitCheckInInput!) { submitCheckIn(input: $input) { checkIn { id } } }",
+            json!({ "input": { "groupId": group, "rating": 2 } }),
+        )
+        .await);
+    ok(&app
+        .gql_as(
+            &w.admin,
+            "mutation($input: CreateTrainingProgramInput!) { createTrainingProgram(input: $input) { program { id } } }",
+            json!({ "input": { "organisationId": w.org_id, "slug": "explained", "name": "Explained" } }),
+        )
+        .await);
+    published(&app, &lib, json!({})).await;
+
+    let page = "first: 5) { edges { node { id } } }";
+    let documents = [
+        (
+            &w.admin,
+            format!(
+                "{{ organisations({page} groups({page} trainingPrograms(first: 5) {{ edges {{ node {{ workshops({page} }} }} }} }}"
+            ),
+        ),
+        (
+            &w.admin,
+            format!(
+                "query($org: ID!) {{ node(id: $org) {{ ... on Organisation {{ clusters({page} groupsAtRisk({page} roleGrants({page} }} }} }}"
+            ),
+        ),
+        (
+            &w.admin,
+            format!(
+                "query($id: ID!) {{ cluster(id: $id) {{ children({page} roleGrants({page} groupsAtRisk({page} groups({page} groupsBelow: groups(includeDescendants: true, {page} }} }}"
+            ),
+        ),
+        (
+            &facilitator,
+            format!(
+                "{{ group(slug: \"explained\") {{ members({page} meetings(last: 5) {{ edges {{ node {{ id commitments({page} }} }} }} record({page} adoptedResources({page} applications({page} polls({page} suggestions({page} }} }}"
+            ),
+        ),
+        (
+            &w.admin,
+            format!(
+                "{{ resources({page} searched: resources(search: \"grounding\", {page} all: resources(first: 5) {{ edges {{ node {{ versions({page} adoptedBy({page} derivatives({page} }} }} }} }}"
+            ),
+        ),
+        (
+            &member,
+            format!(
+                "{{ viewer {{ checkIns({page} attendance({page} applications({page} memberships({page} }} }}"
+            ),
+        ),
+    ];
+    let mut checked = std::collections::BTreeSet::new();
+    let mut sorting = Vec::new();
+    for (who, document) in documents {
+        app.statements.reset();
+        let res = app
+            .gql_as(who, &document, json!({ "id": w.a, "org": w.org_id }))
+            .await;
+        ok(&res);
+        for statement in pages(app.statements.statements()) {
+            let table = table_of(&statement.sql);
+            let by_design = SORTED_BY_DESIGN
+                .iter()
+                .any(|(fragment, _)| statement.sql.contains(fragment));
+            if let Some(plan) = sorts_children(&app, &statement).await
+                && !by_design
+            {
+                sorting.push(format!("{table}:\n  {}\n  {plan}", statement.sql));
+            }
+            checked.insert(table);
+        }
+    }
+    assert!(
+        sorting.is_empty(),
+        "pages sorted without an index:\n{}",
+        sorting.join("\n\n")
+    );
+    for table in TABLES {
+        assert!(
+            checked.contains(table),
+            "no page of {table} was checked: {checked:?}"
+        );
+    }
+}
