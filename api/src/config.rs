@@ -203,7 +203,7 @@ impl Config {
             batch_delay: Duration::from_micros(number(
                 &get,
                 "CANOPY_BATCH_DELAY_US",
-                500,
+                100,
                 0..=20_000,
             )?),
             introspection: boolean(
