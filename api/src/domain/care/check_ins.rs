@@ -90,23 +90,32 @@ pub async fn submit(
 }
 
 /// The person's own check-in, NOT_FOUND for anyone else — facilitators, coordinators and
-/// admins included.
+/// admins included. The owner is part of the read: nobody else's row is ever fetched.
 pub async fn own(
     db: &impl ConnectionTrait,
     access: &Access,
     id: Uuid,
 ) -> AppResult<check_in::Model> {
-    let found = check_in::Entity::find_by_id(id).one(db).await?;
-    match (found, access.person_id) {
-        (Some(c), Some(me)) if c.person_id == me => Ok(c),
-        _ => Err(AppError::not_found("check-in")),
-    }
+    let not_found = || AppError::not_found("check-in");
+    let me = access.person_id.ok_or_else(not_found)?;
+    check_in::Entity::find_by_id(id)
+        .filter(check_in::Column::PersonId.eq(me))
+        .one(db)
+        .await?
+        .ok_or_else(not_found)
 }
 
+/// Deletes the person's own check-in in one statement (the owner is part of it).
 pub async fn delete(db: &impl ConnectionTrait, access: &Access, id: Uuid) -> AppResult<()> {
-    require_person(access)?;
-    let c = own(db, access, id).await?;
-    check_in::Entity::delete_by_id(c.id).exec(db).await?;
+    let me = require_person(access)?;
+    let deleted = check_in::Entity::delete_many()
+        .filter(check_in::Column::Id.eq(id))
+        .filter(check_in::Column::PersonId.eq(me))
+        .exec(db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(AppError::not_found("check-in"));
+    }
     Ok(())
 }
 
