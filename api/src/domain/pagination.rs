@@ -409,6 +409,8 @@ where
     let table = ParentTable {
         table: P::default().into_iden(),
         columns: P::Column::iter().map(|c| c.into_iden()).collect(),
+        which: None,
+        along: None,
     };
     let statement = page_statement(backend, rows, parents, sort, args, Vec::new(), Some(table));
     let rows = db.query_all_raw(backend.build(&statement)).await?;
@@ -430,11 +432,82 @@ where
     ))
 }
 
+/// `pages_with_parents` for parents found by a condition on their table (aliased `page`)
+/// rather than by id, each with its row of `A` (`A.id = page.<along_key>`) read along: a root
+/// field that finds its object by another key (a group by slug, with its cluster) and pages
+/// its children answers from one statement. Extra expressions over the page rows as in
+/// `pages_by_parent_with`.
+#[allow(clippy::too_many_arguments)] // the parts of one statement
+pub async fn pages_of_found_parents<P, A, E, X>(
+    db: &impl ConnectionTrait,
+    rows: ChildRows,
+    which: Condition,
+    along_key: P::Column,
+    sort: &Sort<E>,
+    args: &PageArgs,
+    extra: Vec<(Alias, Expr)>,
+    decode: impl Fn(&QueryResult) -> AppResult<X>,
+) -> AppResult<Vec<(P::Model, A::Model, Page<(E::Model, X)>)>>
+where
+    P: EntityTrait,
+    P::Model: FromQueryResult,
+    A: EntityTrait,
+    A::Model: FromQueryResult,
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+{
+    let backend = db.get_database_backend();
+    let table = ParentTable {
+        table: P::default().into_iden(),
+        columns: P::Column::iter().map(|c| c.into_iden()).collect(),
+        which: Some(which),
+        along: Some(Along {
+            table: A::default().into_iden(),
+            columns: A::Column::iter().map(|c| c.into_iden()).collect(),
+            key: along_key.into_iden(),
+        }),
+    };
+    let statement = page_statement(backend, rows, &[], sort, args, extra, Some(table));
+    let rows = db.query_all_raw(backend.build(&statement)).await?;
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in &rows {
+        let parent: Uuid = row.try_get("", "page_parent")?;
+        if seen.insert(parent) {
+            found.push((
+                parent,
+                P::Model::from_query_result(row, PARENT_PREFIX)?,
+                A::Model::from_query_result(row, ALONG_PREFIX)?,
+            ));
+        }
+    }
+    let mut pages = group_pages(rows, sort, args, decode)?;
+    Ok(found
+        .into_iter()
+        .map(|(id, parent, along)| (parent, along, pages.remove(&id).unwrap_or_default()))
+        .collect())
+}
+
 /// The parents' table, when their rows are read along with their pages.
 struct ParentTable {
     table: DynIden,
     columns: Vec<DynIden>,
+    /// Which parents, by a condition on their table (aliased `page`); by the ids given when
+    /// None.
+    which: Option<Condition>,
+    /// Another table read along, one row per parent.
+    along: Option<Along>,
 }
+
+/// A row of another table joined to each parent: `along.id = page.<key>`.
+struct Along {
+    table: DynIden,
+    columns: Vec<DynIden>,
+    key: DynIden,
+}
+
+/// Columns of the table read along are read under this prefix.
+const ALONG_PREFIX: &str = "of_along_";
 
 /// Parent columns are read under this prefix (no entity has a column starting with it).
 const PARENT_PREFIX: &str = "of_page_";
@@ -494,13 +567,30 @@ fn page_statement<E: EntityTrait>(
                 Alias::new(format!("{PARENT_PREFIX}{column}")),
             );
         }
-        outer
-            .from_as(parent.table.clone(), page.clone())
-            .and_where(super::in_ids(
+        outer.from_as(parent.table.clone(), page.clone());
+        match &parent.which {
+            Some(which) => outer.cond_where(which.clone()),
+            None => outer.and_where(super::in_ids(
                 backend,
                 Expr::col((page.clone(), page_parent.clone())),
                 parents,
-            ));
+            )),
+        };
+        if let Some(along) = &parent.along {
+            let alias = Alias::new("along");
+            for column in &along.columns {
+                outer.expr_as(
+                    Expr::col((alias.clone(), column.clone())),
+                    Alias::new(format!("{ALONG_PREFIX}{column}")),
+                );
+            }
+            outer.join_as(
+                JoinType::InnerJoin,
+                along.table.clone(),
+                alias.clone(),
+                Expr::col((alias, Alias::new("id"))).equals((page.clone(), along.key.clone())),
+            );
+        }
     }
     match backend {
         DatabaseBackend::Postgres => {

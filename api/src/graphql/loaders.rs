@@ -150,6 +150,16 @@ impl Loaders {
         self
     }
 
+    /// The by-id caches pages feed.
+    pub(super) fn seen(&self) -> Seen {
+        Seen {
+            clusters: self.clusters.clone(),
+            groups: self.groups.clone(),
+            meetings: self.meetings.clone(),
+            meeting_data: self.meeting_data.clone(),
+        }
+    }
+
     /// `delay`: how long a loader waits for more keys before it sends a batch
     /// (`CANOPY_BATCH_DELAY_US`).
     pub fn new(

@@ -349,8 +349,8 @@ async fn the_compared_shapes_cost_a_fixed_number_of_statements() {
     assert!(dashboard <= 5, "dashboard: {dashboard} statements");
     // Rights, and the page of groups with the cluster read along.
     assert!(groups_page <= 2, "groups page: {groups_page} statements");
-    // Rights, the group, its page of meetings.
-    assert!(group_detail <= 3, "group detail: {group_detail} statements");
+    // Rights, and the group with its cluster and its page of meetings read along.
+    assert!(group_detail <= 2, "group detail: {group_detail} statements");
     // Rights, and the one upsert that checks everything else itself.
     assert!(
         record_attendance <= 2,
@@ -618,4 +618,79 @@ async fn nodes_of_many_certifications_are_batched() {
         }
     }
     assert_eq!(costs[0], costs[1], "{costs:?}");
+}
+
+/// `group(slug:) { meetings(…) }` reads the group, its cluster and the page in one statement:
+/// the page is the one the field reads on its own, a group without meetings is still found,
+/// and a group the viewer may not see is NOT_FOUND as before (its page is never shown).
+#[tokio::test]
+async fn a_group_read_with_its_meetings_page_answers_as_the_field_does() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let (group, facilitator, _) = circle(&app, &w, "detail-circle", 2).await;
+    for days in [3, 2, 1] {
+        app.meeting_at(&facilitator, &group, Utc::now() - Duration::days(days))
+            .await;
+    }
+    let detail = |filter: &str| {
+        format!(
+            "{{ group(slug: \"detail-circle\") {{ id meetings(last: 2{filter}) {{ edges {{ node {{ id startsAt }} }} pageInfo {{ hasPreviousPage hasNextPage }} }} }} }}"
+        )
+    };
+    app.statements.reset();
+    let ahead = app.gql_as(&facilitator, &detail(""), json!({})).await;
+    assert_eq!(app.statements.get(), 2, "{ahead}");
+    // An empty filter takes the field's own read.
+    let own = app
+        .gql_as(&facilitator, &detail(", filter: {}"), json!({}))
+        .await;
+    assert_eq!(ok(&ahead), ok(&own));
+    assert_eq!(
+        ok(&ahead)["group"]["meetings"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        ok(&ahead)["group"]["meetings"]["pageInfo"]["hasPreviousPage"],
+        true
+    );
+
+    let empty = app.group(&w.admin, &w.a1, "detail-empty", json!({})).await;
+    let res = app
+        .gql_as(
+            &w.admin,
+            "{ group(slug: \"detail-empty\") { id meetings(first: 5) { edges { node { id } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(ok(&res)["group"]["id"], json!(empty));
+    assert_eq!(ok(&res)["group"]["meetings"]["edges"], json!([]));
+
+    let missing = app
+        .gql_as(
+            &w.admin,
+            "{ group(slug: \"no-such-circle\") { id meetings(first: 5) { edges { node { id } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&missing), "NOT_FOUND");
+
+    app.group(
+        &w.admin,
+        &w.a1,
+        "detail-private",
+        json!({ "visibility": "PRIVATE" }),
+    )
+    .await;
+    let outsider = app.sign_up("detail-outsider").await;
+    let hidden = app
+        .gql_as(
+            &outsider,
+            "{ group(slug: \"detail-private\") { id meetings(first: 5) { edges { node { id } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&hidden), "NOT_FOUND", "{hidden}");
 }

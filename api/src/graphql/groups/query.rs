@@ -21,8 +21,21 @@ impl GroupQuery {
     /// A group by slug. NOT_FOUND both when it does not exist and when the viewer may not see
     /// it, so existence is never revealed.
     async fn group(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Group>> {
-        let found =
-            groups::core::by_slug_with_cluster(ctx.db()?, &slug.trim().to_lowercase()).await?;
+        let slug = slug.trim().to_lowercase();
+        // A group's detail with its meetings: the group, its cluster and the page are one
+        // statement (the nested `meetings` finds its page in the loaders' cache).
+        let found = match crate::graphql::meetings::fields::meetings_page_ahead(ctx) {
+            Some(page) => {
+                crate::graphql::loaders::meetings::group_with_meetings(
+                    ctx.db()?,
+                    ctx.loaders()?,
+                    &slug,
+                    page,
+                )
+                .await?
+            }
+            None => groups::core::by_slug_with_cluster(ctx.db()?, &slug).await?,
+        };
         let access = access(ctx).await?;
         let Some((g, cluster)) = found.filter(|(g, c)| authz::can_see_group(&access, g, &c.path))
         else {

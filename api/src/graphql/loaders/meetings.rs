@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::{
-    AttendanceStatus, CommitmentStatus, MeetingStatus, action_commitment, attendance, meeting,
-    meeting_record, membership, record_amendment,
+    AttendanceStatus, CommitmentStatus, MeetingStatus, action_commitment, attendance, cluster,
+    group, meeting, meeting_record, membership, record_amendment,
 };
 use sea_orm::ExprTrait as _;
 use sea_orm::{
-    ActiveEnum as _, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    ActiveEnum as _, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QueryTrait, Statement, Value,
     sea_query::{Alias, Expr},
 };
@@ -24,6 +24,7 @@ use crate::{
         meetings::load,
         pagination::{
             ChildRows, PAGED, Page, PageArgs, Sort, pages_by_parent, pages_by_parent_with,
+            pages_of_found_parents,
         },
     },
     error::AppError,
@@ -93,50 +94,17 @@ impl Loader<MeetingPageKey> for PageLoader {
         });
         let mut out = HashMap::new();
         for ((filter, args, with_counts), parents) in groups {
-            let sort: Sort<meeting::Entity> = Sort {
-                key: Some(meeting::Column::StartsAt),
-                id: meeting::Column::Id,
-                descending: filter.newest_first,
-            };
-            let rows = meetings_rows(&filter);
-            let extra = with_counts
-                .into_iter()
-                .flat_map(Asked::statuses)
-                .map(|(status, name)| (Alias::new(name), count_of(status)))
-                .collect();
-            let decode =
-                |row: &sea_orm::QueryResult| -> Result<Option<AttendanceCounts>, AppError> {
-                    let Some(asked) = with_counts else {
-                        return Ok(None);
-                    };
-                    let n = |wanted: bool, name: &str| -> Result<i64, AppError> {
-                        Ok(if wanted {
-                            row.try_get::<i64>("", name)?
-                        } else {
-                            0
-                        })
-                    };
-                    Ok(Some(AttendanceCounts {
-                        present: n(asked.present, "present_n")?,
-                        absent: n(asked.absent, "absent_n")?,
-                        excused: n(asked.excused, "excused_n")?,
-                        recorded_active: 0,
-                    }))
-                };
-            let pages =
-                pages_by_parent_with(&self.db, rows, &parents, &sort, &args, extra, decode).await?;
-            type Row = (meeting::Model, Option<AttendanceCounts>);
-            let meetings =
-                super::Seen::rows_of(pages.values(), |(m, _): &Row| Some((m.id, m.clone())));
-            self.seen.meetings.feed_many(meetings).await;
-            let counts = super::Seen::rows_of(pages.values(), |(m, counts): &Row| {
-                let key = |asked| SummaryKey {
-                    meeting: m.id,
-                    asked,
-                };
-                counts.zip(with_counts).map(|(c, asked)| (key(asked), c))
-            });
-            self.seen.meeting_data.feed_many(counts).await;
+            let pages = pages_by_parent_with(
+                &self.db,
+                meetings_rows(&filter),
+                &parents,
+                &meetings_sort(&filter),
+                &args,
+                counts_columns(with_counts),
+                |row| decode_counts(with_counts, row),
+            )
+            .await?;
+            feed_seen(&self.seen, pages.values(), with_counts).await;
             let mut pages: HashMap<Uuid, Page<meeting::Model>> = pages
                 .into_iter()
                 .map(|(g, p)| (g, p.map(|(m, _)| m)))
@@ -154,6 +122,113 @@ impl Loader<MeetingPageKey> for PageLoader {
         }
         Ok(out)
     }
+}
+
+/// Meetings in order of start, newest first when the filter says so.
+fn meetings_sort(filter: &MeetingFilter) -> Sort<meeting::Entity> {
+    Sort {
+        key: Some(meeting::Column::StartsAt),
+        id: meeting::Column::Id,
+        descending: filter.newest_first,
+    }
+}
+
+/// The attendance counts asked of each meeting on a page, as columns of the page statement.
+fn counts_columns(with_counts: Option<Asked>) -> Vec<(Alias, Expr)> {
+    with_counts
+        .into_iter()
+        .flat_map(Asked::statuses)
+        .map(|(status, name)| (Alias::new(name), count_of(status)))
+        .collect()
+}
+
+/// Those counts, read back from a row of the page statement.
+fn decode_counts(
+    with_counts: Option<Asked>,
+    row: &sea_orm::QueryResult,
+) -> Result<Option<AttendanceCounts>, AppError> {
+    let Some(asked) = with_counts else {
+        return Ok(None);
+    };
+    let n = |wanted: bool, name: &str| -> Result<i64, AppError> {
+        Ok(if wanted {
+            row.try_get::<i64>("", name)?
+        } else {
+            0
+        })
+    };
+    Ok(Some(AttendanceCounts {
+        present: n(asked.present, "present_n")?,
+        absent: n(asked.absent, "absent_n")?,
+        excused: n(asked.excused, "excused_n")?,
+        recorded_active: 0,
+    }))
+}
+
+type CountedMeeting = (meeting::Model, Option<AttendanceCounts>);
+
+/// The meetings of pages and their counts, into the by-id and summary caches.
+async fn feed_seen<'a>(
+    seen: &super::Seen,
+    pages: impl IntoIterator<Item = &'a Page<CountedMeeting>> + Clone,
+    with_counts: Option<Asked>,
+) {
+    let meetings = super::Seen::rows_of(pages.clone(), |(m, _): &CountedMeeting| {
+        Some((m.id, m.clone()))
+    });
+    seen.meetings.feed_many(meetings).await;
+    let counts = super::Seen::rows_of(pages, |(m, counts): &CountedMeeting| {
+        let key = |asked| SummaryKey {
+            meeting: m.id,
+            asked,
+        };
+        counts.zip(with_counts).map(|(c, asked)| (key(asked), c))
+    });
+    seen.meeting_data.feed_many(counts).await;
+}
+
+/// A group by slug with its cluster and one page of its meetings, in one statement (a group's
+/// detail); the caches are fed so the group's guards and its `meetings` field read nothing
+/// more. None when no group has the slug.
+pub async fn group_with_meetings(
+    db: &DatabaseConnection,
+    loaders: &super::Loaders,
+    slug: &str,
+    key: MeetingPageKey,
+) -> Result<Option<(group::Model, cluster::Model)>, AppError> {
+    let MeetingPageKey {
+        filter,
+        args,
+        with_counts,
+        ..
+    } = key;
+    let which = Condition::all()
+        .add(Expr::col((Alias::new("page"), group::Column::Slug)).eq(slug.to_owned()));
+    let found = pages_of_found_parents::<group::Entity, cluster::Entity, meeting::Entity, _>(
+        db,
+        meetings_rows(&filter),
+        which,
+        group::Column::ClusterId,
+        &meetings_sort(&filter),
+        &args,
+        counts_columns(with_counts),
+        |row| decode_counts(with_counts, row),
+    )
+    .await?;
+    let Some((g, c, page)) = found.into_iter().next() else {
+        return Ok(None);
+    };
+    feed_seen(&loaders.seen(), [&page], with_counts).await;
+    let key = MeetingPageKey {
+        group: g.id,
+        filter,
+        args,
+        with_counts,
+    };
+    loaders.pages.feed_one(key, page.map(|(m, _)| m)).await;
+    loaders.groups.feed_one(g.id, g.clone()).await;
+    loaders.clusters.feed_one(c.id, c.clone()).await;
+    Ok(Some((g, c)))
 }
 
 /// How many entries of a meeting on the page have `status`.

@@ -69,18 +69,11 @@ pub async fn meetings(
         group: group.id,
         filter: filter.clone(),
     });
-    // The dashboards' shape: each meeting's attendance counts, read with the page.
-    let summary = ctx
-        .look_ahead()
-        .field("edges")
-        .field("node")
-        .field("attendanceSummary");
     let key = MeetingPageKey {
         group: group.id,
         filter,
         args,
-        with_counts: (summary.exists() && !summary.field("unrecorded").exists())
-            .then(|| Asked::of(&summary)),
+        with_counts: counts_ahead(&ctx.look_ahead()),
     };
     let page = ctx
         .loaders()?
@@ -89,6 +82,50 @@ pub async fn meetings(
         .await?
         .unwrap_or_default();
     Ok(MeetingConnection::new(page.map(Meeting), total))
+}
+
+/// The dashboards' shape: each meeting's attendance counts, read with the page, when the
+/// page's nodes ask for them (never with `unrecorded`, which needs the memberships).
+fn counts_ahead(page: &async_graphql::Lookahead<'_>) -> Option<Asked> {
+    let summary = page.field("edges").field("node").field("attendanceSummary");
+    (summary.exists() && !summary.field("unrecorded").exists()).then(|| Asked::of(&summary))
+}
+
+/// The key of the one `meetings` page asked of a group found by slug, read from the query
+/// ahead of the group (its `group` is filled in once the group is read); None when there is
+/// none, several, a filter, or arguments the field will refuse.
+pub fn meetings_page_ahead(ctx: &Context<'_>) -> Option<MeetingPageKey> {
+    let ahead = ctx.look_ahead();
+    let page = ahead.field("meetings");
+    let asked = page.selection_fields();
+    let [field] = asked.as_slice() else {
+        return None;
+    };
+    let (mut first, mut after, mut last, mut before) = (None, None, None, None);
+    for (name, value) in field.arguments().ok()? {
+        let number = || match &value {
+            async_graphql::Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
+            _ => None,
+        };
+        let text = || match &value {
+            async_graphql::Value::String(s) => Some(s.clone()),
+            _ => None,
+        };
+        match name.as_str() {
+            "first" => first = number(),
+            "after" => after = text(),
+            "last" => last = number(),
+            "before" => before = text(),
+            _ => return None,
+        }
+    }
+    Some(MeetingPageKey {
+        group: uuid::Uuid::nil(),
+        // What `meetings` makes of no filter.
+        filter: FilterKey::default(),
+        args: PageArgs::new(first, after, last, before).ok()?,
+        with_counts: counts_ahead(&page),
+    })
 }
 
 /// `Group.nextMeeting`: the next SCHEDULED meeting, for insiders (null for everyone else).
