@@ -116,8 +116,10 @@ pub async fn join_group(
 /// The placement of an OPEN join, every rule in the statement that writes: the group is OPEN
 /// and not CLOSED, the viewer may see it (`authz::visible_groups`), they accepted its current
 /// pledge if it has one, and no row of theirs stands in the way but a LEFT one (reused, one row
-/// per person and group). The seat is decided from the group's row — a free seat and nobody
-/// waiting, else the waitlist — and the active count moves with it.
+/// per person and group). It only seats: a free seat (from the group's row, read under its
+/// lock) and nobody waiting, and the active count moves with it. A full group or one with a
+/// queue takes the general path, which reads the waitlist after taking the lock (this
+/// statement's waitlist check sees the rows of before the lock wait).
 ///
 /// PostgreSQL: one statement (the group's row locked `FOR UPDATE`, the count updated in a
 /// data-modifying CTE). SQLite has no such CTEs: there the placement and the count are two
@@ -166,18 +168,15 @@ async fn place_in_open_group(
         format!(
             "INSERT INTO memberships (id, person_id, group_id, role, status, statement, \
                joined_at, left_at, waitlisted_at, created_at, updated_at) \
-             SELECT ?, ?, s.id, '{member}', s.status, ?, \
-               CASE WHEN s.status = '{active}' THEN ? END, NULL, \
-               CASE WHEN s.status = '{waitlisted}' THEN ? END, ?, ? \
-             FROM (SELECT g.id, CASE WHEN g.active_member_count < g.capacity_max \
-                     AND NOT EXISTS (SELECT 1 FROM memberships w \
-                       WHERE w.group_id = g.id AND w.status = '{waitlisted}') \
-                   THEN '{active}' ELSE '{waitlisted}' END AS status FROM {source} g) s \
-             WHERE true \
+             SELECT ?, ?, g.id, '{member}', '{active}', ?, ?, NULL, NULL, ?, ? \
+             FROM {source} g \
+             WHERE g.active_member_count < g.capacity_max \
+               AND NOT EXISTS (SELECT 1 FROM memberships w \
+                 WHERE w.group_id = g.id AND w.status = '{waitlisted}') \
              ON CONFLICT (person_id, group_id) DO UPDATE SET role = excluded.role, \
                status = excluded.status, statement = excluded.statement, \
                joined_at = excluded.joined_at, left_at = NULL, \
-               waitlisted_at = excluded.waitlisted_at, updated_at = excluded.updated_at \
+               waitlisted_at = NULL, updated_at = excluded.updated_at \
              WHERE memberships.status = '{left}' \
              RETURNING *",
             member = MembershipRole::Member.to_value(),
@@ -194,7 +193,6 @@ async fn place_in_open_group(
             Uuid::now_v7().into(),
             person_id.into(),
             statement.map(str::to_owned).into(),
-            now.into(),
             now.into(),
             now.into(),
             now.into(),

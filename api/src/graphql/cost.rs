@@ -34,9 +34,11 @@ const UNIT_NS: u64 = 50_000;
 /// Rows assumed for a list of objects that is not a connection and takes no `ids`
 /// (facilitators of a group, weeks of a wellbeing series): such lists are short by rule.
 const LIST_ROWS: u64 = 10;
-/// How deep fragments may nest while pricing; deeper (or cyclic) spreads are left to the
-/// validator, which refuses them.
+/// How deep fragments may nest, and how many spreads pricing may follow in all: a document
+/// past either (a long chain, a cycle, or spreads that fan out exponentially) is priced out
+/// of reach, never as free.
 const MAX_SPREADS: usize = 32;
+const MAX_SPREAD_VISITS: usize = 2_000;
 
 /// A field's declared type: the named type and whether it is a list.
 struct Declared {
@@ -177,6 +179,7 @@ impl CostModel {
             model: self,
             doc,
             values: &values,
+            visits: std::cell::Cell::new(0),
         };
         pricer.set(&op.selection_set.node, root, 1, None, 0)
     }
@@ -186,6 +189,8 @@ struct Pricer<'a> {
     model: &'a CostModel,
     doc: &'a ExecutableDocument,
     values: &'a HashMap<&'a str, ConstValue>,
+    /// Spreads followed so far.
+    visits: std::cell::Cell<usize>,
 }
 
 impl Pricer<'_> {
@@ -252,13 +257,18 @@ impl Pricer<'_> {
                 }
                 Selection::FragmentSpread(spread) => {
                     let name = &spread.node.fragment_name.node;
+                    self.visits.set(self.visits.get() + 1);
+                    if spreads >= MAX_SPREADS || self.visits.get() > MAX_SPREAD_VISITS {
+                        return u64::MAX;
+                    }
                     match self.doc.fragments.get(name) {
-                        Some(f) if spreads < MAX_SPREADS => {
+                        Some(f) => {
                             let f = &f.node;
                             let on = f.type_condition.node.on.node.as_str();
                             self.set(&f.selection_set.node, on, parents, page, spreads + 1)
                         }
-                        _ => 0,
+                        // An unknown fragment: the validator refuses the document.
+                        None => 0,
                     }
                 }
             };
@@ -401,11 +411,29 @@ mod tests {
             )
         };
         assert!(nodes(100) > 8 * nodes(10), "{} {}", nodes(100), nodes(10));
-        // A cycle of fragments is the validator's to refuse; pricing it ends.
+        // A cycle, a chain past the nesting limit or spreads that fan out are priced out of
+        // reach (never as free), quickly.
         let cyclic = cost(
             "{ viewer { ...A } } fragment A on Viewer { ...B } fragment B on Viewer { ...A }",
             json!({}),
         );
-        assert!(cyclic < 10);
+        assert_eq!(cyclic, u64::MAX.div_ceil(UNIT_NS));
+        let chain: String = (0..40)
+            .map(|i| format!(" fragment F{i} on Query {{ ...F{} }}", i + 1))
+            .collect();
+        let long = format!(
+            "{{ ...F0 }}{chain} fragment F40 on Query {{ groups(first: 100) {{ edges {{ node {{ id }} }} }} }}"
+        );
+        assert_eq!(cost(&long, json!({})), u64::MAX.div_ceil(UNIT_NS));
+        let fan: String = (0..30)
+            .map(|i| {
+                format!(
+                    " fragment G{i} on Query {{ ...G{n} a{i}: __typename ...G{n} }}",
+                    n = i + 1
+                )
+            })
+            .collect();
+        let fanned = format!("{{ ...G0 }}{fan} fragment G30 on Query {{ __typename }}");
+        assert_eq!(cost(&fanned, json!({})), u64::MAX.div_ceil(UNIT_NS));
     }
 }

@@ -254,11 +254,25 @@ pub async fn vote(
                 format!("(SELECT p.{c} FROM polls p WHERE p.id = poll_votes.poll_id) AS {c}")
             })
             .collect();
-        let groups = vec!["?"; active.len()].join(", ");
+        // One parameter on PostgreSQL (one statement text however many groups); a list on
+        // SQLite.
+        let (groups, group_values): (String, Vec<sea_orm::Value>) = match backend {
+            sea_orm::DatabaseBackend::Postgres => (
+                "= ANY(?)".to_owned(),
+                vec![sea_orm::Value::Array(
+                    sea_orm::sea_query::ArrayType::Uuid,
+                    Some(Box::new(active.iter().map(|id| (*id).into()).collect())),
+                )],
+            ),
+            _ => (
+                format!("IN ({})", vec!["?"; active.len()].join(", ")),
+                active.iter().map(|id| (*id).into()).collect(),
+            ),
+        };
         let sql = format!(
             "INSERT INTO poll_votes (id, poll_id, person_id, vote, updated_at) \
              SELECT ?, p.id, ?, ?, ? FROM polls p \
-             WHERE p.id = ? AND p.closed_at IS NULL AND p.closes_at > ? AND p.group_id IN ({groups}) \
+             WHERE p.id = ? AND p.closed_at IS NULL AND p.closes_at > ? AND p.group_id {groups} \
              ON CONFLICT (poll_id, person_id) \
              DO UPDATE SET vote = excluded.vote, updated_at = excluded.updated_at \
              RETURNING {}",
@@ -272,7 +286,7 @@ pub async fn vote(
             poll_id.into(),
             now.into(),
         ];
-        values.extend(active.into_iter().map(sea_orm::Value::from));
+        values.extend(group_values);
         let written = poll::Model::find_by_statement(raw_statement(backend, &sql, values))
             .one(db)
             .await?;
