@@ -31,9 +31,19 @@ const ROW_NS: u64 = 10_000;
 const FIELD_NS: u64 = 1_500;
 /// What one unit of `CANOPY_MAX_COMPLEXITY` stands for.
 const UNIT_NS: u64 = 50_000;
-/// Rows assumed for a list of objects that is not a connection and takes no `ids`
-/// (facilitators of a group, weeks of a wellbeing series): such lists are short by rule.
+/// Rows assumed for a list of objects that is not a connection and takes no `ids` (a group's
+/// facilitators, a meeting's agenda): such lists are short by rule.
 const LIST_ROWS: u64 = 10;
+/// The lists that are not short, at the most their rules allow: series of up to two years of
+/// weeks, and lists of a group's people (capacity at most 100) or a workshop's (200).
+const LONG_LISTS: &[(&str, &str, u64)] = &[
+    ("Group", "wellbeing", 106),
+    ("Viewer", "stressTrend", 106),
+    ("Group", "pledgeStatus", 100),
+    ("Meeting", "attendance", 100),
+    ("Workshop", "enrollments", 200),
+    ("WorkshopSession", "attendance", 200),
+];
 /// How deep fragments may nest, and how many spreads pricing may follow in all: a document
 /// past either (a long chain, a cycle, or spreads that fan out exponentially) is priced out
 /// of reach, never as free.
@@ -317,8 +327,14 @@ impl Pricer<'_> {
                     .saturating_add(self.set(inner, &declared.name, parents, Some(size), spreads))
             }
             (_, _) => {
+                let name = field.name.node.as_str();
                 let each = if declared.list {
-                    self.list_len(field, "ids").unwrap_or(LIST_ROWS)
+                    self.list_len(field, "ids").unwrap_or_else(|| {
+                        LONG_LISTS
+                            .iter()
+                            .find(|(t, f, _)| *t == type_name && *f == name)
+                            .map_or(LIST_ROWS, |(_, _, rows)| *rows)
+                    })
                 } else {
                     1
                 };
@@ -394,6 +410,19 @@ mod tests {
         let cursors = nanos("{ groups(first: 10) { edges { cursor node { id } } } }");
         assert_eq!(counted - plain, STATEMENT_NS + FIELD_NS);
         assert_eq!(cursors - plain, 10 * FIELD_NS);
+    }
+
+    #[test]
+    fn long_lists_are_priced_at_the_most_their_rules_allow() {
+        let per_group = |list: &str| {
+            nanos(&format!(
+                "{{ groups(first: 20) {{ edges {{ node {{ {list} }} }} }} }}"
+            ))
+        };
+        let short = per_group("facilitators { id }");
+        let series = per_group("wellbeing(from: \"2026-01-05\", to: \"2026-12-28\") { start }");
+        // 20 groups × (106 − 10) more rows, and as many more fields.
+        assert_eq!(series - short, 20 * 96 * (ROW_NS + FIELD_NS));
     }
 
     #[test]
