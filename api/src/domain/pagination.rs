@@ -414,14 +414,10 @@ where
     };
     let statement = page_statement(backend, rows, parents, sort, args, Vec::new(), Some(table));
     let rows = db.query_all_raw(backend.build(&statement)).await?;
-    let mut found = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for row in &rows {
-        let parent: Uuid = row.try_get("", "page_parent")?;
-        if seen.insert(parent) {
-            found.push(P::Model::from_query_result(row, PARENT_PREFIX)?);
-        }
-    }
+    let found = parents_in(&rows, |row| P::Model::from_query_result(row, PARENT_PREFIX))?
+        .into_iter()
+        .map(|(_, parent)| parent)
+        .collect();
     let pages = group_pages(rows, sort, args, |_| Ok(()))?;
     Ok((
         pages
@@ -469,23 +465,33 @@ where
     };
     let statement = page_statement(backend, rows, &[], sort, args, extra, Some(table));
     let rows = db.query_all_raw(backend.build(&statement)).await?;
-    let mut found = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for row in &rows {
-        let parent: Uuid = row.try_get("", "page_parent")?;
-        if seen.insert(parent) {
-            found.push((
-                parent,
-                P::Model::from_query_result(row, PARENT_PREFIX)?,
-                A::Model::from_query_result(row, ALONG_PREFIX)?,
-            ));
-        }
-    }
+    let found = parents_in(&rows, |row| {
+        Ok((
+            P::Model::from_query_result(row, PARENT_PREFIX)?,
+            A::Model::from_query_result(row, ALONG_PREFIX)?,
+        ))
+    })?;
     let mut pages = group_pages(rows, sort, args, decode)?;
     Ok(found
         .into_iter()
-        .map(|(id, parent, along)| (parent, along, pages.remove(&id).unwrap_or_default()))
+        .map(|(id, (parent, along))| (parent, along, pages.remove(&id).unwrap_or_default()))
         .collect())
+}
+
+/// Each parent of a page statement read along with its pages, once, in the order met.
+fn parents_in<T>(
+    rows: &[QueryResult],
+    decode: impl Fn(&QueryResult) -> Result<T, sea_orm::DbErr>,
+) -> AppResult<Vec<(Uuid, T)>> {
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in rows {
+        let parent: Uuid = row.try_get("", "page_parent")?;
+        if seen.insert(parent) {
+            found.push((parent, decode(row)?));
+        }
+    }
+    Ok(found)
 }
 
 /// The parents' table, when their rows are read along with their pages.

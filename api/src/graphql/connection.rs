@@ -1,9 +1,38 @@
 //! Relay connections. Each node type gets a concrete `<Type>Connection` and `<Type>Edge`;
 //! `totalCount` is computed only when asked for.
 
-use async_graphql::SimpleObject;
+use async_graphql::{SimpleObject, Value, context::SelectionField};
 
-use crate::domain::pagination::Page;
+use crate::domain::pagination::{Page, PageArgs};
+
+/// The page arguments of a connection field read ahead (to prefetch its page from the parent's
+/// resolver): `first`, `after`, `last`, `before`, and any other argument `other` accepts. None
+/// when an argument is refused, or the field itself would refuse them.
+pub fn page_args_ahead(
+    field: &SelectionField<'_>,
+    mut other: impl FnMut(&str, &Value) -> bool,
+) -> Option<PageArgs> {
+    let (mut first, mut after, mut last, mut before) = (None, None, None, None);
+    for (name, value) in field.arguments().ok()? {
+        let number = || match &value {
+            Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
+            _ => None,
+        };
+        let text = || match &value {
+            Value::String(s) => Some(s.clone()),
+            _ => None,
+        };
+        match name.as_str() {
+            "first" => first = number(),
+            "after" => after = text(),
+            "last" => last = number(),
+            "before" => before = text(),
+            name if other(name, &value) => {}
+            _ => return None,
+        }
+    }
+    PageArgs::new(first, after, last, before).ok()
+}
 
 #[derive(SimpleObject, Clone, Debug, Default)]
 pub struct PageInfo {

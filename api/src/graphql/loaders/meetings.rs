@@ -188,8 +188,9 @@ async fn feed_seen<'a>(
 }
 
 /// A group by slug with its cluster and one page of its meetings, in one statement (a group's
-/// detail); the caches are fed so the group's guards and its `meetings` field read nothing
-/// more. None when no group has the slug.
+/// detail); the page and its meetings go into the caches so the `meetings` field reads nothing
+/// more (the caller feeds the group and cluster once it has checked them). None when no group
+/// has the slug.
 pub async fn group_with_meetings(
     db: &DatabaseConnection,
     loaders: &super::Loaders,
@@ -226,8 +227,6 @@ pub async fn group_with_meetings(
         with_counts,
     };
     loaders.pages.feed_one(key, page.map(|(m, _)| m)).await;
-    loaders.groups.feed_one(g.id, g.clone()).await;
-    loaders.clusters.feed_one(c.id, c.clone()).await;
     Ok(Some((g, c)))
 }
 

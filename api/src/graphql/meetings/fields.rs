@@ -101,29 +101,12 @@ pub fn meetings_page_ahead(ctx: &Context<'_>) -> Option<MeetingPageKey> {
     let [field] = asked.as_slice() else {
         return None;
     };
-    let (mut first, mut after, mut last, mut before) = (None, None, None, None);
-    for (name, value) in field.arguments().ok()? {
-        let number = || match &value {
-            async_graphql::Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
-            _ => None,
-        };
-        let text = || match &value {
-            async_graphql::Value::String(s) => Some(s.clone()),
-            _ => None,
-        };
-        match name.as_str() {
-            "first" => first = number(),
-            "after" => after = text(),
-            "last" => last = number(),
-            "before" => before = text(),
-            _ => return None,
-        }
-    }
+    let args = crate::graphql::connection::page_args_ahead(field, |_, _| false)?;
     Some(MeetingPageKey {
         group: uuid::Uuid::nil(),
         // What `meetings` makes of no filter.
         filter: FilterKey::default(),
-        args: PageArgs::new(first, after, last, before).ok()?,
+        args,
         with_counts: counts_ahead(&page),
     })
 }

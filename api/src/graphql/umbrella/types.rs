@@ -350,31 +350,17 @@ pub fn groups_page_ahead(ctx: &Context<'_>, cluster: uuid::Uuid) -> Option<Group
         return None;
     };
     let mut include_descendants = false;
-    let (mut first, mut after, mut last, mut before) = (None, None, None, None);
-    for (name, value) in field.arguments().ok()? {
-        let number = || match &value {
-            async_graphql::Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
-            _ => None,
-        };
-        let text = || match &value {
-            async_graphql::Value::String(s) => Some(s.clone()),
-            _ => None,
-        };
-        match name.as_str() {
-            "includeDescendants" => {
-                include_descendants = matches!(value, async_graphql::Value::Boolean(true));
-            }
-            "first" => first = number(),
-            "after" => after = text(),
-            "last" => last = number(),
-            "before" => before = text(),
-            _ => return None,
+    let args = crate::graphql::connection::page_args_ahead(field, |name, value| {
+        let known = name == "includeDescendants";
+        if known {
+            include_descendants = matches!(value, async_graphql::Value::Boolean(true));
         }
-    }
+        known
+    })?;
     Some(GroupPageKey {
         cluster,
         include_descendants,
-        args: PageArgs::new(first, after, last, before).ok()?,
+        args,
     })
 }
 
