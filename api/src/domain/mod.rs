@@ -10,6 +10,7 @@ pub mod groups;
 pub mod meetings;
 pub mod memberships;
 pub mod pagination;
+pub mod reads;
 pub mod resources;
 pub mod throttle;
 pub mod training;

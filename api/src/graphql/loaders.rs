@@ -1,12 +1,15 @@
 //! Per-request DataLoaders: every relation and nested list is fetched in batches, so a nested
-//! query costs a statement per level, not per row.
+//! query costs a statement per level, not per row. They are thin adapters over the domain's
+//! batch reads (`domain::<d>::reads`, `domain::reads`): a loader groups its keys into batches
+//! that share a statement, calls the read, feeds what it read along into the other caches
+//! (`Seen`), and maps the rows back to its keys. No SQL is written here.
 
-use sea_orm::ExprTrait as _;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
-/// `$key(id)` loads `entity::$module` rows by id through `$loader` (which has a `db`).
+/// `$key(id)` loads `entity::$module` rows by id through `$loader` (which has a `db`), with
+/// no visibility rule: for rows any viewer may hold once they hold their parent.
 macro_rules! keyed_by_id {
     ($loader:ident, $key:ident, $module:ident) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -18,15 +21,28 @@ macro_rules! keyed_by_id {
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, AppError> {
                 let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-                let rows = entity::$module::Entity::find()
-                    .filter(in_ids(
-                        self.db.get_database_backend(),
-                        Expr::col((entity::$module::Entity, entity::$module::Column::Id)),
-                        &ids,
-                    ))
-                    .all(&self.db)
-                    .await?;
+                let rows =
+                    crate::domain::reads::by_ids::<entity::$module::Entity>(&self.db, &ids).await?;
                 Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
+            }
+        }
+    };
+}
+
+/// `Loader<$key>` for `$loader`, where `$key` wraps one parent id: the domain read `$read`
+/// (over `$db` and the batch's `$ids`) answers by parent id, and its results are keyed back.
+/// A parent the read found nothing for is absent, unless the read answers for every id.
+macro_rules! by_parent {
+    ($loader:ident, $key:ident, $value:ty, |$db:ident, $ids:ident| $read:expr) => {
+        impl Loader<$key> for $loader {
+            type Value = $value;
+            type Error = AppError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, AppError> {
+                let $ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+                let $db = &self.db;
+                let found = $read.await?;
+                Ok(found.into_iter().map(|(k, v)| ($key(k), v)).collect())
             }
         }
     };
@@ -38,24 +54,23 @@ pub mod meetings;
 pub mod resources;
 pub mod training;
 
-use entity::{MembershipRole, MembershipStatus, cluster, group, membership, person, role_grant};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QueryTrait,
-    sea_query::{Alias, Expr, JoinType},
-};
+use entity::{MembershipStatus, cluster, group, membership, person, role_grant};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::{
     auth::Viewer,
-    domain::access::Rights,
     domain::{
-        authz, in_ids,
-        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent, pages_with_parents},
+        access::Rights,
+        groups::reads as group_reads,
+        pagination::{Page, PageArgs},
+        reads,
+        umbrella::reads::{self as umbrella_reads, ClusterList, GrantList},
     },
     error::AppError,
 };
 
+/// A loader of `entity::$module` rows by id, with no visibility rule (see `keyed_by_id!`).
 macro_rules! by_id_loader {
     ($loader:ident, $module:ident) => {
         pub struct $loader {
@@ -67,15 +82,7 @@ macro_rules! by_id_loader {
             type Error = AppError;
 
             async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
-                let backend = self.db.get_database_backend();
-                let rows = entity::$module::Entity::find()
-                    .filter(in_ids(
-                        backend,
-                        Expr::col((entity::$module::Entity, entity::$module::Column::Id)),
-                        keys,
-                    ))
-                    .all(&self.db)
-                    .await?;
+                let rows = reads::by_ids::<entity::$module::Entity>(&self.db, keys).await?;
                 Ok(rows.into_iter().map(|m| (m.id, m)).collect())
             }
         }
@@ -84,7 +91,6 @@ macro_rules! by_id_loader {
 
 by_id_loader!(OrganisationLoader, organisation);
 by_id_loader!(ClusterLoader, cluster);
-by_id_loader!(GroupLoader, group);
 by_id_loader!(PersonLoader, person);
 by_id_loader!(MeetingLoader, meeting);
 by_id_loader!(AttendanceLoader, attendance);
@@ -93,12 +99,57 @@ by_id_loader!(AmendmentLoader, record_amendment);
 by_id_loader!(CommitmentLoader, action_commitment);
 by_id_loader!(GrantLoader, role_grant);
 
+/// Groups by id whoever asks, hidden ones included (`groups::reads::by_ids_unchecked`): for
+/// guards that check the viewer's rights on the group themselves, and answer NOT_FOUND or
+/// FORBIDDEN exactly as the rule says. A field that hands a group to the client uses
+/// `VisibleGroupLoader`.
+pub struct UncheckedGroupLoader {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for UncheckedGroupLoader {
+    type Value = group::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = group_reads::by_ids_unchecked(&self.db, keys).await?;
+        Ok(rows.into_iter().map(|g| (g.id, g)).collect())
+    }
+}
+
+/// Groups by id as the viewer may see them, the rule applied in SQL
+/// (`groups::reads::visible_by_ids`): a hidden group is absent, like a missing one. What it
+/// read also goes into the unchecked cache, so a guard on the same group reads nothing more.
+pub struct VisibleGroupLoader {
+    db: DatabaseConnection,
+    rights: Arc<Rights>,
+    unchecked: Arc<DataLoader<UncheckedGroupLoader, HashMapCache>>,
+}
+
+impl Loader<Uuid> for VisibleGroupLoader {
+    type Value = group::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let access = self.rights.get(&self.db).await?;
+        let rows = group_reads::visible_by_ids(&self.db, &access, keys).await?;
+        let found: HashMap<Uuid, group::Model> = rows.into_iter().map(|g| (g.id, g)).collect();
+        self.unchecked
+            .feed_many(found.iter().map(|(id, g)| (*id, g.clone())))
+            .await;
+        Ok(found)
+    }
+}
+
 pub struct Loaders {
     pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
     /// Shared with the page loader, which fills it with every cluster a page read.
     pub clusters: Arc<DataLoader<ClusterLoader, HashMapCache>>,
-    /// Shared with the page loader, which fills it with every group a page read.
-    pub groups: Arc<DataLoader<GroupLoader, HashMapCache>>,
+    /// Groups the viewer may see, by id: what `node`, `nodes` and every field that hands a
+    /// group to the client read. Shared with the page loader (pages hold visible groups only).
+    pub groups: Arc<DataLoader<VisibleGroupLoader, HashMapCache>>,
+    /// Groups by id, hidden ones included: for guards only (see `UncheckedGroupLoader`).
+    pub groups_unchecked: Arc<DataLoader<UncheckedGroupLoader, HashMapCache>>,
     /// Shared with the membership loaders, which fill it from the same statement.
     pub people: Arc<DataLoader<PersonLoader, HashMapCache>>,
     pub memberships: DataLoader<MembershipLoader, HashMapCache>,
@@ -130,6 +181,7 @@ impl Loaders {
         self.organisations.enable_all_cache(false);
         self.clusters.enable_all_cache(false);
         self.groups.enable_all_cache(false);
+        self.groups_unchecked.enable_all_cache(false);
         self.people.enable_all_cache(false);
         self.memberships.enable_all_cache(false);
         self.meetings.enable_all_cache(false);
@@ -155,9 +207,18 @@ impl Loaders {
         Seen {
             clusters: self.clusters.clone(),
             groups: self.groups.clone(),
+            groups_unchecked: self.groups_unchecked.clone(),
             meetings: self.meetings.clone(),
             meeting_data: self.meeting_data.clone(),
         }
+    }
+
+    /// A group the caller has just checked the viewer may see, with its cluster: into the
+    /// caches, so nested fields that ask for either read nothing more.
+    pub async fn feed_seen_group(&self, g: group::Model, c: cluster::Model) {
+        self.clusters.feed_one(c.id, c).await;
+        self.groups_unchecked.feed_one(g.id, g.clone()).await;
+        self.groups.feed_one(g.id, g).await;
     }
 
     /// `delay`: how long a loader waits for more keys before it sends a batch
@@ -180,9 +241,18 @@ impl Loaders {
                 .max_batch_size(5000)
         }
         let people = Arc::new(make(PersonLoader { db: db.clone() }, delay));
+        let groups_unchecked = Arc::new(make(UncheckedGroupLoader { db: db.clone() }, delay));
         let seen = Seen {
             clusters: Arc::new(make(ClusterLoader { db: db.clone() }, delay)),
-            groups: Arc::new(make(GroupLoader { db: db.clone() }, delay)),
+            groups: Arc::new(make(
+                VisibleGroupLoader {
+                    db: db.clone(),
+                    rights: rights.clone(),
+                    unchecked: groups_unchecked.clone(),
+                },
+                delay,
+            )),
+            groups_unchecked,
             meetings: Arc::new(make(MeetingLoader { db: db.clone() }, delay)),
             meeting_data: Arc::new(make(meetings::MeetingDataLoader { db: db.clone() }, delay)),
         };
@@ -190,6 +260,7 @@ impl Loaders {
             organisations: make(OrganisationLoader { db: db.clone() }, delay),
             clusters: seen.clusters.clone(),
             groups: seen.groups.clone(),
+            groups_unchecked: seen.groups_unchecked.clone(),
             memberships: make(
                 MembershipLoader {
                     db: db.clone(),
@@ -243,33 +314,21 @@ impl Loaders {
     }
 }
 
-/// Memberships with their people in one statement; the people go into the person loader's
-/// cache, so `membership { person { … } }` costs nothing more.
-async fn memberships_with_people(
-    db: &DatabaseConnection,
+/// Memberships read with their people: the people go into the person loader's cache, so
+/// `membership { person { … } }` costs nothing more.
+async fn keep_people(
     people: &DataLoader<PersonLoader, HashMapCache>,
-    select: sea_orm::Select<membership::Entity>,
-) -> Result<Vec<membership::Model>, AppError> {
-    use sea_orm::FromQueryResult;
-    let mut q = select.into_query();
-    q.join_as(
-        JoinType::InnerJoin,
-        person::Entity,
-        Alias::new("p"),
-        Expr::col((Alias::new("p"), person::Column::Id))
-            .equals((membership::Entity, membership::Column::PersonId)),
-    );
-    crate::domain::select_prefixed::<person::Entity>(&mut q, "p", "p_");
-    let rows = db.query_all(&q).await?;
-    let mut found = Vec::with_capacity(rows.len());
-    let mut persons = Vec::with_capacity(rows.len());
-    for row in rows {
-        let m = membership::Model::from_query_result(&row, "")?;
-        persons.push((m.person_id, person::Model::from_query_result(&row, "p_")?));
-        found.push(m);
-    }
+    rows: Vec<(membership::Model, person::Model)>,
+) -> Vec<membership::Model> {
+    let (found, persons): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .map(|(m, p)| {
+            let person = (m.person_id, p);
+            (m, person)
+        })
+        .unzip();
     people.feed_many(persons).await;
-    Ok(found)
+    found
 }
 
 pub struct MembershipLoader {
@@ -282,14 +341,9 @@ impl Loader<Uuid> for MembershipLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
-        let backend = self.db.get_database_backend();
-        let select = membership::Entity::find().filter(in_ids(
-            backend,
-            Expr::col((membership::Entity, membership::Column::Id)),
-            keys,
-        ));
-        let rows = memberships_with_people(&self.db, &self.people, select).await?;
-        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+        let rows = group_reads::memberships_with_people(&self.db, keys).await?;
+        let found = keep_people(&self.people, rows).await;
+        Ok(found.into_iter().map(|m| (m.id, m)).collect())
     }
 }
 
@@ -304,22 +358,9 @@ impl Loader<Uuid> for FacilitatorLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
-        let backend = self.db.get_database_backend();
-        let select = membership::Entity::find()
-            .filter(in_ids(
-                backend,
-                Expr::col((membership::Entity, membership::Column::GroupId)),
-                keys,
-            ))
-            .filter(membership::Column::Status.eq(MembershipStatus::Active))
-            .filter(
-                membership::Column::Role
-                    .is_in([MembershipRole::Facilitator, MembershipRole::CoFacilitator]),
-            )
-            .order_by_desc(membership::Column::Role)
-            .order_by_asc(membership::Column::Id);
+        let rows = group_reads::facilitators_with_people(&self.db, keys).await?;
         let mut out: HashMap<Uuid, Vec<membership::Model>> = HashMap::new();
-        for m in memberships_with_people(&self.db, &self.people, select).await? {
+        for m in keep_people(&self.people, rows).await {
             out.entry(m.group_id).or_default().push(m);
         }
         Ok(out)
@@ -335,21 +376,7 @@ impl Loader<Uuid> for PersonMembershipLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
-        let backend = self.db.get_database_backend();
-        let rows = membership::Entity::find()
-            .filter(in_ids(
-                backend,
-                Expr::col((membership::Entity, membership::Column::PersonId)),
-                keys,
-            ))
-            .filter(membership::Column::Status.eq(MembershipStatus::Active))
-            .all(&self.db)
-            .await?;
-        let mut out: HashMap<Uuid, Vec<membership::Model>> = HashMap::new();
-        for m in rows {
-            out.entry(m.person_id).or_default().push(m);
-        }
-        Ok(out)
+        group_reads::active_memberships_of(&self.db, keys).await
     }
 }
 
@@ -366,17 +393,7 @@ impl Loader<Uuid> for ViewerMembershipLoader {
         let Some(person) = self.person else {
             return Ok(HashMap::new());
         };
-        let backend = self.db.get_database_backend();
-        let rows = membership::Entity::find()
-            .filter(membership::Column::PersonId.eq(person))
-            .filter(in_ids(
-                backend,
-                Expr::col((membership::Entity, membership::Column::GroupId)),
-                keys,
-            ))
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(|m| (m.group_id, m)).collect())
+        group_reads::memberships_in(&self.db, person, keys).await
     }
 }
 
@@ -385,6 +402,29 @@ impl Loader<Uuid> for ViewerMembershipLoader {
 pub enum ClusterParent {
     Organisation { id: Uuid, top_level_only: bool },
     Cluster(Uuid),
+}
+
+impl ClusterParent {
+    fn split(&self) -> (ClusterList, Uuid) {
+        match self {
+            Self::Organisation { id, top_level_only } => (
+                ClusterList::InOrganisation {
+                    top_level_only: *top_level_only,
+                },
+                *id,
+            ),
+            Self::Cluster(id) => (ClusterList::InCluster, *id),
+        }
+    }
+
+    fn join(list: ClusterList, id: Uuid) -> Self {
+        match list {
+            ClusterList::InOrganisation { top_level_only } => {
+                Self::Organisation { id, top_level_only }
+            }
+            ClusterList::InCluster => Self::Cluster(id),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -413,6 +453,22 @@ pub struct MemberPageKey {
 pub enum GrantParent {
     Organisation(Uuid),
     Cluster(Uuid),
+}
+
+impl GrantParent {
+    fn split(self) -> (GrantList, Uuid) {
+        match self {
+            Self::Organisation(id) => (GrantList::InOrganisation, id),
+            Self::Cluster(id) => (GrantList::OnCluster, id),
+        }
+    }
+
+    fn join(list: GrantList, id: Uuid) -> Self {
+        match list {
+            GrantList::InOrganisation => Self::Organisation(id),
+            GrantList::OnCluster => Self::Cluster(id),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -455,7 +511,9 @@ pub struct PageLoader {
 /// its group, a group's for its cluster) finds the row there instead of reading it again.
 pub struct Seen {
     pub(super) clusters: Arc<DataLoader<ClusterLoader, HashMapCache>>,
-    pub(super) groups: Arc<DataLoader<GroupLoader, HashMapCache>>,
+    /// Pages hold only groups the viewer sees: they go into both group caches.
+    pub(super) groups: Arc<DataLoader<VisibleGroupLoader, HashMapCache>>,
+    pub(super) groups_unchecked: Arc<DataLoader<UncheckedGroupLoader, HashMapCache>>,
     pub(super) meetings: Arc<DataLoader<MeetingLoader, HashMapCache>>,
     pub(super) meeting_data: Arc<DataLoader<meetings::MeetingDataLoader, HashMapCache>>,
 }
@@ -486,102 +544,6 @@ pub(super) fn batches<K, B: Eq + std::hash::Hash>(
     out
 }
 
-fn cluster_sort() -> Sort<cluster::Entity> {
-    Sort {
-        key: Some(cluster::Column::SortName),
-        id: cluster::Column::Id,
-        descending: false,
-    }
-}
-
-fn group_sort() -> Sort<group::Entity> {
-    Sort {
-        key: Some(group::Column::SortName),
-        id: group::Column::Id,
-        descending: false,
-    }
-}
-
-fn member_sort() -> Sort<membership::Entity> {
-    Sort {
-        key: None,
-        id: membership::Column::Id,
-        descending: false,
-    }
-}
-
-/// Clusters under organisations (all, or top-level only) or under clusters.
-fn clusters_rows(by_org: bool, top_level_only: bool) -> ChildRows {
-    let parent = if by_org {
-        cluster::Column::OrganisationId
-    } else {
-        cluster::Column::ParentId
-    };
-    let mut q = cluster::Entity::find();
-    if by_org && top_level_only {
-        q = q.filter(cluster::Column::ParentId.is_null());
-    }
-    ChildRows::new(q.into_query(), (cluster::Entity, parent))
-}
-
-/// Visible groups in clusters, directly or anywhere below them.
-fn cluster_groups_rows(
-    db: &impl ConnectionTrait,
-    access: &crate::domain::access::Access,
-    include_descendants: bool,
-) -> ChildRows {
-    let backend = db.get_database_backend();
-    let mut q = group::Entity::find()
-        .filter(authz::visible_groups(access, backend))
-        .into_query();
-    if include_descendants {
-        q.join_as(
-            JoinType::InnerJoin,
-            cluster::Entity,
-            Alias::new("gc"),
-            Expr::col((Alias::new("gc"), cluster::Column::Id))
-                .equals((group::Entity, group::Column::ClusterId)),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            cluster::Entity,
-            Alias::new("req"),
-            Expr::cust(r#""gc"."path" LIKE "req"."path" || '%'"#),
-        );
-        ChildRows::new(q, (Alias::new("req"), Alias::new("id")))
-    } else {
-        ChildRows::new(q, (group::Entity, group::Column::ClusterId))
-    }
-}
-
-fn members_rows(statuses: &[MembershipStatus]) -> ChildRows {
-    let q = membership::Entity::find()
-        .filter(membership::Column::Status.is_in(statuses.iter().copied()))
-        .into_query();
-    ChildRows::new(q, (membership::Entity, membership::Column::GroupId))
-}
-
-/// Grants inside organisations (all scopes) or on clusters.
-fn grants_rows(by_org: bool) -> ChildRows {
-    let parent = if by_org {
-        role_grant::Column::OrganisationId
-    } else {
-        role_grant::Column::ScopeId
-    };
-    ChildRows::new(
-        role_grant::Entity::find().into_query(),
-        (role_grant::Entity, parent),
-    )
-}
-
-fn grant_sort() -> Sort<role_grant::Entity> {
-    Sort {
-        key: None,
-        id: role_grant::Column::Id,
-        descending: false,
-    }
-}
-
 impl Loader<ClusterPageKey> for PageLoader {
     type Value = Page<cluster::Model>;
     type Error = AppError;
@@ -590,36 +552,20 @@ impl Loader<ClusterPageKey> for PageLoader {
         &self,
         keys: &[ClusterPageKey],
     ) -> Result<HashMap<ClusterPageKey, Self::Value>, AppError> {
-        let groups = batches(keys, |k| match &k.parent {
-            ClusterParent::Organisation { id, top_level_only } => {
-                ((true, *top_level_only, k.args.clone()), *id)
-            }
-            ClusterParent::Cluster(id) => ((false, false, k.args.clone()), *id),
+        let groups = batches(keys, |k| {
+            let (list, id) = k.parent.split();
+            ((list, k.args.clone()), id)
         });
         let mut out = HashMap::new();
-        for ((by_org, top, args), parents) in groups {
-            let rows = clusters_rows(by_org, top);
-            let mut pages =
-                pages_by_parent(&self.db, rows, &parents, &cluster_sort(), &args).await?;
+        for ((list, args), parents) in groups {
+            let mut pages = umbrella_reads::cluster_pages(&self.db, list, &parents, &args).await?;
             let seen = Seen::rows_of(pages.values(), |c: &cluster::Model| Some((c.id, c.clone())));
             self.seen.clusters.feed_many(seen).await;
             for id in parents {
-                let parent = if by_org {
-                    ClusterParent::Organisation {
-                        id,
-                        top_level_only: top,
-                    }
-                } else {
-                    ClusterParent::Cluster(id)
-                };
                 let page = pages.remove(&id).unwrap_or_default();
-                out.insert(
-                    ClusterPageKey {
-                        parent,
-                        args: args.clone(),
-                    },
-                    page,
-                );
+                let parent = ClusterParent::join(list, id);
+                let args = args.clone();
+                out.insert(ClusterPageKey { parent, args }, page);
             }
         }
         Ok(out)
@@ -640,13 +586,12 @@ impl Loader<GroupPageKey> for PageLoader {
         });
         let mut out = HashMap::new();
         for ((include_descendants, args), parents) in groups {
-            let rows = cluster_groups_rows(&self.db, &access, include_descendants);
             // The clusters come along: `cluster(id:) { groups }` needs no statement of its own.
-            let (mut pages, clusters) = pages_with_parents::<cluster::Entity, group::Entity>(
+            let (mut pages, clusters) = group_reads::cluster_group_pages(
                 &self.db,
-                rows,
+                &access,
+                include_descendants,
                 &parents,
-                &group_sort(),
                 &args,
             )
             .await?;
@@ -655,6 +600,7 @@ impl Loader<GroupPageKey> for PageLoader {
                 .feed_many(clusters.into_iter().map(|c| (c.id, c)))
                 .await;
             let seen = Seen::rows_of(pages.values(), |g: &group::Model| Some((g.id, g.clone())));
+            self.seen.groups_unchecked.feed_many(seen.clone()).await;
             self.seen.groups.feed_many(seen).await;
             for cluster in parents {
                 let page = pages.remove(&cluster).unwrap_or_default();
@@ -683,9 +629,7 @@ impl Loader<MemberPageKey> for PageLoader {
         let groups = batches(keys, |k| ((k.statuses.clone(), k.args.clone()), k.group));
         let mut out = HashMap::new();
         for ((statuses, args), parents) in groups {
-            let rows = members_rows(&statuses);
-            let mut pages =
-                pages_by_parent(&self.db, rows, &parents, &member_sort(), &args).await?;
+            let mut pages = group_reads::member_pages(&self.db, &statuses, &parents, &args).await?;
             for group in parents {
                 let page = pages.remove(&group).unwrap_or_default();
                 let key = MemberPageKey {
@@ -708,28 +652,18 @@ impl Loader<GrantPageKey> for PageLoader {
         &self,
         keys: &[GrantPageKey],
     ) -> Result<HashMap<GrantPageKey, Self::Value>, AppError> {
-        let groups = batches(keys, |k| match k.parent {
-            GrantParent::Organisation(id) => ((true, k.args.clone()), id),
-            GrantParent::Cluster(id) => ((false, k.args.clone()), id),
+        let groups = batches(keys, |k| {
+            let (list, id) = k.parent.split();
+            ((list, k.args.clone()), id)
         });
         let mut out = HashMap::new();
-        for ((by_org, args), parents) in groups {
-            let rows = grants_rows(by_org);
-            let mut pages = pages_by_parent(&self.db, rows, &parents, &grant_sort(), &args).await?;
+        for ((list, args), parents) in groups {
+            let mut pages = umbrella_reads::grant_pages(&self.db, list, &parents, &args).await?;
             for id in parents {
-                let parent = if by_org {
-                    GrantParent::Organisation(id)
-                } else {
-                    GrantParent::Cluster(id)
-                };
                 let page = pages.remove(&id).unwrap_or_default();
-                out.insert(
-                    GrantPageKey {
-                        parent,
-                        args: args.clone(),
-                    },
-                    page,
-                );
+                let parent = GrantParent::join(list, id);
+                let args = args.clone();
+                out.insert(GrantPageKey { parent, args }, page);
             }
         }
         Ok(out)
@@ -749,21 +683,20 @@ impl Loader<CountKey> for CountLoader {
         /// Keys that share one GROUP BY statement.
         #[derive(PartialEq, Eq, Hash, Clone)]
         enum Batch {
-            OrgClusters(bool),
-            ChildClusters,
+            Clusters(ClusterList),
             Groups(bool),
             Members(Vec<MembershipStatus>),
-            Grants(bool),
+            Grants(GrantList),
             Meetings(meetings::MeetingFilter),
             Commitments,
             Care(care_lists::CareList),
             Workshops,
         }
         let parent_of = |k: &CountKey| match k {
-            CountKey::Clusters(ClusterParent::Organisation { id, top_level_only }) => {
-                (Batch::OrgClusters(*top_level_only), *id)
+            CountKey::Clusters(parent) => {
+                let (list, id) = parent.split();
+                (Batch::Clusters(list), id)
             }
-            CountKey::Clusters(ClusterParent::Cluster(id)) => (Batch::ChildClusters, *id),
             CountKey::ClusterGroups {
                 cluster,
                 include_descendants,
@@ -771,8 +704,10 @@ impl Loader<CountKey> for CountLoader {
             CountKey::GroupMembers { group, statuses } => {
                 (Batch::Members(statuses.clone()), *group)
             }
-            CountKey::Grants(GrantParent::Organisation(id)) => (Batch::Grants(true), *id),
-            CountKey::Grants(GrantParent::Cluster(id)) => (Batch::Grants(false), *id),
+            CountKey::Grants(parent) => {
+                let (list, id) = parent.split();
+                (Batch::Grants(list), id)
+            }
             CountKey::Meetings { group, filter } => (Batch::Meetings(filter.clone()), *group),
             CountKey::MeetingCommitments(id) => (Batch::Commitments, *id),
             CountKey::CareList { group, list } => (Batch::Care(*list), *group),
@@ -790,21 +725,32 @@ impl Loader<CountKey> for CountLoader {
         for (batch, entries) in by_batch {
             let parents: Vec<Uuid> = entries.iter().map(|(_, p)| *p).collect();
             let db = &self.db;
-            let rows = match &batch {
-                Batch::OrgClusters(top) => clusters_rows(true, *top),
-                Batch::ChildClusters => clusters_rows(false, false),
+            let counts = match &batch {
+                Batch::Clusters(list) => {
+                    umbrella_reads::cluster_counts(db, *list, &parents).await?
+                }
                 Batch::Groups(desc) => {
                     let access = self.rights.get(db).await?;
-                    cluster_groups_rows(db, &access, *desc)
+                    group_reads::cluster_group_counts(db, &access, *desc, &parents).await?
                 }
-                Batch::Members(statuses) => members_rows(statuses),
-                Batch::Grants(by_org) => grants_rows(*by_org),
-                Batch::Meetings(filter) => meetings::meetings_rows(filter),
-                Batch::Workshops => training::workshops_rows(),
-                Batch::Commitments => meetings::commitments_rows(),
-                Batch::Care(list) => list.rows(chrono::Utc::now()),
+                Batch::Members(statuses) => {
+                    group_reads::member_counts(db, statuses, &parents).await?
+                }
+                Batch::Grants(list) => umbrella_reads::grant_counts(db, *list, &parents).await?,
+                Batch::Meetings(filter) => {
+                    crate::domain::meetings::reads::meeting_counts(db, filter, &parents).await?
+                }
+                Batch::Workshops => {
+                    crate::domain::training::reads::workshop_counts(db, &parents).await?
+                }
+                Batch::Commitments => {
+                    crate::domain::meetings::reads::commitment_counts(db, &parents).await?
+                }
+                Batch::Care(list) => {
+                    let now = chrono::Utc::now();
+                    crate::domain::care::reads::care_counts(db, *list, &parents, now).await?
+                }
             };
-            let counts = rows.count(db, &parents).await?;
             for (key, parent) in entries {
                 out.insert(key, counts.get(&parent).copied().unwrap_or(0));
             }

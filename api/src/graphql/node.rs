@@ -106,7 +106,7 @@ async fn person_visible(
         .await?
         .unwrap_or_default();
     let groups = loaders
-        .groups
+        .groups_unchecked
         .load_many(memberships.iter().map(|m| m.group_id))
         .await?;
     let clusters = loaders
@@ -127,7 +127,7 @@ async fn group_with_path(
     ctx: &Context<'_>,
     group_id: uuid::Uuid,
 ) -> AppResult<Option<(entity::group::Model, String)>> {
-    let Some(g) = ctx.loaders()?.groups.load_one(group_id).await? else {
+    let Some(g) = ctx.loaders()?.groups_unchecked.load_one(group_id).await? else {
         return Ok(None);
     };
     Ok(cluster_path(ctx, g.cluster_id).await?.map(|path| (g, path)))
@@ -189,20 +189,17 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .load_one(uuid)
             .await?
             .map(|c| Node::Cluster(Cluster(c))),
-        Kind::Group => {
-            let Some(g) = loaders.groups.load_one(uuid).await? else {
-                return Ok(None);
-            };
-            let Some(path) = cluster_path(ctx, g.cluster_id).await? else {
-                return Ok(None);
-            };
-            authz::can_see_group(&access, &g, &path).then_some(Node::Group(Group(g)))
-        }
+        // The visible read: a group the viewer may not see is absent, like a missing one.
+        Kind::Group => loaders
+            .groups
+            .load_one(uuid)
+            .await?
+            .map(|g| Node::Group(Group(g))),
         Kind::Membership => {
             let Some(m) = loaders.memberships.load_one(uuid).await? else {
                 return Ok(None);
             };
-            let Some(g) = loaders.groups.load_one(m.group_id).await? else {
+            let Some(g) = loaders.groups_unchecked.load_one(m.group_id).await? else {
                 return Ok(None);
             };
             let Some(path) = cluster_path(ctx, g.cluster_id).await? else {

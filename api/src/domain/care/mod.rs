@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod pending;
 pub mod pledges;
 pub mod polls;
+pub mod reads;
 pub mod suggestions;
 pub mod wellbeing;
 // issue 15 (stats): who counts toward a cohort, and the noise on released aggregates.

@@ -1,8 +1,9 @@
 //! Groups: settings with their validation, creation, updates, moves, and the directory. The
 //! core the other features build on (find, visible, runnable, lock, seats, waitlist) is
-//! `core`.
+//! `core`; the batch reads behind lists and loaders are `reads`.
 
 pub mod core;
+pub mod reads;
 
 use self::core::{find_group, lock_group, promote_waitlist, visible_group};
 

@@ -23,6 +23,7 @@ pub mod content;
 pub mod forks;
 pub mod licence;
 pub mod ratings;
+pub mod reads;
 pub mod search;
 pub mod search_query;
 pub mod templates;

@@ -17,6 +17,7 @@ pub mod lineage;
 pub mod mentoring;
 pub mod programs;
 pub mod progress;
+pub mod reads;
 pub mod risk_summary;
 pub mod succession;
 pub mod workshops;

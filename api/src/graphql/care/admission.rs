@@ -44,7 +44,7 @@ pub struct ApplicationTally {
 impl MembershipApplication {
     async fn group_model(&self, ctx: &Context<'_>) -> AppResult<entity::group::Model> {
         must(
-            &ctx.loaders()?.groups,
+            &ctx.loaders()?.groups_unchecked,
             self.0.group_id,
             "application without group",
         )

@@ -102,7 +102,12 @@ pub async fn current_pair(
     if me.is_some() && (me == Some(m.person_id) || me == Some(partner.person_id)) {
         return Ok(Some(pair));
     }
-    let g = must(&loaders.groups, m.group_id, "membership without group").await?;
+    let g = must(
+        &loaders.groups_unchecked,
+        m.group_id,
+        "membership without group",
+    )
+    .await?;
     Ok(runs(ctx, &g).await?.then_some(pair))
 }
 

@@ -28,7 +28,7 @@ impl CheckIn {
     async fn group(&self, ctx: &Context<'_>) -> Result<Group> {
         Ok(Group(
             must(
-                &ctx.loaders()?.groups,
+                &ctx.loaders()?.groups_unchecked,
                 self.0.group_id,
                 "check-in without group",
             )

@@ -88,7 +88,7 @@ pub async fn membership_valid_until(
 ) -> Result<Option<DateTime<Utc>>> {
     if ctx.viewer()?.person_id != Some(m.person_id) {
         let g = crate::graphql::loaders::must(
-            &ctx.loaders()?.groups,
+            &ctx.loaders()?.groups_unchecked,
             m.group_id,
             "membership without group",
         )

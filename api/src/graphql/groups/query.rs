@@ -42,9 +42,7 @@ impl GroupQuery {
             return Err(AppError::not_found("group").into());
         };
         // Nested fields ask the loaders for these two again: answer from this statement.
-        let loaders = ctx.loaders()?;
-        loaders.clusters.feed_one(cluster.id, cluster).await;
-        loaders.groups.feed_one(g.id, g.clone()).await;
+        ctx.loaders()?.feed_seen_group(g.clone(), cluster).await;
         Ok(Some(Group(g)))
     }
 

@@ -1,26 +1,21 @@
 //! Loaders for training: programmes, competencies, workshops and what hangs off them,
-//! certifications per person, lineage, and the certification side of succession.
+//! certifications per person, lineage, and the certification side of succession — over
+//! `domain::training::reads` and `succession`.
 
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use entity::{
     certification, competency, enrollment, workshop, workshop_attendance, workshop_session,
-    workshop_trainer,
 };
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QueryTrait,
-    sea_query::Expr,
-};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::{PageLoader, batches, care::rows_under};
+use super::{PageLoader, batches};
 use crate::{
     domain::{
-        in_ids,
-        pagination::{ChildRows, Page, PageArgs, Sort, pages_by_parent},
-        raw_statement,
-        training::succession,
+        pagination::{Page, PageArgs},
+        training::{reads, succession},
     },
     error::AppError,
 };
@@ -41,190 +36,66 @@ keyed_by_id!(TrainingLoader, MentorshipKey, mentorship);
 /// A programme's competencies, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CompetenciesOf(pub Uuid);
-
-impl Loader<CompetenciesOf> for TrainingLoader {
-    type Value = Vec<competency::Model>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[CompetenciesOf],
-    ) -> Result<HashMap<CompetenciesOf, Self::Value>, AppError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let select = competency::Entity::find().order_by_asc(competency::Column::Position);
-        rows_under(&self.db, select, competency::Column::ProgramId, &ids, |r| {
-            CompetenciesOf(r.program_id)
-        })
-        .await
-    }
-}
+by_parent!(
+    TrainingLoader,
+    CompetenciesOf,
+    Vec<competency::Model>,
+    |db, ids| { reads::competencies_of(db, &ids) }
+);
 
 /// A workshop's sessions, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SessionsOf(pub Uuid);
-
-impl Loader<SessionsOf> for TrainingLoader {
-    type Value = Vec<workshop_session::Model>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[SessionsOf],
-    ) -> Result<HashMap<SessionsOf, Self::Value>, AppError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let select =
-            workshop_session::Entity::find().order_by_asc(workshop_session::Column::Position);
-        rows_under(
-            &self.db,
-            select,
-            workshop_session::Column::WorkshopId,
-            &ids,
-            |r| SessionsOf(r.workshop_id),
-        )
-        .await
-    }
-}
+by_parent!(
+    TrainingLoader,
+    SessionsOf,
+    Vec<workshop_session::Model>,
+    |db, ids| { reads::sessions_of(db, &ids) }
+);
 
 /// A workshop's trainers (person ids), in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TrainersOf(pub Uuid);
+by_parent!(TrainingLoader, TrainersOf, Vec<Uuid>, |db, ids| {
+    reads::trainers_of(db, &ids)
+});
 
-impl Loader<TrainersOf> for TrainingLoader {
-    type Value = Vec<Uuid>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[TrainersOf],
-    ) -> Result<HashMap<TrainersOf, Self::Value>, AppError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let select =
-            workshop_trainer::Entity::find().order_by_asc(workshop_trainer::Column::Position);
-        let rows = rows_under(
-            &self.db,
-            select,
-            workshop_trainer::Column::WorkshopId,
-            &ids,
-            |r| TrainersOf(r.workshop_id),
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(k, v)| (k, v.into_iter().map(|t| t.person_id).collect()))
-            .collect())
-    }
-}
-
-/// A workshop's enrollments, oldest application first (at most `MAX_APPLICATIONS`).
+/// A workshop's enrollments, oldest application first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct EnrollmentsOf(pub Uuid);
-
-impl Loader<EnrollmentsOf> for TrainingLoader {
-    type Value = Vec<enrollment::Model>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[EnrollmentsOf],
-    ) -> Result<HashMap<EnrollmentsOf, Self::Value>, AppError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let select = enrollment::Entity::find()
-            .order_by_asc(enrollment::Column::AppliedAt)
-            .order_by_asc(enrollment::Column::Id);
-        rows_under(
-            &self.db,
-            select,
-            enrollment::Column::WorkshopId,
-            &ids,
-            |r| EnrollmentsOf(r.workshop_id),
-        )
-        .await
-    }
-}
+by_parent!(
+    TrainingLoader,
+    EnrollmentsOf,
+    Vec<enrollment::Model>,
+    |db, ids| { reads::enrollments_of(db, &ids) }
+);
 
 /// Attendance taken at a session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SessionAttendance(pub Uuid);
-
-impl Loader<SessionAttendance> for TrainingLoader {
-    type Value = Vec<workshop_attendance::Model>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[SessionAttendance],
-    ) -> Result<HashMap<SessionAttendance, Self::Value>, AppError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        rows_under(
-            &self.db,
-            workshop_attendance::Entity::find(),
-            workshop_attendance::Column::SessionId,
-            &ids,
-            |r| SessionAttendance(r.session_id),
-        )
-        .await
-    }
-}
+by_parent!(
+    TrainingLoader,
+    SessionAttendance,
+    Vec<workshop_attendance::Model>,
+    |db, ids| { reads::session_attendance(db, &ids) }
+);
 
 /// Every certification a person holds or held, newest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CertificationsOf(pub Uuid);
-
-impl Loader<CertificationsOf> for TrainingLoader {
-    type Value = Vec<certification::Model>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[CertificationsOf],
-    ) -> Result<HashMap<CertificationsOf, Self::Value>, AppError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let select = certification::Entity::find().order_by_desc(certification::Column::IssuedAt);
-        rows_under(
-            &self.db,
-            select,
-            certification::Column::PersonId,
-            &ids,
-            |r| CertificationsOf(r.person_id),
-        )
-        .await
-    }
-}
+by_parent!(
+    TrainingLoader,
+    CertificationsOf,
+    Vec<certification::Model>,
+    |db, ids| { reads::certifications_of(db, &ids) }
+);
 
 /// People certified through workshops a person trained, by trainer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TraineesOf(pub Uuid);
-
-impl Loader<TraineesOf> for TrainingLoader {
-    type Value = Vec<Uuid>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[TraineesOf],
-    ) -> Result<HashMap<TraineesOf, Self::Value>, AppError> {
-        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let backend = self.db.get_database_backend();
-        let (cond, values) = succession::in_list(backend, "wt.person_id", &ids);
-        let sql = format!(
-            "SELECT DISTINCT wt.person_id AS trainer, c.person_id AS trainee \
-             FROM workshop_trainers wt JOIN certifications c ON c.workshop_id = wt.workshop_id \
-             WHERE {cond}"
-        );
-        let rows = self
-            .db
-            .query_all_raw(raw_statement(backend, &sql, values))
-            .await?;
-        let mut out: HashMap<TraineesOf, Vec<Uuid>> = HashMap::new();
-        for row in rows {
-            let trainer: Uuid = row.try_get("", "trainer")?;
-            out.entry(TraineesOf(trainer))
-                .or_default()
-                .push(row.try_get("", "trainee")?);
-        }
-        Ok(out)
-    }
-}
+by_parent!(TrainingLoader, TraineesOf, Vec<Uuid>, |db, ids| {
+    reads::trainees_of(db, &ids)
+});
 
 /// Each certified facilitator's latest valid-until, per group (what succession risk needs
 /// besides the facilitators' load).
@@ -292,14 +163,6 @@ pub struct WorkshopPageKey {
     pub args: PageArgs,
 }
 
-/// A programme's workshops.
-pub(super) fn workshops_rows() -> ChildRows {
-    ChildRows::new(
-        workshop::Entity::find().into_query(),
-        (workshop::Entity, workshop::Column::ProgramId),
-    )
-}
-
 impl Loader<WorkshopPageKey> for PageLoader {
     type Value = Page<workshop::Model>;
     type Error = AppError;
@@ -310,22 +173,11 @@ impl Loader<WorkshopPageKey> for PageLoader {
     ) -> Result<HashMap<WorkshopPageKey, Self::Value>, AppError> {
         let mut out = HashMap::new();
         for (args, programs) in batches(keys, |k| (k.args.clone(), k.program)) {
-            let sort: Sort<workshop::Entity> = Sort {
-                key: Some(workshop::Column::StartsAt),
-                id: workshop::Column::Id,
-                descending: false,
-            };
-            let rows = workshops_rows();
-            let mut pages = pages_by_parent(&self.db, rows, &programs, &sort, &args).await?;
+            let mut pages = reads::workshop_pages(&self.db, &programs, &args).await?;
             for program in programs {
                 let page = pages.remove(&program).unwrap_or_default();
-                out.insert(
-                    WorkshopPageKey {
-                        program,
-                        args: args.clone(),
-                    },
-                    page,
-                );
+                let args = args.clone();
+                out.insert(WorkshopPageKey { program, args }, page);
             }
         }
         Ok(out)

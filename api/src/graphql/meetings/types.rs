@@ -20,8 +20,8 @@ use crate::{
         loaders::{
             CountKey,
             meetings::{
-                AmendmentsKey, Asked, AttendanceKey, CommitmentPageKey, RecordKey, SummaryKey,
-                ToReviewKey,
+                AmendmentsKey, AttendanceKey, CommitmentPageKey, RecordKey, SummaryKey,
+                ToReviewKey, asked,
             },
         },
         scalars::{Date, TimeZone},
@@ -62,7 +62,7 @@ pub struct AttendanceSummary {
 }
 
 async fn group_of(ctx: &Context<'_>, group_id: uuid::Uuid) -> AppResult<entity::group::Model> {
-    let g = ctx.loaders()?.groups.load_one(group_id).await?;
+    let g = ctx.loaders()?.groups_unchecked.load_one(group_id).await?;
     g.ok_or_else(|| AppError::internal("meeting without group"))
 }
 
@@ -313,7 +313,7 @@ impl Meeting {
     async fn attendance_summary(&self, ctx: &Context<'_>) -> Result<AttendanceSummary> {
         guard(ctx, &self.0).await?;
         // Who has no entry yet needs the memberships; the other counts need only attendance.
-        let asked = Asked::of(&ctx.look_ahead());
+        let asked = asked(&ctx.look_ahead());
         let unrecorded = asked.unrecorded;
         let key = SummaryKey {
             meeting: self.0.id,

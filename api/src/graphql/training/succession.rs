@@ -158,7 +158,7 @@ async fn refresh(
     for chunk in stale.chunks(REFRESH_CHUNK) {
         let ids: Vec<Uuid> = chunk.iter().map(|s| s.group_id).collect();
         let keys: Vec<LoadKey> = ids.iter().map(|id| LoadKey(*id)).collect();
-        let groups = loaders.groups.loader().load(&ids).await?;
+        let groups = loaders.groups_unchecked.loader().load(&ids).await?;
         let mut loads = loaders.meeting_data.loader().load(&keys).await?;
         let certified = succession::certified_facilitators(db, &ids, now).await?;
         let next = risk_summary::next_meetings(db, &ids, now).await?;

@@ -1,4 +1,6 @@
-//! Organisations and their cluster tree.
+//! Organisations and their cluster tree. Batch reads for lists and loaders are `reads`.
+
+pub mod reads;
 
 use chrono::Utc;
 use entity::{OrganisationKind, Role, cluster, organisation, person, role_grant};
