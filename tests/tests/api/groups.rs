@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, World, code, field, ok, spawn_app};
+use crate::helpers::{TestApp, World, code, field, ok, spawn_app, uuid_of};
 
 const UPDATE_GROUP: &str = "mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id name version capacity { min max } } } }";
 const MOVE_GROUP: &str = "mutation($input: MoveGroupInput!) { moveGroup(input: $input) { group { id cluster { name } version } } }";
@@ -455,6 +455,35 @@ async fn the_directory_filters_and_pages() {
         ),
         "BAD_USER_INPUT"
     );
+}
+
+/// The by-id read behind `node`, `nodes` and every field that hands a group to a client
+/// applies the visibility rule in its statement (`node_goes_through_the_same_checks` proves
+/// the GraphQL side): called with an outsider's rights it returns nothing for a private or
+/// another umbrella's network group, so a resolver that forgot its check could not leak one.
+/// Only the guards' raw read sees them.
+#[tokio::test]
+async fn the_visible_group_read_keeps_hidden_groups_from_outsiders() {
+    use canopy::domain::{access::Access, groups::reads};
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let (public, network, private) = three_groups(&app, &w).await;
+    let ids = [&public, &network, &private].map(|id| uuid_of(id));
+    let stranger = app.sign_up("Stranger").await;
+    let outsiders = [
+        Access::anonymous(),
+        Access {
+            person_id: Some(uuid_of(&stranger.person_id)),
+            ..Access::default()
+        },
+    ];
+    for access in &outsiders {
+        let seen = reads::visible_by_ids(&app.db, access, &ids).await.unwrap();
+        let seen: Vec<_> = seen.into_iter().map(|g| g.slug).collect();
+        assert_eq!(seen, vec!["public-circle"], "{access:?}");
+    }
+    let all = reads::by_ids_unchecked(&app.db, &ids).await.unwrap();
+    assert_eq!(all.len(), 3);
 }
 
 #[tokio::test]

@@ -34,7 +34,7 @@ use crate::{
 
 /// The group, if the viewer may see it (the rule is in the loader's statement).
 pub async fn visible_group(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<entity::group::Model>> {
-    Ok(ctx.loaders()?.groups.load_one(id).await?)
+    ctx.loaders()?.groups.load_one(id).await
 }
 
 /// A resource by id, if the viewer sees it.
