@@ -199,9 +199,21 @@ pub async fn facilitators_with_people(
     db: &impl ConnectionTrait,
     groups: &[Uuid],
 ) -> AppResult<Vec<(membership::Model, person::Model)>> {
-    let select = membership::Entity::find()
+    let select = active_facilitators(db.get_database_backend(), groups)
+        .order_by_desc(membership::Column::Role)
+        .order_by_asc(membership::Column::Id);
+    with_people(db, select).await
+}
+
+/// The ACTIVE facilitators and co-facilitators of `groups`, unordered: the one definition of
+/// who runs a group today that the facilitator lists and the load read share.
+pub fn active_facilitators(
+    backend: sea_orm::DatabaseBackend,
+    groups: &[Uuid],
+) -> Select<membership::Entity> {
+    membership::Entity::find()
         .filter(in_ids(
-            db.get_database_backend(),
+            backend,
             Expr::col((membership::Entity, membership::Column::GroupId)),
             groups,
         ))
@@ -210,9 +222,6 @@ pub async fn facilitators_with_people(
             membership::Column::Role
                 .is_in([MembershipRole::Facilitator, MembershipRole::CoFacilitator]),
         )
-        .order_by_desc(membership::Column::Role)
-        .order_by_asc(membership::Column::Id);
-    with_people(db, select).await
 }
 
 /// Each group's ACTIVE memberships, oldest first.

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{
-    CommitmentStatus, MeetingStatus, MembershipRole, MembershipStatus, action_commitment,
-    attendance, facilitator_load_report as report, group_review, meeting, membership,
+    CommitmentStatus, MeetingStatus, action_commitment, attendance,
+    facilitator_load_report as report, group_review, meeting, membership,
 };
 use sea_orm::ExprTrait as _;
 use sea_orm::{
@@ -26,6 +26,7 @@ use super::{
 };
 use crate::{
     domain::{
+        groups::reads as group_reads,
         in_ids,
         pagination::{ChildRows, PageArgs, Sort, pages_by_parent},
         reads,
@@ -179,17 +180,7 @@ pub async fn load_data(
     let backend = db.get_database_backend();
     let mut out: HashMap<Uuid, LoadData> =
         groups.iter().map(|g| (*g, LoadData::default())).collect();
-    let facilitators = membership::Entity::find()
-        .filter(in_ids(
-            backend,
-            Expr::col((membership::Entity, membership::Column::GroupId)),
-            groups,
-        ))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .filter(
-            membership::Column::Role
-                .is_in([MembershipRole::Facilitator, MembershipRole::CoFacilitator]),
-        )
+    let facilitators = group_reads::active_facilitators(backend, groups)
         .order_by_asc(membership::Column::Id)
         .all(db);
     let filter = MeetingFilter {
