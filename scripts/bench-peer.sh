@@ -80,7 +80,14 @@ until curl -fs "http://127.0.0.1:$graphile_port/graphql" -H 'content-type: appli
   -d '{"query":"{__typename}"}' >/dev/null 2>&1; do sleep 0.2; done
 
 rss() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-idle_rss=$(rss "$canopy")
+# What the resident memory is: the binary's code paged in (clean, the kernel's to reclaim) and
+# the heap and stacks (anonymous).
+rss_parts() {
+  awk '/^Anonymous/ { a = $2 } /^Rss/ { r = $2 } END {
+    printf "%.1f MiB (code and files %.1f, heap and stacks %.1f)", r / 1024, (r - a) / 1024, a / 1024 }' \
+    "/proc/$1/smaps_rollup"
+}
+cold_rss=$(rss_parts "$canopy")
 admin=$(psql -Atq "$pg/$db" -c "SELECT md5('peer:admin')::uuid")
 token=$(python3 scripts/bench_tokens.py "$admin" "$dir/sessions.sql")
 psql -q "$pg/$db" -f "$dir/sessions.sql"
@@ -89,6 +96,9 @@ psql -q "$pg/$db" -f "$dir/sessions.sql"
 python3 scripts/bench_peer_bodies.py "$dir"
 python3 scripts/bench_peer_bodies.py --check "$dir" "http://127.0.0.1:$canopy_port/graphql" \
   "http://127.0.0.1:$graphile_port/graphql" "$token"
+# Idle once each shape has been answered (its code paged in) and the allocator has settled.
+sleep 15
+idle_rss=$(rss_parts "$canopy")
 
 cat >"$dir/rotate.lua" <<'LUA'
 local bodies = {}
@@ -173,9 +183,10 @@ head -1 "$dir/groups_page.txt" | cut -f1 >"$dir/one.json"
 oha --no-tui -z "${duration}s" -q "$rate" --latency-correction -c 16 -m POST \
   -H "authorization: Bearer $token" -H 'content-type: application/json' -D "$dir/one.json" \
   "http://127.0.0.1:$canopy_port/graphql" | grep -E 'Requests/sec|50.00%|99.00%|\[200\]|\[[45]'
-echo "Canopy RSS: $idle_rss MiB idle before the load, $(rss "$canopy") MiB right after it"
+echo "Canopy RSS: $cold_rss before any request; $idle_rss idle after one request of each shape;"
+echo "  $(rss_parts "$canopy") right after the load"
 sleep 60
-echo "Canopy RSS a minute after the load: $(rss "$canopy") MiB"
+echo "Canopy RSS a minute after the load: $(rss_parts "$canopy")"
 echo "PostGraphile does no authorisation; every Canopy request above was authorised."
 
 if [ -n "${BATCH_DELAYS:-}" ]; then

@@ -76,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     let seed: u64 = args.next().map_or(Ok(15), |a| a.parse())?;
     let path = std::env::temp_dir().join(format!("canopy-utility-{}.db", std::process::id()));
     let url = format!("sqlite://{}?mode=rwc", path.display());
-    let db = canopy::db::connect(&url, 1, None).await?;
+    let db = canopy::db::connect(&url, canopy::db::Pool::of(1), None).await?;
     Migrator::up(&db, None).await.context("migrate")?;
     let hasher = PasswordHasher::new(Argon2Params {
         memory_kib: 64,

@@ -86,7 +86,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate { action } => {
-            let db = db::connect(&config.database_url, 1, None)
+            let db = db::connect(&config.database_url, db::Pool::of(1), None)
                 .await
                 .context("cannot connect to the database")?;
             match action {
@@ -142,7 +142,7 @@ async fn create_admin(
     display_name: &str,
     password: String,
 ) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url, 1, None)
+    let db = db::connect(&config.database_url, db::Pool::of(1), None)
         .await
         .context("cannot connect to the database")?;
     if config.auto_migrate {

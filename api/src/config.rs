@@ -48,6 +48,8 @@ pub struct Config {
     pub env: Environment,
     pub database_url: String,
     pub database_max_connections: u32,
+    /// A pooled connection idle this long is closed (down to one).
+    pub database_idle_timeout: Duration,
     pub bind: String,
     pub jwt_secret: Secret,
     /// True when no secret was configured and a random one was made (development only).
@@ -183,6 +185,11 @@ impl Config {
                 "CANOPY_DATABASE_MAX_CONNECTIONS",
                 10,
                 1..=1000,
+            )?,
+            database_idle_timeout: duration(
+                &get,
+                "CANOPY_DATABASE_IDLE_TIMEOUT",
+                crate::db::Pool::IDLE_TIMEOUT.as_secs(),
             )?,
             bind: get("CANOPY_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             jwt_secret: Secret::new(jwt_secret),
@@ -378,6 +385,15 @@ mod tests {
         let dev = config(&[]).unwrap();
         assert!(dev.jwt_secret_generated);
         assert!(dev.introspection);
+    }
+
+    #[test]
+    fn the_pool_shrinks_after_twenty_idle_seconds_unless_told_otherwise() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_idle_timeout, Duration::from_secs(20));
+        let c = config(&[("CANOPY_DATABASE_IDLE_TIMEOUT", "2m")]).unwrap();
+        assert_eq!(c.database_idle_timeout, Duration::from_secs(120));
+        assert!(config(&[("CANOPY_DATABASE_IDLE_TIMEOUT", "0")]).is_err());
     }
 
     #[test]

@@ -52,15 +52,39 @@ impl StatementCounter {
     }
 }
 
+/// How large the pool may grow, and how soon it shrinks back.
+#[derive(Clone, Copy, Debug)]
+pub struct Pool {
+    pub max_connections: u32,
+    /// A connection idle this long is closed (down to one): a burst's connections would
+    /// otherwise hold their buffers and statement caches here, and their backends on the
+    /// database server, until they reach their maximum lifetime.
+    pub idle_timeout: Duration,
+}
+
+impl Pool {
+    /// `CANOPY_DATABASE_IDLE_TIMEOUT`'s default.
+    pub const IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+
+    /// A pool of at most `max_connections`, shrinking after the default idle time.
+    pub fn of(max_connections: u32) -> Self {
+        Self {
+            max_connections,
+            idle_timeout: Self::IDLE_TIMEOUT,
+        }
+    }
+}
+
 pub async fn connect(
     url: &str,
-    max_connections: u32,
+    pool: Pool,
     counter: Option<StatementCounter>,
 ) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(max_connections)
+        .max_connections(pool.max_connections)
         .min_connections(1)
+        .idle_timeout(pool.idle_timeout)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);

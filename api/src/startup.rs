@@ -42,7 +42,10 @@ impl Application {
     pub async fn build(config: Config, options: Options) -> anyhow::Result<Self> {
         let db = db::connect(
             &config.database_url,
-            config.database_max_connections,
+            db::Pool {
+                max_connections: config.database_max_connections,
+                idle_timeout: config.database_idle_timeout,
+            },
             options.statement_counter,
         )
         .await

@@ -64,32 +64,31 @@ macro_rules! connection {
             pub total: $crate::graphql::connection::Total,
         }
 
-        pub struct $edge {
-            pub cursor: String,
-            pub node: $node,
+        /// An edge borrows its row of the page: nothing is copied, and the cursor is
+        /// encoded only when it is asked for.
+        pub struct $edge<'a> {
+            cursor: &'a $crate::domain::pagination::Cursor,
+            node: &'a $node,
         }
 
         #[async_graphql::Object]
-        impl $edge {
-            async fn cursor(&self) -> &str {
-                &self.cursor
+        impl<'a> $edge<'a> {
+            async fn cursor(&self) -> String {
+                self.cursor.encode()
             }
 
             async fn node(&self) -> &$node {
-                &self.node
+                self.node
             }
         }
 
         #[async_graphql::Object]
         impl $conn {
-            async fn edges(&self) -> Vec<$edge> {
+            async fn edges(&self) -> Vec<$edge<'_>> {
                 self.page
                     .items
                     .iter()
-                    .map(|(c, n)| $edge {
-                        cursor: c.encode(),
-                        node: n.clone(),
-                    })
+                    .map(|(cursor, node)| $edge { cursor, node })
                     .collect()
             }
 

@@ -130,34 +130,72 @@ impl<'a> Orderer<'a> {
         declared: Option<&'static str>,
         sets: &[&'a SelectionSet],
     ) {
+        // The items of a list share their selection: each object type's fields are collected
+        // once for the whole list, not once per item.
+        let mut known = Vec::new();
         match value {
             Value::List(items) => {
                 for item in items {
-                    self.reorder(item, declared, sets);
+                    self.reorder_one(item, declared, sets, &mut known);
                 }
             }
-            Value::Object(map) => {
-                let object = self.object_type(declared, sets, map);
+            _ => self.reorder_one(value, declared, sets, &mut known),
+        }
+    }
+
+    fn reorder_one(
+        &self,
+        value: &mut Value,
+        declared: Option<&'static str>,
+        sets: &[&'a SelectionSet],
+        known: &mut Vec<(Option<&'static str>, Collected<'a>)>,
+    ) {
+        let map = match value {
+            Value::List(_) => return self.reorder(value, declared, sets),
+            Value::Object(map) => map,
+            _ => return,
+        };
+        let object = self.object_type(declared, sets, map);
+        let at = match known.iter().position(|(o, _)| *o == object) {
+            Some(at) => at,
+            None => {
                 let mut collected = Collected::new();
                 self.collect(sets, object, &mut collected, 0);
-                let mut unordered = std::mem::take(map);
-                for (key, (field, child_sets)) in collected {
-                    let Some((name, mut child)) = unordered.shift_remove_entry(key) else {
-                        continue;
-                    };
-                    if child_sets.iter().any(|s| !s.items.is_empty()) {
-                        let child_type = object
-                            .and_then(|o| self.index.field(o, field))
-                            .map(|d| d.output.as_str());
-                        self.reorder(&mut child, child_type, &child_sets);
-                    }
-                    map.insert(name, child);
-                }
-                // Nothing should be left; if anything is, it is kept rather than lost.
-                map.extend(unordered);
+                known.push((object, collected));
+                known.len() - 1
             }
-            _ => {}
+        };
+        let collected = &known[at].1;
+        let child_type = |field: &str| {
+            object
+                .and_then(|o| self.index.field(o, field))
+                .map(|d| d.output.as_str())
+        };
+        let in_order = map.len() == collected.len()
+            && map
+                .keys()
+                .zip(collected.keys())
+                .all(|(a, b)| a.as_str() == *b);
+        if in_order {
+            for (child, (field, child_sets)) in map.values_mut().zip(collected.values()) {
+                if child_sets.iter().any(|s| !s.items.is_empty()) {
+                    self.reorder(child, child_type(field), child_sets);
+                }
+            }
+            return;
         }
+        let mut unordered = std::mem::take(map);
+        for (key, (field, child_sets)) in collected {
+            let Some((name, mut child)) = unordered.shift_remove_entry(*key) else {
+                continue;
+            };
+            if child_sets.iter().any(|s| !s.items.is_empty()) {
+                self.reorder(&mut child, child_type(field), child_sets);
+            }
+            map.insert(name, child);
+        }
+        // Nothing should be left; if anything is, it is kept rather than lost.
+        map.extend(unordered);
     }
 }
 
@@ -239,6 +277,25 @@ mod tests {
         assert_eq!(
             ordered(q, data),
             r#"{"node":{"slug":"s","name":"n","id":"1"},"nodes":[{"topic":"x","startsAt":"t","id":"2"}]}"#
+        );
+    }
+
+    #[test]
+    fn items_of_one_list_are_ordered_each_by_its_own_type() {
+        // A list of mixed types: the fields collected for the first item's type must not be
+        // reused for an item of another type; an item already in order stays as it is.
+        let data = serde_json::json!({
+            "nodes": [
+                { "id": "1", "name": "n", "slug": "s" },
+                { "id": "2", "startsAt": "t", "topic": "x" },
+                { "slug": "s2", "name": "n2", "id": "3" },
+            ],
+        });
+        let q = "query { nodes(ids: [\"1\", \"2\", \"3\"]) { ...M ... on Group { slug name } id } } \
+            fragment M on Meeting { topic startsAt }";
+        assert_eq!(
+            ordered(q, data),
+            r#"{"nodes":[{"slug":"s","name":"n","id":"1"},{"topic":"x","startsAt":"t","id":"2"},{"slug":"s2","name":"n2","id":"3"}]}"#
         );
     }
 

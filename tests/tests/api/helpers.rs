@@ -123,7 +123,7 @@ async fn spawn(overrides: &[(&str, &str)], demo: bool) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = app.handle();
     tokio::spawn(app.run_until_stopped());
-    let db = canopy::db::connect(&database_url, 2, None)
+    let db = canopy::db::connect(&database_url, canopy::db::Pool::of(2), None)
         .await
         .expect("connect for set-up");
     TestApp {

@@ -36,7 +36,9 @@ async fn table_count(db: &sea_orm::DatabaseConnection) -> i64 {
 #[tokio::test]
 async fn migrations_go_up_down_and_up_again() {
     let (url, cleanup) = fresh_database().await;
-    let db = canopy::db::connect(&url, 1, None).await.unwrap();
+    let db = canopy::db::connect(&url, canopy::db::Pool::of(1), None)
+        .await
+        .unwrap();
     Migrator::up(&db, None).await.unwrap();
     let tables = table_count(&db).await;
     assert!(tables >= 8, "the foundation's tables exist: {tables}");
