@@ -62,6 +62,10 @@ const QUERY_BUILDING: &[&str] = &[
     "QuerySelect",
     "QueryOrder",
     "PaginatorTrait",
+    "find_by_statement",
+    "execute_unprepared",
+    "raw_statement(",
+    "in_ids(",
 ];
 
 #[test]

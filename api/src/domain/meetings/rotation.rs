@@ -5,10 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{
-    AssignedBy, MeetingStatus, MembershipRole, MembershipStatus, group, meeting, membership,
-    unavailability,
-};
+use entity::{AssignedBy, MeetingStatus, group, meeting, membership, unavailability};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession as _, TransactionTrait, sea_query::Expr,
@@ -327,16 +324,12 @@ pub async fn facilitating(
     db: &impl ConnectionTrait,
     group_id: Uuid,
 ) -> AppResult<Vec<membership::Model>> {
-    Ok(membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(group_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .filter(
-            membership::Column::Role
-                .is_in([MembershipRole::Facilitator, MembershipRole::CoFacilitator]),
-        )
-        .order_by_asc(membership::Column::Id)
-        .all(db)
-        .await?)
+    Ok(
+        crate::domain::groups::reads::active_facilitators(db.get_database_backend(), &[group_id])
+            .order_by_asc(membership::Column::Id)
+            .all(db)
+            .await?,
+    )
 }
 
 /// Assigns facilitators to every SCHEDULED meeting from now through `until`; manual

@@ -480,6 +480,18 @@ connection!(
 #[derive(Clone)]
 pub struct ResourceVersion(pub resource_version::Model);
 
+impl ResourceVersion {
+    /// The version's resource, read through the visible read: a resource the viewer may not
+    /// see is NOT_FOUND (every path here checks it first), never an internal error.
+    async fn visible_resource(&self, ctx: &Context<'_>) -> AppResult<resource::Model> {
+        ctx.loaders()?
+            .resources
+            .load_one(ResourceKey(self.0.resource_id))
+            .await?
+            .ok_or_else(|| crate::error::AppError::not_found("resource"))
+    }
+}
+
 #[Object]
 impl ResourceVersion {
     pub async fn id(&self) -> ID {
@@ -540,12 +552,7 @@ impl ResourceVersion {
 
     /// Who wrote this version: shown to people of the resource's organisation only.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        let r = must(
-            &ctx.loaders()?.resources,
-            ResourceKey(self.0.resource_id),
-            "version without resource",
-        )
-        .await?;
+        let r = self.visible_resource(ctx).await?;
         author(ctx, &r, self.0.author_id).await
     }
 
@@ -554,14 +561,7 @@ impl ResourceVersion {
     }
 
     async fn resource(&self, ctx: &Context<'_>) -> Result<Resource> {
-        Ok(Resource(
-            must(
-                &ctx.loaders()?.resources,
-                ResourceKey(self.0.resource_id),
-                "version without resource",
-            )
-            .await?,
-        ))
+        Ok(Resource(self.visible_resource(ctx).await?))
     }
 }
 
