@@ -486,6 +486,93 @@ async fn the_visible_group_read_keeps_hidden_groups_from_outsiders() {
     assert_eq!(all.len(), 3);
 }
 
+/// `groups::reads::visible_by_ids` puts `authz::can_see_group` into SQL: for every kind of
+/// viewer — members in each status, grants on each cluster (above, on and beside a group's),
+/// organisation-wide and in another organisation — both name the same groups.
+#[tokio::test]
+async fn the_visible_group_read_is_the_twin_of_can_see_group() {
+    use canopy::domain::{
+        access::{Access, GrantRef, MembershipRef},
+        authz,
+        groups::reads,
+    };
+    use entity::{MembershipRole, MembershipStatus, Role, cluster};
+    use sea_orm::EntityTrait;
+    use std::collections::BTreeSet;
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let (public, network, private) = three_groups(&app, &w).await;
+    let ids = [&public, &network, &private].map(|id| uuid_of(id));
+    let groups = reads::by_ids_unchecked(&app.db, &ids).await.unwrap();
+    let clusters = cluster::Entity::find().all(&app.db).await.unwrap();
+    let path_of = |cluster_id: uuid::Uuid| {
+        clusters
+            .iter()
+            .find(|c| c.id == cluster_id)
+            .map(|c| c.path.clone())
+            .unwrap()
+    };
+    let someone = Some(uuid::Uuid::from_u128(1));
+    let grant = |role, organisation_id, cluster: Option<&cluster::Model>| Access {
+        person_id: someone,
+        grants: vec![GrantRef {
+            role,
+            organisation_id,
+            cluster_id: cluster.map(|c| c.id),
+            cluster_path: cluster.map(|c| c.path.clone()),
+        }],
+        ..Access::default()
+    };
+    let mut cases = vec![
+        Access::anonymous(),
+        Access {
+            person_id: someone,
+            ..Access::default()
+        },
+    ];
+    for g in &groups {
+        for status in [
+            MembershipStatus::Pending,
+            MembershipStatus::Waitlisted,
+            MembershipStatus::Active,
+            MembershipStatus::Paused,
+        ] {
+            cases.push(Access {
+                person_id: someone,
+                memberships: vec![MembershipRef {
+                    group_id: g.id,
+                    organisation_id: g.organisation_id,
+                    role: MembershipRole::Member,
+                    status,
+                    timezone: g.timezone.clone(),
+                }],
+                ..Access::default()
+            });
+        }
+        cases.push(grant(Role::Analyst, g.organisation_id, None));
+        cases.push(grant(Role::Admin, uuid::Uuid::from_u128(2), None));
+    }
+    for c in &clusters {
+        for role in [Role::Coordinator, Role::Analyst] {
+            cases.push(grant(role, c.organisation_id, Some(c)));
+        }
+    }
+    for access in &cases {
+        let seen: BTreeSet<_> = reads::visible_by_ids(&app.db, access, &ids)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g| g.id)
+            .collect();
+        let expected: BTreeSet<_> = groups
+            .iter()
+            .filter(|g| authz::can_see_group(access, g, &path_of(g.cluster_id)))
+            .map(|g| g.id)
+            .collect();
+        assert_eq!(seen, expected, "{access:?}");
+    }
+}
+
 #[tokio::test]
 async fn node_goes_through_the_same_checks() {
     let app = spawn_app().await;
