@@ -169,6 +169,24 @@ pub struct Sort<E: EntityTrait> {
 }
 
 impl<E: EntityTrait> Sort<E> {
+    /// By id alone: oldest first.
+    pub fn oldest_first(id: E::Column) -> Self {
+        Self {
+            key: None,
+            id,
+            descending: false,
+        }
+    }
+
+    /// By id alone: newest first.
+    pub fn newest_first(id: E::Column) -> Self {
+        Self {
+            key: None,
+            id,
+            descending: true,
+        }
+    }
+
     fn direction(&self, backward: bool) -> Order {
         if self.descending ^ backward {
             Order::Desc

@@ -175,14 +175,6 @@ impl CareList {
     }
 }
 
-fn newest_first<E: EntityTrait>(id: E::Column) -> Sort<E> {
-    Sort {
-        key: None,
-        id,
-        descending: true,
-    }
-}
-
 /// A page of one list of each group, as of `now`.
 pub async fn care_pages(
     db: &impl ConnectionTrait,
@@ -194,7 +186,7 @@ pub async fn care_pages(
     let rows = list.rows(now);
     Ok(match list {
         CareList::Polls => {
-            let sort = newest_first::<poll::Entity>(poll::Column::Id);
+            let sort = Sort::<poll::Entity>::newest_first(poll::Column::Id);
             pages_by_parent(db, rows, groups, &sort, args)
                 .await?
                 .into_iter()
@@ -215,8 +207,9 @@ pub async fn care_pages(
                 .collect()
         }
         CareList::Applications(_) => {
-            let sort =
-                newest_first::<membership_application::Entity>(membership_application::Column::Id);
+            let sort = Sort::<membership_application::Entity>::newest_first(
+                membership_application::Column::Id,
+            );
             pages_by_parent(db, rows, groups, &sort, args)
                 .await?
                 .into_iter()

@@ -138,11 +138,7 @@ pub async fn member_pages(
     groups: &[Uuid],
     args: &PageArgs,
 ) -> AppResult<HashMap<Uuid, Page<membership::Model>>> {
-    let sort: Sort<membership::Entity> = Sort {
-        key: None,
-        id: membership::Column::Id,
-        descending: false,
-    };
+    let sort = Sort::<membership::Entity>::oldest_first(membership::Column::Id);
     pages_by_parent(db, members_rows(statuses), groups, &sort, args).await
 }
 

@@ -222,11 +222,7 @@ pub async fn commitment_pages(
     meetings: &[Uuid],
     args: &PageArgs,
 ) -> AppResult<HashMap<Uuid, Page<action_commitment::Model>>> {
-    let sort: Sort<action_commitment::Entity> = Sort {
-        key: None,
-        id: action_commitment::Column::Id,
-        descending: false,
-    };
+    let sort = Sort::<action_commitment::Entity>::oldest_first(action_commitment::Column::Id);
     pages_by_parent(db, commitments_rows(), meetings, &sort, args).await
 }
 

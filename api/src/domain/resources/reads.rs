@@ -284,14 +284,6 @@ impl ResourceList {
     }
 }
 
-fn newest_first<E: EntityTrait>(id: E::Column) -> Sort<E> {
-    Sort {
-        key: None,
-        id,
-        descending: true,
-    }
-}
-
 /// A page of one list of each parent, as the viewer may see it.
 pub async fn resource_pages(
     db: &impl ConnectionTrait,
@@ -303,7 +295,7 @@ pub async fn resource_pages(
     let rows = list.rows(db.get_database_backend(), access);
     Ok(match list {
         ResourceList::Versions => {
-            let sort = newest_first::<resource_version::Entity>(resource_version::Column::Id);
+            let sort = Sort::<resource_version::Entity>::newest_first(resource_version::Column::Id);
             pages_by_parent(db, rows, parents, &sort, args)
                 .await?
                 .into_iter()
@@ -311,7 +303,7 @@ pub async fn resource_pages(
                 .collect()
         }
         ResourceList::Derivatives => {
-            let sort = newest_first::<resource::Entity>(resource::Column::Id);
+            let sort = Sort::<resource::Entity>::newest_first(resource::Column::Id);
             pages_by_parent(db, rows, parents, &sort, args)
                 .await?
                 .into_iter()
@@ -319,7 +311,8 @@ pub async fn resource_pages(
                 .collect()
         }
         ResourceList::AdoptedBy | ResourceList::GroupAdoptions => {
-            let sort = newest_first::<resource_adoption::Entity>(resource_adoption::Column::Id);
+            let sort =
+                Sort::<resource_adoption::Entity>::newest_first(resource_adoption::Column::Id);
             pages_by_parent(db, rows, parents, &sort, args)
                 .await?
                 .into_iter()

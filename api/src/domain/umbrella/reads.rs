@@ -66,11 +66,7 @@ fn cluster_sort() -> Sort<cluster::Entity> {
 
 /// Grants in the order they were made (ids are time-ordered).
 fn grant_sort() -> Sort<role_grant::Entity> {
-    Sort {
-        key: None,
-        id: role_grant::Column::Id,
-        descending: false,
-    }
+    Sort::oldest_first(role_grant::Column::Id)
 }
 
 pub async fn cluster_pages(
