@@ -151,6 +151,11 @@ impl<M> Default for Page<M> {
 }
 
 impl<M> Page<M> {
+    /// The page's rows, in order.
+    pub fn rows(&self) -> impl Iterator<Item = &M> {
+        self.items.iter().map(|(_, m)| m)
+    }
+
     pub fn map<N>(self, f: impl Fn(M) -> N) -> Page<N> {
         Page {
             items: self.items.into_iter().map(|(c, m)| (c, f(m))).collect(),

@@ -13,6 +13,7 @@ pub mod limits;
 pub mod loaders;
 pub mod meetings;
 pub mod node;
+pub mod prefetch;
 pub mod resources;
 pub mod scalars;
 pub mod selection_order;

@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{Session, TestApp, World, code, ok, spawn_app};
+use crate::helpers::{Session, TestApp, World, code, ok, spawn_app, spawn_app_with};
 
 const ATTEND: &str = "mutation($input: RecordAttendanceInput!) { recordAttendance(input: $input) { attendance { status } } }";
 const SET_ROLE: &str = "mutation($id: ID!, $role: MembershipRole!) { setMembershipRole(input: {membershipId: $id, role: $role}) { membership { id } } }";
@@ -356,6 +356,39 @@ async fn the_compared_shapes_cost_a_fixed_number_of_statements() {
         record_attendance <= 2,
         "recordAttendance: {record_attendance} statements"
     );
+}
+
+/// One statement per level of the dashboard however the executor schedules the nodes: more
+/// clusters and groups than a list's nodes are polled in one pass (32), and no loader delay to
+/// gather stragglers, so only pages read from the page above (not by each node) stay whole.
+#[tokio::test]
+async fn the_dashboard_is_one_statement_per_level_however_its_nodes_are_scheduled() {
+    let app = spawn_app_with(&[("CANOPY_BATCH_DELAY_US", "0")]).await;
+    let w = app.world().await;
+    for c in 0..36 {
+        let cluster = app
+            .cluster(&w.admin, &w.org_id, None, &format!("Many {c:02}"))
+            .await;
+        for g in 0..2 {
+            app.group(&w.admin, &cluster, &format!("many-{c}-{g}"), json!({}))
+                .await;
+        }
+    }
+    for round in 0..5 {
+        app.statements.reset();
+        let (status, body) = app
+            .post(Some(&w.admin.token), DASHBOARD, json!({ "id": w.org_id }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let clusters = ok(&body)["node"]["clusters"]["edges"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(clusters, 40, "{body}");
+        // The viewer's rights, the organisation, the clusters, their groups, their meetings.
+        let statements = app.statements.get();
+        assert!(statements <= 5, "round {round}: {statements} statements");
+    }
 }
 
 /// `cluster(id:) { groups }` reads the cluster along with its page: a cluster without groups is

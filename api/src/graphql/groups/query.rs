@@ -23,26 +23,31 @@ impl GroupQuery {
     async fn group(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Group>> {
         let slug = slug.trim().to_lowercase();
         // A group's detail with its meetings: the group, its cluster and the page are one
-        // statement (the nested `meetings` finds its page in the loaders' cache).
-        let found = match crate::graphql::meetings::fields::meetings_page_ahead(ctx) {
-            Some(page) => {
-                crate::graphql::loaders::meetings::group_with_meetings(
-                    ctx.db()?,
-                    ctx.loaders()?,
-                    &slug,
-                    page,
-                )
-                .await?
+        // statement (the nested `meetings` finds its page in the loaders' cache, once the
+        // group has been checked).
+        let loaders = ctx.loaders()?;
+        let ahead = crate::graphql::meetings::fields::meetings_page_ahead(&ctx.look_ahead());
+        let found = match &ahead {
+            Some(key) => {
+                crate::graphql::loaders::meetings::group_with_meetings(ctx.db()?, &slug, key)
+                    .await?
+                    .map(|(g, c, page)| (g, c, Some(page)))
             }
-            None => groups::core::by_slug_with_cluster(ctx.db()?, &slug).await?,
+            None => groups::core::by_slug_with_cluster(ctx.db()?, &slug)
+                .await?
+                .map(|(g, c)| (g, c, None)),
         };
         let access = access(ctx).await?;
-        let Some((g, cluster)) = found.filter(|(g, c)| authz::can_see_group(&access, g, &c.path))
+        let Some((g, cluster, page)) =
+            found.filter(|(g, c, _)| authz::can_see_group(&access, g, &c.path))
         else {
             return Err(AppError::not_found("group").into());
         };
+        if let (Some(key), Some(page)) = (ahead, page) {
+            crate::graphql::loaders::meetings::feed_meeting_page(loaders, g.id, key, page).await;
+        }
         // Nested fields ask the loaders for these two again: answer from this statement.
-        ctx.loaders()?.feed_seen_group(g.clone(), cluster).await;
+        loaders.feed_seen_group(g.clone(), cluster).await;
         Ok(Some(Group(g)))
     }
 

@@ -110,34 +110,28 @@ async fn feed_seen<'a>(
 }
 
 /// A group by slug with its cluster and one page of its meetings, in one statement (a group's
-/// detail); the page and its meetings go into the caches so the `meetings` field reads nothing
-/// more (the caller feeds the group and cluster once it has checked them). None when no group
-/// has the slug.
+/// detail). Nothing goes into the caches: the caller checks the viewer may see the group, then
+/// hands the page to `feed_meeting_page` so the `meetings` field reads nothing more. None when
+/// no group has the slug.
 pub async fn group_with_meetings(
     db: &DatabaseConnection,
-    loaders: &super::Loaders,
     slug: &str,
+    key: &MeetingPageKey,
+) -> Result<Option<(group::Model, cluster::Model, Page<CountedMeeting>)>, AppError> {
+    reads::group_with_meetings(db, slug, &key.filter, &key.args, key.with_counts).await
+}
+
+/// A page of `group`'s meetings read along with something else, into the caches as if the
+/// loader had read it (with its meetings and their counts).
+pub async fn feed_meeting_page(
+    loaders: &super::Loaders,
+    group: Uuid,
     key: MeetingPageKey,
-) -> Result<Option<(group::Model, cluster::Model)>, AppError> {
-    let MeetingPageKey {
-        filter,
-        args,
-        with_counts,
-        ..
-    } = key;
-    let found = reads::group_with_meetings(db, slug, &filter, &args, with_counts).await?;
-    let Some((g, c, page)) = found else {
-        return Ok(None);
-    };
-    feed_seen(&loaders.seen(), [&page], with_counts).await;
-    let key = MeetingPageKey {
-        group: g.id,
-        filter,
-        args,
-        with_counts,
-    };
+    page: Page<CountedMeeting>,
+) {
+    feed_seen(&loaders.seen(), [&page], key.with_counts).await;
+    let key = MeetingPageKey { group, ..key };
     loaders.pages.feed_one(key, page.map(|(m, _)| m)).await;
-    Ok(Some((g, c)))
 }
 
 impl Loader<CommitmentPageKey> for PageLoader {

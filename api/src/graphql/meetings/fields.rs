@@ -1,7 +1,7 @@
 //! Meeting-related fields of other types (Group, Membership, Viewer), kept here with the
 //! rest of the meeting code.
 
-use async_graphql::{Context, InputObject, Result};
+use async_graphql::{Context, InputObject, InputType as _, Lookahead, Result};
 use chrono::{DateTime, Utc};
 use entity::{MeetingStatus as StoredStatus, group, membership};
 
@@ -51,21 +51,7 @@ pub async fn meetings(
     args: PageArgs,
 ) -> Result<MeetingConnection> {
     require_insider(ctx, group).await?;
-    let filter = filter.unwrap_or_default();
-    let mut statuses: Vec<StoredStatus> = filter
-        .status
-        .unwrap_or_default()
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    statuses.sort_by_key(|s| s.as_str());
-    statuses.dedup();
-    let filter = FilterKey {
-        from: filter.from,
-        to: filter.to,
-        statuses,
-        newest_first: false,
-    };
+    let filter = filter_key(filter);
     let total = Total::Batched(CountKey::Meetings {
         group: group.id,
         filter: filter.clone(),
@@ -92,21 +78,46 @@ fn counts_ahead(page: &async_graphql::Lookahead<'_>) -> Option<Asked> {
     (summary.exists() && !summary.field("unrecorded").exists()).then(|| asked(&summary))
 }
 
-/// The key of the one `meetings` page asked of a group found by slug, read from the query
-/// ahead of the group (its `group` is filled in once the group is read); None when there is
-/// none, several, a filter, or arguments the field will refuse.
-pub fn meetings_page_ahead(ctx: &Context<'_>) -> Option<MeetingPageKey> {
-    let ahead = ctx.look_ahead();
-    let page = ahead.field("meetings");
+/// What `meetings` makes of its filter: statuses sorted and deduplicated, so that equal
+/// filters make equal keys.
+fn filter_key(filter: Option<MeetingFilter>) -> FilterKey {
+    let filter = filter.unwrap_or_default();
+    let mut statuses: Vec<StoredStatus> = filter
+        .status
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    statuses.sort_by_key(|s| s.as_str());
+    statuses.dedup();
+    FilterKey {
+        from: filter.from,
+        to: filter.to,
+        statuses,
+        newest_first: false,
+    }
+}
+
+/// The key of the one `meetings` page asked in `group`'s selection, read ahead of the group
+/// (its `group` is nil: the caller fills it in) so that a parent can read it before the field
+/// runs; the same key the field makes. None when there is none, several, or arguments the
+/// field will refuse.
+pub fn meetings_page_ahead(group: &Lookahead<'_>) -> Option<MeetingPageKey> {
+    let page = group.field("meetings");
     let asked = page.selection_fields();
     let [field] = asked.as_slice() else {
         return None;
     };
-    let args = crate::graphql::connection::page_args_ahead(field, |_, _| false)?;
+    let mut filter = None;
+    let args = crate::graphql::connection::page_args_ahead(field, |name, value| {
+        name == "filter"
+            && Option::<MeetingFilter>::parse(Some(value.clone()))
+                .map(|parsed| filter = parsed)
+                .is_ok()
+    })?;
     Some(MeetingPageKey {
         group: uuid::Uuid::nil(),
-        // What `meetings` makes of no filter.
-        filter: FilterKey::default(),
+        filter: filter_key(filter),
         args,
         with_counts: counts_ahead(&page),
     })

@@ -46,7 +46,8 @@ impl UmbrellaQuery {
         let loaders = ctx.loaders()?;
         // A page of its groups reads the cluster along: ask for it first, and the cluster
         // below is found in the cache.
-        if let Some(key) = crate::graphql::umbrella::types::groups_page_ahead(ctx, id) {
+        if let Some(key) = crate::graphql::umbrella::types::groups_page_ahead(&ctx.look_ahead(), id)
+        {
             loaders.pages.load_one(key).await?;
         }
         let cluster = loaders.clusters.load_one(id).await?;

@@ -1,4 +1,4 @@
-use async_graphql::{Context, ID, Object, Result, Union};
+use async_graphql::{Context, ID, Lookahead, Object, Result, Union};
 use chrono::{DateTime, Utc};
 use entity::{cluster, organisation, role_grant};
 
@@ -168,6 +168,7 @@ async fn cluster_page(
         })
         .await?
         .unwrap_or_default();
+    crate::graphql::prefetch::below_clusters(ctx, &page).await?;
     Ok(ClusterConnection::new(
         page.map(Cluster),
         Total::Batched(CountKey::Clusters(parent)),
@@ -332,6 +333,8 @@ impl Cluster {
             .load_one(key)
             .await?
             .unwrap_or_default();
+        let groups: Vec<_> = page.rows().collect();
+        crate::graphql::prefetch::below_groups(ctx, &ctx.look_ahead(), &groups).await?;
         Ok(GroupConnection::new(
             page.map(Group),
             Total::Batched(CountKey::ClusterGroups {
@@ -342,10 +345,11 @@ impl Cluster {
     }
 }
 
-/// The key of the one `groups` page asked of a cluster, read from the query ahead of the
-/// cluster itself; None when there is none, several, or arguments the field will refuse.
-pub fn groups_page_ahead(ctx: &Context<'_>, cluster: uuid::Uuid) -> Option<GroupPageKey> {
-    let asked = ctx.look_ahead().field("groups").selection_fields();
+/// The key of the one `groups` page asked in `cluster`'s selection, read ahead of the cluster
+/// itself (the same key the field makes); None when there is none, several, or arguments the
+/// field will refuse.
+pub fn groups_page_ahead(cluster: &Lookahead<'_>, id: uuid::Uuid) -> Option<GroupPageKey> {
+    let asked = cluster.field("groups").selection_fields();
     let [field] = asked.as_slice() else {
         return None;
     };
@@ -358,7 +362,7 @@ pub fn groups_page_ahead(ctx: &Context<'_>, cluster: uuid::Uuid) -> Option<Group
         known
     })?;
     Some(GroupPageKey {
-        cluster,
+        cluster: id,
         include_descendants,
         args,
     })
