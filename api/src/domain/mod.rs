@@ -12,6 +12,7 @@ pub mod memberships;
 pub mod pagination;
 pub mod reads;
 pub mod resources;
+pub mod row_decode;
 pub mod throttle;
 pub mod training;
 pub mod umbrella;

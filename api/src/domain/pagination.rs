@@ -17,7 +17,10 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    domain::row_decode::PageRow,
+    error::{AppError, AppResult},
+};
 
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 pub const MAX_PAGE_SIZE: i32 = 100;
@@ -269,7 +272,7 @@ pub async fn page<E>(
 ) -> AppResult<Page<E::Model>>
 where
     E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+    E::Model: ModelTrait<Entity = E> + PageRow + Send + Sync,
 {
     let dir = sort.direction(args.backward);
     let mut select = select;
@@ -298,7 +301,7 @@ pub async fn page_and_total<E>(
 ) -> AppResult<(Page<E::Model>, u64)>
 where
     E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+    E::Model: ModelTrait<Entity = E> + PageRow + Send + Sync,
 {
     let found = page(db, select.clone(), sort, args).await?;
     let total = sea_orm::PaginatorTrait::count(select, db).await?;
@@ -367,7 +370,7 @@ pub async fn pages_by_parent<E>(
 ) -> AppResult<HashMap<Uuid, Page<E::Model>>>
 where
     E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+    E::Model: ModelTrait<Entity = E> + PageRow + Send + Sync,
 {
     let pages = pages_by_parent_with(db, rows, parents, sort, args, Vec::new(), |_| Ok(())).await?;
     Ok(pages
@@ -399,7 +402,7 @@ pub async fn pages_by_parent_with<E, X>(
 ) -> AppResult<PagesWith<E::Model, X>>
 where
     E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+    E::Model: ModelTrait<Entity = E> + PageRow + Send + Sync,
 {
     if parents.is_empty() {
         return Ok(HashMap::new());
@@ -423,7 +426,7 @@ where
     P: EntityTrait,
     P::Model: FromQueryResult,
     E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+    E::Model: ModelTrait<Entity = E> + PageRow + Send + Sync,
 {
     if parents.is_empty() {
         return Ok((HashMap::new(), Vec::new()));
@@ -473,7 +476,7 @@ where
     A: EntityTrait,
     A::Model: FromQueryResult,
     E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+    E::Model: ModelTrait<Entity = E> + PageRow + Send + Sync,
 {
     let backend = db.get_database_backend();
     let table = ParentTable {
@@ -671,15 +674,16 @@ fn group_pages<E, X>(
 ) -> AppResult<PagesWith<E::Model, X>>
 where
     E: EntityTrait,
-    E::Model: ModelTrait<Entity = E> + FromQueryResult + Send + Sync,
+    E::Model: ModelTrait<Entity = E> + PageRow + Send + Sync,
 {
     let mut grouped: HashMap<Uuid, Rows<E::Model, X>> = HashMap::new();
+    let positions = rows.first().and_then(E::Model::positions);
     for row in rows {
         let parent: Uuid = row.try_get("", "page_parent")?;
         if row.try_get::<Option<Uuid>>("", sort.id.as_str())?.is_none() {
             continue;
         }
-        let model = E::Model::from_query_result(&row, "")?;
+        let model = E::Model::decode(&row, positions.as_ref())?;
         let more = decode(&row)?;
         grouped
             .entry(parent)
