@@ -157,13 +157,37 @@ impl From<DbErr> for AppError {
         if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
             return Self::Conflict("this already exists".to_owned());
         }
-        if matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) {
+        if matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) || connection_lost(&err) {
             tracing::error!(error = %err, "database unavailable");
             return Self::ServiceUnavailable(
                 "the service cannot reach its database; try again shortly".to_owned(),
             );
         }
         Self::Internal(err.to_string().into())
+    }
+}
+
+/// The database went away under a statement: its connection broke, or the server is shutting
+/// it down (SQLSTATE class 08, 57P01–57P05; a dropped database ends its connections with
+/// 57P01). The service is unavailable then, not broken. A pooled connection in recent use is
+/// handed out without a ping (`db::Pool::PING_IF_IDLE_FOR`), so this is where an outage shows
+/// first.
+fn connection_lost(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx::Error};
+    let (DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    match e.as_ref() {
+        Error::Io(_)
+        | Error::Tls(_)
+        | Error::PoolClosed
+        | Error::PoolTimedOut
+        | Error::WorkerCrashed => true,
+        Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+        _ => false,
     }
 }
 
@@ -205,5 +229,38 @@ impl From<AppError> for async_graphql::Error {
 impl From<AppError> for anyhow::Error {
     fn from(err: AppError) -> Self {
         anyhow::anyhow!(err.describe())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use sea_orm::{RuntimeErr, sqlx};
+
+    use super::*;
+
+    fn query_failed(e: sqlx::Error) -> DbErr {
+        DbErr::Query(RuntimeErr::SqlxError(Arc::new(e)))
+    }
+
+    #[test]
+    fn a_connection_broken_under_a_statement_is_unavailable_not_internal() {
+        let reset = io::Error::new(io::ErrorKind::ConnectionReset, "reset by peer");
+        for err in [
+            query_failed(sqlx::Error::Io(reset)),
+            query_failed(sqlx::Error::PoolClosed),
+            DbErr::Exec(RuntimeErr::SqlxError(Arc::new(sqlx::Error::WorkerCrashed))),
+        ] {
+            assert_eq!(AppError::from(err).code(), "SERVICE_UNAVAILABLE");
+        }
+    }
+
+    #[test]
+    fn a_statement_the_database_refused_is_internal() {
+        let err = query_failed(sqlx::Error::Protocol("unexpected message".to_owned()));
+        assert_eq!(AppError::from(err).code(), "INTERNAL");
+        let err = DbErr::Custom("a bug".to_owned());
+        assert_eq!(AppError::from(err).code(), "INTERNAL");
     }
 }

@@ -172,6 +172,10 @@ pub struct Loaders {
     pub viewer_memberships: DataLoader<ViewerMembershipLoader, HashMapCache>,
     pub pages: DataLoader<PageLoader, HashMapCache>,
     pub counts: DataLoader<CountLoader, HashMapCache>,
+    /// Whether the viewer is an insider of a group, by group id, once decided in this request:
+    /// every field of every meeting on a page asks it again. None for mutations, like the
+    /// caches above.
+    insiders: Option<std::sync::Mutex<HashMap<Uuid, bool>>>,
 }
 
 impl Loaders {
@@ -199,7 +203,23 @@ impl Loaders {
         self.viewer_memberships.enable_all_cache(false);
         self.pages.enable_all_cache(false);
         self.counts.enable_all_cache(false);
-        self
+        Self {
+            insiders: None,
+            ..self
+        }
+    }
+
+    /// Whether the viewer is an insider of `group`, when already decided in this request.
+    pub fn known_insider(&self, group: Uuid) -> Option<bool> {
+        let known = self.insiders.as_ref()?.lock().ok()?;
+        known.get(&group).copied()
+    }
+
+    /// Keeps a decision `authz::is_insider` made about `group` for the rest of the request.
+    pub fn remember_insider(&self, group: Uuid, insider: bool) {
+        if let Some(mut known) = self.insiders.as_ref().and_then(|m| m.lock().ok()) {
+            known.insert(group, insider);
+        }
     }
 
     /// The by-id caches pages feed.
@@ -310,6 +330,7 @@ impl Loaders {
                 delay,
             ),
             counts: make(CountLoader { db, rights }, delay),
+            insiders: Some(std::sync::Mutex::default()),
         }
     }
 }
@@ -774,4 +795,39 @@ where
         .load_one(key)
         .await?
         .ok_or_else(|| AppError::internal(what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaders() -> Loaders {
+        let viewer = Arc::new(Viewer::anonymous("127.0.0.1".to_owned()));
+        let rights = Arc::new(Rights::anonymous());
+        Loaders::new(
+            DatabaseConnection::default(),
+            viewer,
+            rights,
+            Duration::ZERO,
+        )
+    }
+
+    #[test]
+    fn a_query_keeps_each_insider_decision_for_the_request() {
+        let (inside, outside) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let loaders = loaders();
+        assert_eq!(loaders.known_insider(inside), None);
+        loaders.remember_insider(inside, true);
+        loaders.remember_insider(outside, false);
+        assert_eq!(loaders.known_insider(inside), Some(true));
+        assert_eq!(loaders.known_insider(outside), Some(false));
+    }
+
+    #[test]
+    fn a_mutation_decides_afresh_since_it_may_change_memberships() {
+        let group = Uuid::from_u128(1);
+        let loaders = loaders().without_cache();
+        loaders.remember_insider(group, true);
+        assert_eq!(loaders.known_insider(group), None);
+    }
 }

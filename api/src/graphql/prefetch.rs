@@ -14,7 +14,7 @@ use crate::{
     error::AppResult,
     graphql::{
         context::{ContextExt, access},
-        loaders::meetings::MeetingPageKey,
+        loaders::{GroupPageKey, meetings::MeetingPageKey},
         meetings::fields::meetings_page_ahead,
         umbrella::types::groups_page_ahead,
     },
@@ -30,10 +30,17 @@ fn nodes<'a>(connection: &Lookahead<'a>) -> Lookahead<'a> {
 pub async fn below_clusters(ctx: &Context<'_>, page: &Page<cluster::Model>) -> AppResult<()> {
     let connection = ctx.look_ahead();
     let cluster = nodes(&connection);
+    // The selection is the same for every cluster: read once, the key made per cluster.
+    let Some(key) = groups_page_ahead(&cluster, uuid::Uuid::nil()) else {
+        return Ok(());
+    };
     let keys: Vec<_> = page
         .items
         .iter()
-        .filter_map(|(_, c)| groups_page_ahead(&cluster, c.id))
+        .map(|(_, c)| GroupPageKey {
+            cluster: c.id,
+            ..key.clone()
+        })
         .collect();
     if keys.is_empty() {
         return Ok(());
@@ -63,18 +70,21 @@ pub async fn below_groups(
         .clusters
         .load_many(groups.iter().map(|g| g.cluster_id))
         .await?;
-    let keys: Vec<MeetingPageKey> = groups
-        .iter()
-        .filter(|g| {
-            clusters
-                .get(&g.cluster_id)
-                .is_some_and(|c| authz::is_insider(&access, g, &c.path))
-        })
-        .map(|g| MeetingPageKey {
-            group: g.id,
-            ..key.clone()
-        })
-        .collect();
+    let mut keys = Vec::new();
+    for g in groups {
+        let Some(c) = clusters.get(&g.cluster_id) else {
+            continue;
+        };
+        let is_insider = authz::is_insider(&access, g, &c.path);
+        // The meetings' own fields ask again for each meeting: they find the answer kept.
+        loaders.remember_insider(g.id, is_insider);
+        if is_insider {
+            keys.push(MeetingPageKey {
+                group: g.id,
+                ..key.clone()
+            });
+        }
+    }
     if !keys.is_empty() {
         loaders.pages.load_many(keys).await?;
     }

@@ -112,7 +112,12 @@ impl<'a> Orderer<'a> {
         sets: &[&'a SelectionSet],
         keys: &IndexMap<Name, Value>,
     ) -> Option<&'static str> {
-        let candidates = self.index.possible_types(declared?);
+        let declared = declared?;
+        // Most values are of an object type: no candidates to list.
+        if !self.index.is_abstract(declared) {
+            return Some(declared);
+        }
+        let candidates = self.index.possible_types(declared);
         if let [only] = candidates.as_slice() {
             return Some(only);
         }

@@ -22,8 +22,9 @@ pub struct FieldDef {
 pub struct TypeIndex {
     pub query: String,
     pub mutation: Option<String>,
-    /// (object or interface type, field) → its definition.
-    fields: HashMap<(String, String), FieldDef>,
+    /// Object or interface type → field → its definition (nested, so a lookup by `&str`
+    /// allocates nothing: the response of a large query asks once per object).
+    fields: HashMap<String, HashMap<String, FieldDef>>,
     /// Input object → field → type.
     inputs: HashMap<String, HashMap<String, Type>>,
     enums: HashSet<String>,
@@ -103,7 +104,7 @@ impl TypeIndex {
                 TypeKind::Scalar => {}
             }
         }
-        if index.mutation.is_none() && index.fields.keys().any(|(t, _)| t == "Mutation") {
+        if index.mutation.is_none() && index.fields.contains_key("Mutation") {
             index.mutation = Some("Mutation".to_owned());
         }
         index
@@ -125,12 +126,14 @@ impl TypeIndex {
                 output: named(&field.ty.node).to_owned(),
             };
             self.fields
-                .insert((type_name.to_owned(), field.name.node.to_string()), def);
+                .entry(type_name.to_owned())
+                .or_default()
+                .insert(field.name.node.to_string(), def);
         }
     }
 
     pub fn field(&self, type_name: &str, field: &str) -> Option<&FieldDef> {
-        self.fields.get(&(type_name.to_owned(), field.to_owned()))
+        self.fields.get(type_name)?.get(field)
     }
 
     pub fn input_field(&self, input: &str, field: &str) -> Option<&Type> {
@@ -148,6 +151,12 @@ impl TypeIndex {
             Some(types) => types.iter().map(String::as_str).collect(),
             None => vec![name],
         }
+    }
+
+    /// Whether `name` is an interface or a union (a value of it may be one of several object
+    /// types); false for an object type.
+    pub fn is_abstract(&self, name: &str) -> bool {
+        self.possible.contains_key(name)
     }
 
     /// Whether a fragment on `condition` applies to an object of type `object`.
@@ -177,6 +186,8 @@ mod tests {
             .expect("filter text");
         assert_eq!(named(text), "String");
         assert!(index.possible_types("Node").contains(&"Group"));
+        assert!(index.is_abstract("Node"));
+        assert!(!index.is_abstract("Group"));
         assert!(index.applies("Node", "Group") && !index.applies("Group", "Meeting"));
         assert!(index.is_enum("GroupFormat"));
     }

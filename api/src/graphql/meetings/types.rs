@@ -77,12 +77,17 @@ async fn cluster_path(ctx: &Context<'_>, cluster_id: uuid::Uuid) -> AppResult<St
 /// Meeting content is for the group's insiders. Meetings are only handed out to insiders, but
 /// these fields check again: an object kept from an earlier path (an ex-member's own
 /// attendance, say) must not open the meeting.
-async fn guard(ctx: &Context<'_>, meeting: &meeting::Model) -> AppResult<entity::group::Model> {
-    let g = group_of(ctx, meeting.group_id).await?;
-    if !insider(ctx, &g).await? {
+/// The decision is kept per group for the request, so a page of meetings reads nothing for it
+/// after the first.
+async fn guard(ctx: &Context<'_>, meeting: &meeting::Model) -> AppResult<()> {
+    let is_insider = match ctx.loaders()?.known_insider(meeting.group_id) {
+        Some(known) => known,
+        None => insider(ctx, &group_of(ctx, meeting.group_id).await?).await?,
+    };
+    if !is_insider {
         return Err(AppError::forbidden("meetings are for the group's members"));
     }
-    Ok(g)
+    Ok(())
 }
 
 /// The meeting, when the viewer may see it (null otherwise).
@@ -118,14 +123,19 @@ pub async fn require_insider(
     }
 }
 
-/// Active members and managers of the group.
+/// Active members and managers of the group (decided once per group and request).
 pub async fn insider(ctx: &Context<'_>, group: &entity::group::Model) -> AppResult<bool> {
-    let access = access(ctx).await?;
-    if !access.is_signed_in() {
-        return Ok(false);
+    let loaders = ctx.loaders()?;
+    if let Some(known) = loaders.known_insider(group.id) {
+        return Ok(known);
     }
-    let path = cluster_path(ctx, group.cluster_id).await?;
-    Ok(authz::is_insider(&access, group, &path))
+    let access = access(ctx).await?;
+    let is_insider = access.is_signed_in() && {
+        let path = cluster_path(ctx, group.cluster_id).await?;
+        authz::is_insider(&access, group, &path)
+    };
+    loaders.remember_insider(group.id, is_insider);
+    Ok(is_insider)
 }
 
 #[Object]
@@ -135,7 +145,8 @@ impl Meeting {
     }
 
     async fn group(&self, ctx: &Context<'_>) -> Result<Group> {
-        Ok(Group(guard(ctx, &self.0).await?))
+        guard(ctx, &self.0).await?;
+        Ok(Group(group_of(ctx, self.0.group_id).await?))
     }
 
     async fn starts_at(&self) -> DateTime<Utc> {
