@@ -38,9 +38,16 @@ pub trait PageRow: FromQueryResult {
         None
     }
 
-    fn decode(row: &QueryResult, at: Option<&Positions>) -> Result<Self, DbErr> {
-        debug_assert!(at.is_none());
+    /// A row read at the positions `positions` found (only asked when it found them).
+    fn at_positions(row: &QueryResult, _at: &Positions) -> Result<Self, DbErr> {
         Self::from_query_result(row, "")
+    }
+
+    fn decode(row: &QueryResult, at: Option<&Positions>) -> Result<Self, DbErr> {
+        match at {
+            Some(at) => Self::at_positions(row, at),
+            None => Self::from_query_result(row, ""),
+        }
     }
 }
 
@@ -49,11 +56,8 @@ impl PageRow for meeting::Model {
         Positions::of::<meeting::Entity>(first)
     }
 
-    fn decode(row: &QueryResult, at: Option<&Positions>) -> Result<Self, DbErr> {
+    fn at_positions(row: &QueryResult, at: &Positions) -> Result<Self, DbErr> {
         use meeting::Column as C;
-        let Some(at) = at else {
-            return Self::from_query_result(row, "");
-        };
         Ok(Self {
             id: at.get(row, C::Id as usize)?,
             group_id: at.get(row, C::GroupId as usize)?,
@@ -90,11 +94,8 @@ impl PageRow for group::Model {
         Positions::of::<group::Entity>(first)
     }
 
-    fn decode(row: &QueryResult, at: Option<&Positions>) -> Result<Self, DbErr> {
+    fn at_positions(row: &QueryResult, at: &Positions) -> Result<Self, DbErr> {
         use group::Column as C;
-        let Some(at) = at else {
-            return Self::from_query_result(row, "");
-        };
         Ok(Self {
             id: at.get(row, C::Id as usize)?,
             organisation_id: at.get(row, C::OrganisationId as usize)?,

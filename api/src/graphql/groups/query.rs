@@ -27,11 +27,11 @@ impl GroupQuery {
         // group has been checked).
         let loaders = ctx.loaders()?;
         let ahead = crate::graphql::meetings::fields::meetings_page_ahead(&ctx.look_ahead());
-        let found = match &ahead {
+        let found = match ahead {
             Some(key) => {
-                crate::graphql::loaders::meetings::group_with_meetings(ctx.db()?, &slug, key)
+                crate::graphql::loaders::meetings::group_with_meetings(ctx.db()?, &slug, &key)
                     .await?
-                    .map(|(g, c, page)| (g, c, Some(page)))
+                    .map(|(g, c, page)| (g, c, Some((key, page))))
             }
             None => groups::core::by_slug_with_cluster(ctx.db()?, &slug)
                 .await?
@@ -43,7 +43,7 @@ impl GroupQuery {
         else {
             return Err(AppError::not_found("group").into());
         };
-        if let (Some(key), Some(page)) = (ahead, page) {
+        if let Some((key, page)) = page {
             crate::graphql::loaders::meetings::feed_meeting_page(loaders, g.id, key, page).await;
         }
         // Nested fields ask the loaders for these two again: answer from this statement.
