@@ -68,6 +68,7 @@ mod m20261207_000068_create_feedback_summaries;
 mod m20261208_000069_add_connection_indexes;
 mod m20261208_000070_statement_level_succession_triggers;
 mod m20261208_000071_add_more_connection_indexes;
+mod m20261208_000072_add_status_page_indexes;
 
 pub struct Migrator;
 
@@ -141,6 +142,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000069_add_connection_indexes::Migration),
             Box::new(m20261208_000070_statement_level_succession_triggers::Migration),
             Box::new(m20261208_000071_add_more_connection_indexes::Migration),
+            Box::new(m20261208_000072_add_status_page_indexes::Migration),
         ]
     }
 }

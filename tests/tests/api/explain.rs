@@ -271,3 +271,92 @@ async fn every_connection_reads_its_page_in_index_order() {
         );
     }
 }
+
+/// The plan of `statement`, one line per node (PostgreSQL with sequential scans a last resort;
+/// SQLite's `EXPLAIN QUERY PLAN` details).
+async fn plan_lines(app: &TestApp, statement: &Statement) -> Vec<String> {
+    let backend = app.db.get_database_backend();
+    let (prefix, column) = match backend {
+        DbBackend::Postgres => ("EXPLAIN ", None),
+        _ => ("EXPLAIN QUERY PLAN ", Some("detail")),
+    };
+    let explain = Statement {
+        sql: format!("{prefix}{}", statement.sql),
+        values: statement.values.clone(),
+        db_backend: backend,
+    };
+    let txn = app.db.begin().await.unwrap();
+    if backend == DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL enable_seqscan = off")
+            .await
+            .unwrap();
+    }
+    let rows = txn.query_all_raw(explain).await.unwrap();
+    txn.rollback().await.unwrap();
+    rows.iter()
+        .map(|r| match column {
+            Some(name) => r.try_get::<String>("", name).unwrap(),
+            None => r.try_get_by_index::<String>(0).unwrap(),
+        })
+        .collect()
+}
+
+/// A page of a group's meetings of one status (the dashboard's "last three HELD") and the
+/// attendance counted along with it find their rows by status in an index: neither reads rows
+/// only to drop those of another status.
+#[tokio::test]
+async fn meetings_of_a_status_and_their_counts_are_found_by_status_in_an_index() {
+    let app = crate::helpers::spawn_app().await;
+    let lib = library(&app).await;
+    let w = &lib.w;
+    let group = app.group(&w.admin, &w.a1, "by-status", json!({})).await;
+    let (facilitator, _) = member_with_role(&app, w, &group, "Stata", "FACILITATOR").await;
+    let (_, member_m) = member_with_role(&app, w, &group, "Statb", "MEMBER").await;
+    for days in [1, 8] {
+        let meeting = app
+            .meeting_at(&facilitator, &group, Utc::now() - Duration::days(days))
+            .await;
+        app.attend(
+            &facilitator,
+            &meeting,
+            json!([{ "membershipId": member_m, "status": "PRESENT" }]),
+        )
+        .await;
+    }
+    app.statements.reset();
+    let res = app
+        .gql_as(
+            &facilitator,
+            "{ group(slug: \"by-status\") { meetings(last: 3, filter: {status: [HELD]}) { edges { node { id attendanceSummary { present } } } } } }",
+            json!({}),
+        )
+        .await;
+    ok(&res);
+    let counted = |s: &&Statement| s.sql.contains("present_n");
+    let statements = app.statements.statements();
+    let statement = statements.iter().find(counted).unwrap_or_else(|| {
+        panic!("no page counted attendance along: {statements:?}");
+    });
+    let plan = plan_lines(&app, statement).await;
+    let by_filter: Vec<&String> = match app.db.get_database_backend() {
+        // "Filter: ((status)::text = …)": rows read, then dropped.
+        DbBackend::Postgres => plan
+            .iter()
+            .filter(|l| l.contains("Filter") && l.contains("status"))
+            .collect(),
+        // Each search of meetings or attendance names the status among its index's terms.
+        _ => plan
+            .iter()
+            .filter(|l| {
+                (l.starts_with("SEARCH meetings") || l.starts_with("SEARCH counted"))
+                    && !l.contains("status=?")
+            })
+            .collect(),
+    };
+    assert!(
+        by_filter.is_empty(),
+        "rows read and dropped by status:\n  {}\n  {}",
+        statement.sql,
+        plan.join("\n  ")
+    );
+}
