@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use serde_json::json;
 
 use crate::{
-    helpers::{TestApp, ok},
+    helpers::{Session, TestApp, World, ok},
     resources::{library, published},
     training::member_with_role,
 };
@@ -157,6 +157,32 @@ fn table_of(sql: &str) -> &'static str {
         .map_or("?", |(_, _, t)| t)
 }
 
+/// A group (`slug`) with a facilitator and a member, and a meeting held `days_ago` each, the
+/// member recorded present: the group's id, its facilitator and its member.
+async fn group_with_held_meetings(
+    app: &TestApp,
+    w: &World,
+    slug: &str,
+    days_ago: &[i64],
+) -> (String, Session, Session) {
+    let group = app.group(&w.admin, &w.a1, slug, json!({})).await;
+    let (facilitator, _) =
+        member_with_role(app, w, &group, &format!("{slug}-f"), "FACILITATOR").await;
+    let (member, member_m) = member_with_role(app, w, &group, &format!("{slug}-m"), "MEMBER").await;
+    for days in days_ago {
+        let meeting = app
+            .meeting_at(&facilitator, &group, Utc::now() - Duration::days(*days))
+            .await;
+        app.attend(
+            &facilitator,
+            &meeting,
+            json!([{ "membershipId": member_m, "status": "PRESENT" }]),
+        )
+        .await;
+    }
+    (group, facilitator, member)
+}
+
 #[tokio::test]
 async fn every_connection_reads_its_page_in_index_order() {
     let app = crate::helpers::spawn_app().await;
@@ -164,18 +190,7 @@ async fn every_connection_reads_its_page_in_index_order() {
     let w = &lib.w;
     // A group with a held meeting, a poll and a suggestion; a resource with a version; a
     // training programme; the member's own check-in.
-    let group = app.group(&w.admin, &w.a1, "explained", json!({})).await;
-    let (facilitator, _) = member_with_role(&app, w, &group, "Expla", "FACILITATOR").await;
-    let (member, member_m) = member_with_role(&app, w, &group, "Membra", "MEMBER").await;
-    let meeting = app
-        .meeting_at(&facilitator, &group, Utc::now() - Duration::days(1))
-        .await;
-    app.attend(
-        &facilitator,
-        &meeting,
-        json!([{ "membershipId": member_m, "status": "PRESENT" }]),
-    )
-    .await;
+    let (group, facilitator, member) = group_with_held_meetings(&app, w, "explained", &[1]).await;
     ok(&app
         .gql_as(
             &facilitator,
@@ -309,20 +324,7 @@ async fn meetings_of_a_status_and_their_counts_are_found_by_status_in_an_index()
     let app = crate::helpers::spawn_app().await;
     let lib = library(&app).await;
     let w = &lib.w;
-    let group = app.group(&w.admin, &w.a1, "by-status", json!({})).await;
-    let (facilitator, _) = member_with_role(&app, w, &group, "Stata", "FACILITATOR").await;
-    let (_, member_m) = member_with_role(&app, w, &group, "Statb", "MEMBER").await;
-    for days in [1, 8] {
-        let meeting = app
-            .meeting_at(&facilitator, &group, Utc::now() - Duration::days(days))
-            .await;
-        app.attend(
-            &facilitator,
-            &meeting,
-            json!([{ "membershipId": member_m, "status": "PRESENT" }]),
-        )
-        .await;
-    }
+    let (_, facilitator, _) = group_with_held_meetings(&app, w, "by-status", &[1, 8]).await;
     app.statements.reset();
     let res = app
         .gql_as(
