@@ -4,7 +4,7 @@
 //! without an index for its ORDER BY fails here.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, TransactionTrait};
 use serde_json::json;
 
 use crate::{
@@ -49,25 +49,12 @@ fn pages(statements: Vec<Statement>) -> Vec<Statement> {
 /// the rows it kept (at most `first + 1` per parent) to hand them back grouped by parent; that
 /// sort is fine, one under the limit of the per-parent read is not.
 async fn sorts_children(app: &TestApp, statement: &Statement) -> Option<String> {
-    let backend = app.db.get_database_backend();
-    let explain = |prefix: &str| Statement {
-        sql: format!("{prefix}{}", statement.sql),
-        values: statement.values.clone(),
-        db_backend: backend,
-    };
     let per_parent = statement.sql.contains("AS \"paged\"");
-    match backend {
+    // Sorting and sequential scans only when nothing else can answer: a plan that still sorts
+    // under a limit has no index for its order.
+    let rows = explained(app, statement, &["enable_sort", "enable_seqscan", "jit"]).await;
+    match app.db.get_database_backend() {
         DbBackend::Postgres => {
-            let txn = app.db.begin().await.unwrap();
-            // Sorting and sequential scans only when nothing else can answer: a plan that
-            // still sorts under a limit has no index for its order.
-            for setting in ["enable_sort", "enable_seqscan", "jit"] {
-                txn.execute_unprepared(&format!("SET LOCAL {setting} = off"))
-                    .await
-                    .unwrap();
-            }
-            let rows = txn.query_all_raw(explain("EXPLAIN ")).await.unwrap();
-            txn.rollback().await.unwrap();
             let lines: Vec<String> = rows
                 .iter()
                 .map(|r| r.try_get_by_index::<String>(0).unwrap())
@@ -81,11 +68,6 @@ async fn sorts_children(app: &TestApp, statement: &Statement) -> Option<String> 
             bad.then(|| lines.join("\n  "))
         }
         _ => {
-            let rows = app
-                .db
-                .query_all_raw(explain("EXPLAIN QUERY PLAN "))
-                .await
-                .unwrap();
             let nodes: Vec<(i64, i64, String)> = rows
                 .iter()
                 .map(|r| {
@@ -287,31 +269,47 @@ async fn every_connection_reads_its_page_in_index_order() {
     }
 }
 
-/// The plan of `statement`, one line per node (PostgreSQL with sequential scans a last resort;
-/// SQLite's `EXPLAIN QUERY PLAN` details).
-async fn plan_lines(app: &TestApp, statement: &Statement) -> Vec<String> {
+/// How the database would run `statement`: `EXPLAIN` on PostgreSQL, with the planner
+/// `settings` turned off for it alone; `EXPLAIN QUERY PLAN` on SQLite.
+async fn explained(app: &TestApp, statement: &Statement, settings: &[&str]) -> Vec<QueryResult> {
     let backend = app.db.get_database_backend();
-    let (prefix, column) = match backend {
-        DbBackend::Postgres => ("EXPLAIN ", None),
-        _ => ("EXPLAIN QUERY PLAN ", Some("detail")),
-    };
-    let explain = Statement {
-        sql: format!("{prefix}{}", statement.sql),
-        values: statement.values.clone(),
-        db_backend: backend,
+    let prefix = match backend {
+        DbBackend::Postgres => "EXPLAIN ",
+        _ => "EXPLAIN QUERY PLAN ",
     };
     let txn = app.db.begin().await.unwrap();
     if backend == DbBackend::Postgres {
-        txn.execute_unprepared("SET LOCAL enable_seqscan = off")
-            .await
-            .unwrap();
+        for setting in settings {
+            txn.execute_unprepared(&format!("SET LOCAL {setting} = off"))
+                .await
+                .unwrap();
+        }
     }
-    let rows = txn.query_all_raw(explain).await.unwrap();
+    let rows = txn
+        .query_all_raw(Statement {
+            sql: format!("{prefix}{}", statement.sql),
+            values: statement.values.clone(),
+            db_backend: backend,
+        })
+        .await
+        .unwrap();
     txn.rollback().await.unwrap();
-    rows.iter()
-        .map(|r| match column {
-            Some(name) => r.try_get::<String>("", name).unwrap(),
-            None => r.try_get_by_index::<String>(0).unwrap(),
+    rows
+}
+
+/// The plan of `statement`, one line per node (PostgreSQL with sequential scans a last resort;
+/// SQLite's `EXPLAIN QUERY PLAN` details).
+async fn plan_lines(app: &TestApp, statement: &Statement) -> Vec<String> {
+    let postgres = app.db.get_database_backend() == DbBackend::Postgres;
+    explained(app, statement, &["enable_seqscan"])
+        .await
+        .iter()
+        .map(|r| {
+            if postgres {
+                r.try_get_by_index::<String>(0).unwrap()
+            } else {
+                r.try_get::<String>("", "detail").unwrap()
+            }
         })
         .collect()
 }
