@@ -40,7 +40,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config, options: Options) -> anyhow::Result<Self> {
-        let db = db::connect(
+        let db = db::Db::connect(
             &config.database_url,
             db::Pool {
                 max_connections: config.database_max_connections,
@@ -51,7 +51,9 @@ impl Application {
         .await
         .context("cannot connect to the database (CANOPY_DATABASE_URL)")?;
         if config.auto_migrate {
-            Migrator::up(&db, None).await.context("migrations failed")?;
+            Migrator::up(db.pool(), None)
+                .await
+                .context("migrations failed")?;
         }
         let hasher = PasswordHasher::new(config.argon2)?;
         let keys = JwtKeys::new(&config)?;

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use crate::db::Db;
 use async_graphql::Context;
-use sea_orm::DatabaseConnection;
 
 use super::{Services, loaders::Loaders};
 use crate::{
@@ -14,7 +14,7 @@ use crate::{
 
 pub trait ContextExt {
     fn services(&self) -> AppResult<&Services>;
-    fn db(&self) -> AppResult<&DatabaseConnection> {
+    fn db(&self) -> AppResult<&Db> {
         Ok(&self.services()?.db)
     }
     fn viewer(&self) -> AppResult<&Arc<Viewer>>;

@@ -54,8 +54,8 @@ pub mod meetings;
 pub mod resources;
 pub mod training;
 
+use crate::db::Db;
 use entity::{MembershipStatus, cluster, group, membership, person, role_grant};
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::{
@@ -74,7 +74,7 @@ use crate::{
 macro_rules! by_id_loader {
     ($loader:ident, $module:ident) => {
         pub struct $loader {
-            db: DatabaseConnection,
+            db: Db,
         }
 
         impl Loader<Uuid> for $loader {
@@ -104,7 +104,7 @@ by_id_loader!(GrantLoader, role_grant);
 /// FORBIDDEN exactly as the rule says. A field that hands a group to the client uses
 /// `VisibleGroupLoader`.
 pub struct UncheckedGroupLoader {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl Loader<Uuid> for UncheckedGroupLoader {
@@ -121,7 +121,7 @@ impl Loader<Uuid> for UncheckedGroupLoader {
 /// (`groups::reads::visible_by_ids`): a hidden group is absent, like a missing one. What it
 /// read also goes into the unchecked cache, so a guard on the same group reads nothing more.
 pub struct VisibleGroupLoader {
-    db: DatabaseConnection,
+    db: Db,
     rights: Arc<Rights>,
     unchecked: Arc<DataLoader<UncheckedGroupLoader, HashMapCache>>,
 }
@@ -243,12 +243,7 @@ impl Loaders {
 
     /// `delay`: how long a loader waits for more keys before it sends a batch
     /// (`CANOPY_BATCH_DELAY_US`).
-    pub fn new(
-        db: DatabaseConnection,
-        viewer: Arc<Viewer>,
-        rights: Arc<Rights>,
-        delay: Duration,
-    ) -> Self {
+    pub fn new(db: Db, viewer: Arc<Viewer>, rights: Arc<Rights>, delay: Duration) -> Self {
         // Each request gets its own loaders, so a cache lives exactly one request: an object
         // is read once however many fields ask for it, and results fed from joined
         // statements are found there.
@@ -353,7 +348,7 @@ async fn keep_people(
 }
 
 pub struct MembershipLoader {
-    db: DatabaseConnection,
+    db: Db,
     people: Arc<DataLoader<PersonLoader, HashMapCache>>,
 }
 
@@ -370,7 +365,7 @@ impl Loader<Uuid> for MembershipLoader {
 
 /// Active facilitators and co-facilitators of each group, lead facilitators first.
 pub struct FacilitatorLoader {
-    db: DatabaseConnection,
+    db: Db,
     people: Arc<DataLoader<PersonLoader, HashMapCache>>,
 }
 
@@ -389,7 +384,7 @@ impl Loader<Uuid> for FacilitatorLoader {
 }
 
 pub struct PersonMembershipLoader {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl Loader<Uuid> for PersonMembershipLoader {
@@ -402,7 +397,7 @@ impl Loader<Uuid> for PersonMembershipLoader {
 }
 
 pub struct ViewerMembershipLoader {
-    db: DatabaseConnection,
+    db: Db,
     person: Option<Uuid>,
 }
 
@@ -523,7 +518,7 @@ pub enum CountKey {
 }
 
 pub struct PageLoader {
-    pub(super) db: DatabaseConnection,
+    pub(super) db: Db,
     pub(super) rights: Arc<Rights>,
     pub(super) seen: Seen,
 }
@@ -692,7 +687,7 @@ impl Loader<GrantPageKey> for PageLoader {
 }
 
 pub struct CountLoader {
-    db: DatabaseConnection,
+    db: Db,
     rights: Arc<Rights>,
 }
 
@@ -805,7 +800,7 @@ mod tests {
         let viewer = Arc::new(Viewer::anonymous("127.0.0.1".to_owned()));
         let rights = Arc::new(Rights::anonymous());
         Loaders::new(
-            DatabaseConnection::default(),
+            Db::from(sea_orm::DatabaseConnection::default()),
             viewer,
             rights,
             Duration::ZERO,

@@ -62,7 +62,7 @@ pub type CanopySchema = Schema<Query, Mutation, EmptySubscription>;
 /// Shared, read-only services every resolver may use.
 #[derive(Clone)]
 pub struct Services {
-    pub db: sea_orm::DatabaseConnection,
+    pub db: crate::db::Db,
     pub config: std::sync::Arc<Config>,
     pub hasher: PasswordHasher,
     pub keys: JwtKeys,

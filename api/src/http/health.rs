@@ -19,7 +19,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         return HttpResponse::ServiceUnavailable()
             .json(json!({ "status": "unavailable", "reason": "database unreachable" }));
     }
-    match Migrator::get_pending_migrations(db).await {
+    match Migrator::get_pending_migrations(db.pool()).await {
         Ok(pending) if pending.is_empty() => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Ok(pending) => HttpResponse::ServiceUnavailable().json(json!({
             "status": "unavailable",

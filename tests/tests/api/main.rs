@@ -8,6 +8,7 @@ mod admission;
 mod buddies;
 mod check_ins;
 mod cohorts;
+mod connections;
 mod data_layer;
 mod demo;
 mod explain;

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
+use crate::db::Db;
 use async_graphql::dataloader::Loader;
 use entity::{pledge, pledge_acceptance};
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use chrono::NaiveDate;
@@ -24,7 +24,7 @@ use crate::{
 };
 
 pub struct CareLoader {
-    pub(super) db: DatabaseConnection,
+    pub(super) db: Db,
 }
 
 /// The current (highest) pledge version of a group.

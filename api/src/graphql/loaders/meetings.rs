@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
+use crate::db::Db;
 use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::{
     CommitmentStatus, action_commitment, attendance, cluster, group, meeting, meeting_record,
     record_amendment,
 };
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::{PageLoader, batches};
@@ -114,7 +114,7 @@ async fn feed_seen<'a>(
 /// hands the page to `feed_meeting_page` so the `meetings` field reads nothing more. None when
 /// no group has the slug.
 pub async fn group_with_meetings(
-    db: &DatabaseConnection,
+    db: &Db,
     slug: &str,
     key: &MeetingPageKey,
 ) -> Result<Option<(group::Model, cluster::Model, Page<CountedMeeting>)>, AppError> {
@@ -159,7 +159,7 @@ impl Loader<CommitmentPageKey> for PageLoader {
 /// Per-meeting (and per-record, per-membership, per-group) data. One loader, one key type per
 /// kind.
 pub struct MeetingDataLoader {
-    pub(super) db: DatabaseConnection,
+    pub(super) db: Db,
 }
 
 /// A meeting's attendance counts, for the fields of `AttendanceSummary` a query asks.

@@ -4,9 +4,9 @@
 
 use std::{collections::HashMap, sync::Arc};
 
+use crate::db::Db;
 use async_graphql::dataloader::Loader;
 use entity::{resource, resource_rating, resource_review, resource_version};
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::{PageLoader, batches};
@@ -18,7 +18,7 @@ use crate::{
 pub use crate::domain::resources::reads::{ResourceList, ResourcePage};
 
 pub struct ResourceLoader {
-    pub(super) db: DatabaseConnection,
+    pub(super) db: Db,
     /// The viewer, if signed in (their own ratings).
     pub(super) person: Option<Uuid>,
     pub(super) rights: Arc<Rights>,

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use crate::db::Db;
 use async_graphql::dataloader::Loader;
 use entity::{
     certification, competency, enrollment, workshop, workshop_attendance, workshop_session,
 };
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::{PageLoader, batches};
@@ -21,7 +21,7 @@ use crate::{
 };
 
 pub struct TrainingLoader {
-    pub(super) db: DatabaseConnection,
+    pub(super) db: Db,
 }
 
 keyed_by_id!(TrainingLoader, ProgramKey, training_program);
