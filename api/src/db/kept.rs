@@ -70,8 +70,17 @@ impl Kept {
             .min_connections(0)
             .acquire_timeout(Self::ACQUIRE_TIMEOUT)
             .idle_timeout(sizes.idle_timeout)
-            // Connections in sqlx's queue were tested when they came back.
+            // What sits in sqlx's queue (a connection given back after an error, the first
+            // one opened) is tested as sea-orm's pool tests its own: only when idle for long.
             .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= Pool::PING_IF_IDLE_FOR {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(acquire_err)?;
@@ -123,8 +132,9 @@ impl Kept {
     }
 
     /// A turn, then the connection on top of the stack (tested first if it sat idle long
-    /// enough for a server or a proxy to have dropped it), or a new one from sqlx: with a turn
-    /// there is always room for one, as no more connections are out than turns taken.
+    /// enough for a server or a proxy to have dropped it), or one from sqlx. No more
+    /// connections are out than turns taken, so sqlx has one for a turn as soon as those
+    /// being handed back to it (tested, or closed) have arrived.
     async fn take(&self) -> Result<Held<'_>, DbErr> {
         let turn = tokio::time::timeout(Self::ACQUIRE_TIMEOUT, self.turns.acquire())
             .await

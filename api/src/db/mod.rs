@@ -63,7 +63,8 @@ impl StatementCounter {
 #[derive(Clone, Copy, Debug)]
 pub struct Pool {
     pub max_connections: u32,
-    /// A connection idle this long is closed (down to one): a burst's connections would
+    /// A connection idle this long is closed (down to one for transactions, to none for
+    /// statements): a burst's connections would
     /// otherwise hold their buffers and statement caches here, and their backends on the
     /// database server, until they reach their maximum lifetime.
     pub idle_timeout: Duration,
@@ -131,8 +132,9 @@ pub struct Db {
 }
 
 impl Db {
-    /// `pool.max_connections` is shared: a quarter (at least one) for transactions, the rest
-    /// (at least one) for statements.
+    /// `pool.max_connections` is shared: a quarter for transactions (at least one, and two
+    /// where there are three or more, so two writers can meet), the rest (at least one) for
+    /// statements.
     pub async fn connect(
         url: &str,
         pool: Pool,
@@ -145,7 +147,11 @@ impl Db {
                 counter,
             });
         }
-        let transactions = pool.max_connections.div_ceil(4).max(1);
+        let transactions = pool
+            .max_connections
+            .div_ceil(4)
+            .max(pool.max_connections.saturating_sub(1).min(2))
+            .max(1);
         let statements = pool.max_connections.saturating_sub(transactions).max(1);
         let kept = Kept::connect(
             url,
@@ -183,9 +189,10 @@ impl Db {
         }
     }
 
-    fn count(&self, statement: &Statement) {
-        if let Some(counter) = &self.counter {
-            counter.record(statement);
+    /// After the statement, as sea-orm's callback counts its own.
+    fn count(&self, statement: Option<Statement>) {
+        if let (Some(counter), Some(statement)) = (&self.counter, statement) {
+            counter.record(&statement);
         }
     }
 }
@@ -210,8 +217,10 @@ impl ConnectionTrait for Db {
     async fn execute_raw(&self, statement: Statement) -> Result<ExecResult, DbErr> {
         match &self.kept {
             Some(kept) => {
-                self.count(&statement);
-                kept.execute(statement).await
+                let seen = self.counter.is_some().then(|| statement.clone());
+                let result = kept.execute(statement).await;
+                self.count(seen);
+                result
             }
             None => self.pool.execute_raw(statement).await,
         }
@@ -229,8 +238,10 @@ impl ConnectionTrait for Db {
     async fn query_one_raw(&self, statement: Statement) -> Result<Option<QueryResult>, DbErr> {
         match &self.kept {
             Some(kept) => {
-                self.count(&statement);
-                kept.query_one(statement).await
+                let seen = self.counter.is_some().then(|| statement.clone());
+                let result = kept.query_one(statement).await;
+                self.count(seen);
+                result
             }
             None => self.pool.query_one_raw(statement).await,
         }
@@ -239,8 +250,10 @@ impl ConnectionTrait for Db {
     async fn query_all_raw(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match &self.kept {
             Some(kept) => {
-                self.count(&statement);
-                kept.query_all(statement).await
+                let seen = self.counter.is_some().then(|| statement.clone());
+                let result = kept.query_all(statement).await;
+                self.count(seen);
+                result
             }
             None => self.pool.query_all_raw(statement).await,
         }
