@@ -189,11 +189,22 @@ impl Db {
         }
     }
 
-    /// After the statement, as sea-orm's callback counts its own.
-    fn count(&self, statement: Option<Statement>) {
-        if let (Some(counter), Some(statement)) = (&self.counter, statement) {
+    /// Runs a statement on the kept path and counts it after, as sea-orm's callback counts
+    /// its own.
+    async fn counted<T, F>(
+        &self,
+        statement: Statement,
+        run: impl FnOnce(Statement) -> F,
+    ) -> Result<T, DbErr>
+    where
+        F: Future<Output = Result<T, DbErr>>,
+    {
+        let seen = self.counter.is_some().then(|| statement.clone());
+        let result = run(statement).await;
+        if let (Some(counter), Some(statement)) = (&self.counter, seen) {
             counter.record(&statement);
         }
+        result
     }
 }
 
@@ -216,12 +227,7 @@ impl ConnectionTrait for Db {
 
     async fn execute_raw(&self, statement: Statement) -> Result<ExecResult, DbErr> {
         match &self.kept {
-            Some(kept) => {
-                let seen = self.counter.is_some().then(|| statement.clone());
-                let result = kept.execute(statement).await;
-                self.count(seen);
-                result
-            }
+            Some(kept) => self.counted(statement, |s| kept.execute(s)).await,
             None => self.pool.execute_raw(statement).await,
         }
     }
@@ -237,24 +243,14 @@ impl ConnectionTrait for Db {
 
     async fn query_one_raw(&self, statement: Statement) -> Result<Option<QueryResult>, DbErr> {
         match &self.kept {
-            Some(kept) => {
-                let seen = self.counter.is_some().then(|| statement.clone());
-                let result = kept.query_one(statement).await;
-                self.count(seen);
-                result
-            }
+            Some(kept) => self.counted(statement, |s| kept.query_one(s)).await,
             None => self.pool.query_one_raw(statement).await,
         }
     }
 
     async fn query_all_raw(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match &self.kept {
-            Some(kept) => {
-                let seen = self.counter.is_some().then(|| statement.clone());
-                let result = kept.query_all(statement).await;
-                self.count(seen);
-                result
-            }
+            Some(kept) => self.counted(statement, |s| kept.query_all(s)).await,
             None => self.pool.query_all_raw(statement).await,
         }
     }
