@@ -3,8 +3,8 @@
 //! sqlx tests every connection handed back to its pool with a round trip of its own (a Sync,
 //! then waiting for ReadyForQuery: `PoolConnection::return_to_pool`; no option turns it off).
 //! For requests of two or three short statements that was a second round trip per statement,
-//! and a tenth to a fifth of their throughput (docs/data-layer.md, "A statement is one round
-//! trip"). A statement outside a transaction therefore takes a connection from a stack kept
+//! and about a fifth of their throughput (the README's performance section, and
+//! docs/data-layer.md, "A statement is one round trip"). A statement outside a transaction therefore takes a connection from a stack kept
 //! here and puts it back untested once it has its answer. sqlx drains whatever an earlier
 //! statement left unread before it sends the next one, so the test adds nothing for a
 //! statement that finished. One that failed, or whose future was dropped half way, gives its
