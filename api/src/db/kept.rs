@@ -97,9 +97,7 @@ impl Kept {
     pub(super) async fn execute(&self, statement: Statement) -> Result<ExecResult, DbErr> {
         let mut held = self.take().await?;
         let result = query(statement).execute(held.conn()).await;
-        held.settle(result)
-            .map(ExecResult::from)
-            .map_err(|e| DbErr::Exec(RuntimeErr::SqlxError(e.into())))
+        held.settle(result).map(ExecResult::from).map_err(exec_err)
     }
 
     pub(super) async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
@@ -107,9 +105,7 @@ impl Kept {
         let result = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
             .execute(held.conn())
             .await;
-        held.settle(result)
-            .map(ExecResult::from)
-            .map_err(|e| DbErr::Exec(RuntimeErr::SqlxError(e.into())))
+        held.settle(result).map(ExecResult::from).map_err(exec_err)
     }
 
     pub(super) async fn query_one(
@@ -240,6 +236,10 @@ impl Held<'_> {
 fn query(statement: Statement) -> sqlx::query::Query<'static, Postgres, SqlxValues> {
     let values = statement.values.unwrap_or(Values(Vec::new()));
     sqlx::query_with(sqlx::AssertSqlSafe(statement.sql), SqlxValues(values))
+}
+
+fn exec_err(e: sqlx::Error) -> DbErr {
+    DbErr::Exec(RuntimeErr::SqlxError(e.into()))
 }
 
 fn query_err(e: sqlx::Error) -> DbErr {
